@@ -1,0 +1,64 @@
+# Parchemin — the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.12 || command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Tests run on PostgreSQL: the machine's server unless DATABASE_URL says otherwise.
+TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/parchemin)
+PYTEST_ARGS ?=
+
+.PHONY: install run serve worker beat test test-fast lint format migrations-check bench clean system-deps
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python >= 3.11 is required"; exit 1; }
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+# System packages the PDFs and the browser tests need (Debian; root or sudo).
+system-deps:
+	@bash .ci/system-deps
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_referential cqpm/referentials/manager-secteur-activites.json
+	$(PY) manage.py seed_demo
+	@if [ -n "$$REDIS_URL" ]; then \
+	  echo "REDIS_URL is set: starting a Celery worker and beat beside the web server"; \
+	  $(VENV)/bin/celery -A cqpm worker -Q celery,pdf --loglevel=INFO --concurrency=2 & \
+	  $(VENV)/bin/celery -A cqpm beat --loglevel=INFO --schedule var/celerybeat-schedule & \
+	  trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	  $(PY) manage.py runserver $(HOST):$(PORT); \
+	else \
+	  $(PY) manage.py runserver $(HOST):$(PORT); \
+	fi
+
+worker: install
+	$(VENV)/bin/celery -A cqpm worker -Q celery,pdf --loglevel=INFO
+
+beat: install
+	$(VENV)/bin/celery -A cqpm beat --loglevel=INFO --schedule var/celerybeat-schedule
+
+test: install
+	@test -x /usr/bin/chromium || bash .ci/system-deps
+	DATABASE_URL=$(TEST_DATABASE_URL) $(PY) -m pytest --create-db -n 2 $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+migrations-check: install
+	$(PY) manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,3 @@
+def active_centre(request):
+    actor = getattr(request, "actor", None)
+    return {"actor": actor, "active_centre": getattr(actor, "centre", None)}

@@ -1,0 +1,55 @@
+"""Resolve the acting user's active centre and open its scope around the request.
+
+Browser sessions keep the active centre in the session; API clients authenticated by token
+are resolved here too (DRF authenticates later, inside the view, too late to open the
+scope) and may choose their centre with the ``X-Centre`` header.
+"""
+
+from rest_framework.authentication import TokenAuthentication
+from rest_framework.exceptions import AuthenticationFailed
+
+from .access import ACTIVE_CENTRE_SESSION_KEY, build_actor
+from .scoping import centre_scope
+
+_token_auth = TokenAuthentication()
+
+
+def _token_user(request):
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    if not header.startswith("Token "):
+        return None
+    try:
+        result = _token_auth.authenticate(request)
+    except AuthenticationFailed:
+        return None
+    return result[0] if result else None
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+class ActiveCentreMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = request.user
+        requested = None
+        if user.is_authenticated:
+            requested = request.session.get(ACTIVE_CENTRE_SESSION_KEY)
+        else:
+            token_user = _token_user(request)
+            if token_user is not None:
+                user = token_user
+        header_centre = _int_or_none(request.META.get("HTTP_X_CENTRE"))
+        if header_centre is not None:
+            requested = header_centre
+        actor = build_actor(user, _int_or_none(requested))
+        request.actor = actor
+        request.centre = actor.centre
+        with centre_scope(actor.centre):
+            return self.get_response(request)

@@ -1,0 +1,18 @@
+from tests.matrix import ALL_ROLES, CENTRE_ROLES, Entry
+
+ENTRIES = [
+    Entry("home", allowed=ALL_ROLES),
+    Entry("healthz", allowed=(), public=True),
+    Entry(
+        "centres:switch",
+        allowed=CENTRE_ROLES,
+        method="post",
+        status=302,
+        data=lambda w: {"centre": w.centre_a.pk},
+        label="switch",
+    ),
+    Entry("login", allowed=(), public=True),
+    Entry("logout", allowed=ALL_ROLES, method="post", status=302, public=True),
+    Entry("api:api-schema", allowed=ALL_ROLES, public=True),
+    Entry("api:api-docs", allowed=ALL_ROLES, public=True),
+]
