@@ -1,0 +1,35 @@
+"""Candidates, dossiers (inscriptions), credits, documents, accommodations, imports."""
+
+from .candidate import Candidate, CandidateIdentity
+from .choices import (
+    EDITABLE_STATUSES,
+    OPEN_STATUSES,
+    ROUTES_WITHOUT_COMPANY,
+    AccessStatus,
+    DocumentKind,
+    DossierStatus,
+    Sex,
+    Target,
+)
+from .dossier import Credit, Dossier, DossierCompetence, DossierEvent
+from .files import Accommodation, CandidateImport, DossierDocument
+
+__all__ = [
+    "EDITABLE_STATUSES",
+    "OPEN_STATUSES",
+    "ROUTES_WITHOUT_COMPANY",
+    "AccessStatus",
+    "Accommodation",
+    "Candidate",
+    "CandidateIdentity",
+    "CandidateImport",
+    "Credit",
+    "DocumentKind",
+    "Dossier",
+    "DossierCompetence",
+    "DossierDocument",
+    "DossierEvent",
+    "DossierStatus",
+    "Sex",
+    "Target",
+]
