@@ -34,12 +34,7 @@ def build_referential(
         },
     )
     version = ReferentialVersion.objects.create(
-        qualification=qualification,
-        number=number,
-        status=ReferentialVersion.Status.PUBLISHED
-        if published
-        else ReferentialVersion.Status.DRAFT,
-        published_at=timezone.now() if published else None,
+        qualification=qualification, number=number, status=ReferentialVersion.Status.DRAFT
     )
     EvaluationModality.objects.create(
         version=version,
@@ -67,6 +62,10 @@ def build_referential(
                 short_title=f"Compétence {number} (bloc)",
                 order=number,
             )
+    if published:  # content first, then publish (a published version is immutable)
+        version.status = ReferentialVersion.Status.PUBLISHED
+        version.published_at = timezone.now()
+        version.save(update_fields=["status", "published_at"])
     return version
 
 
@@ -122,6 +121,8 @@ class CreditFactory(factory.django.DjangoModelFactory):
         model = Credit
 
     centre = factory.SelfAttribute("candidate.centre")
+    competence = None
+    bloc = None
     jury_date = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=30))
     valid_until = factory.LazyAttribute(
         lambda c: c.jury_date + datetime.timedelta(days=730 if c.competence else 1825)

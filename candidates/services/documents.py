@@ -1,0 +1,133 @@
+"""Documents of a dossier, and the re-sit dossier."""
+
+import logging
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centres.access import require
+from centres.roles import Capability
+
+from ..errors import DossierError
+from ..filechecks import check_upload
+from ..models import OPEN_STATUSES, DocumentKind, Dossier, DossierDocument, DossierStatus
+from .registration import _audit, _event, covered_competence_codes, open_dossier
+
+logger = logging.getLogger(__name__)
+
+
+def report_deadline(dossier):
+    """The earliest report deadline of the dossier (None when no report is expected)."""
+    deadlines = [
+        r.report_deadline
+        for r in dossier.competences.select_related("modality")
+        if r.modality_id and r.modality.requires_report and r.report_deadline
+    ]
+    return min(deadlines) if deadlines else None
+
+
+def upload_document(actor, dossier, *, uploaded_file, kind=DocumentKind.REPORT, description=""):
+    """Store a checked file under a random name; a report after its deadline is accepted
+    and flagged late."""
+    require(actor, Capability.REGISTER_CANDIDATES)
+    if kind not in DocumentKind.values:
+        raise DossierError(_("Type de document inconnu."), code="bad_kind")
+    checked = check_upload(uploaded_file)
+    original_name = (getattr(uploaded_file, "name", "") or "document").rsplit("/", 1)[-1][:255]
+    with transaction.atomic():
+        dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if dossier.status not in OPEN_STATUSES:
+            raise DossierError(
+                _("Le dossier est clos : on ne peut plus y déposer de document."),
+                code="dossier_closed",
+            )
+        deadline = report_deadline(dossier) if kind == DocumentKind.REPORT else None
+        late = bool(deadline and timezone.localdate() > deadline)
+        document = DossierDocument(
+            dossier=dossier,
+            kind=kind,
+            original_name=original_name,
+            content_type=checked.content_type,
+            size=checked.size,
+            sha256=checked.sha256,
+            description=description[:255],
+            late=late,
+            uploaded_by=actor.user,
+        )
+        document.file.save(
+            f"document.{checked.extension}", ContentFile(checked.content), save=False
+        )
+        try:
+            document.save()
+        except Exception:
+            document.file.delete(save=False)
+            raise
+        _event(
+            actor,
+            dossier,
+            "document",
+            dossier.status,
+            dossier.status,
+            _("%(kind)s déposé : %(name)s%(late)s")
+            % {
+                "kind": document.get_kind_display(),
+                "name": original_name,
+                "late": _(" (en retard)") if late else "",
+            },
+        )
+        _audit(
+            actor,
+            "dossier.document",
+            dossier,
+            after={"document": document.pk, "kind": kind, "sha256": checked.sha256, "late": late},
+        )
+        path = document.file.name
+        transaction.on_commit(
+            lambda: logger.info("dossier %s: document stored at %s", dossier.pk, path)
+        )
+    return document
+
+
+def open_resit_dossier(actor, dossier) -> Dossier:
+    """After a partial result, a new dossier evaluated only on what is not still credited."""
+    require(actor, Capability.REGISTER_CANDIDATES)
+    if dossier.status not in {DossierStatus.DECIDED, DossierStatus.CLOSED}:
+        raise DossierError(
+            _("Un nouveau passage s'ouvre après la décision du jury sur ce dossier."),
+            code="not_decided",
+        )
+    qualification = dossier.referential_version.qualification
+    if not covered_competence_codes(dossier.candidate, qualification):
+        raise DossierError(
+            _("Aucun acquis encore valable : ouvrez un nouveau dossier ordinaire."),
+            code="no_credit",
+        )
+    return open_dossier(
+        actor,
+        dossier.candidate,
+        qualification=qualification,
+        access_route=dossier.access_route,
+        target=dossier.target,
+        blocs=_matching_blocs(dossier),
+        company=dossier.company,
+        tutor_name=dossier.tutor_name,
+        tutor_email=dossier.tutor_email,
+        manager_name=dossier.manager_name,
+        manager_email=dossier.manager_email,
+        previous_dossier=dossier,
+    )
+
+
+def _matching_blocs(dossier):
+    """The previous target blocs, in the latest published version (matched by code)."""
+    from cqpm.models import Bloc
+
+    from .registration import latest_published_version
+
+    codes = list(dossier.target_blocs.values_list("code", flat=True))
+    if not codes:
+        return []
+    version = latest_published_version(dossier.referential_version.qualification)
+    return list(Bloc.objects.filter(version=version, code__in=codes))

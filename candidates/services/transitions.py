@@ -1,0 +1,205 @@
+"""One service per dossier transition, each with its guard:
+
+draft → submitted → agreed → in_evaluation → ready_for_jury → decided → closed,
+and withdrawn (with a reason) from any open state.
+"""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from centres.access import require
+from centres.roles import Capability
+
+from ..errors import DossierError
+from ..models import OPEN_STATUSES, Dossier, DossierStatus
+from .registration import ROUTES_NEEDING_COMPANY, _audit, _check_version, _event
+
+S = DossierStatus
+
+
+def _transition(
+    actor,
+    dossier,
+    *,
+    action,
+    to,
+    allowed_from,
+    guard=None,
+    reason="",
+    timestamp_field=None,
+    expected_version=None,
+    extra=None,
+):
+    with transaction.atomic():
+        dossier = (
+            Dossier.objects.select_for_update(of=("self",))
+            .select_related("referential_version__qualification", "candidate")
+            .get(pk=dossier.pk)
+        )
+        if dossier.status == to:
+            return dossier  # already there: nothing to do
+        _check_version(dossier, expected_version)
+        if dossier.status not in allowed_from:
+            raise DossierError(
+                _("Action impossible : le dossier est à l'état « %(status)s ».")
+                % {"status": dossier.get_status_display()},
+                code="bad_state",
+            )
+        if guard:
+            guard(dossier)
+        before = dossier.status
+        dossier.status = to
+        fields = ["status", "version", "updated_at"]
+        if timestamp_field:
+            setattr(dossier, timestamp_field, timezone.now())
+            fields.append(timestamp_field)
+        for field, value in (extra or {}).items():
+            setattr(dossier, field, value)
+            fields.append(field)
+        dossier.version += 1
+        dossier.save(update_fields=fields)
+        _event(actor, dossier, action, before, to, reason)
+        _audit(
+            actor,
+            f"dossier.{action}",
+            dossier,
+            before={"status": before},
+            after={"status": to},
+            reason=reason,
+        )
+    return dossier
+
+
+def _guard_submit(dossier):
+    if not dossier.competences.exists():
+        raise DossierError(_("Le dossier n'a aucune compétence à évaluer."), code="no_competence")
+    if dossier.access_route in ROUTES_NEEDING_COMPANY and dossier.company_id is None:
+        raise DossierError(
+            _("Indiquez l'entreprise du candidat avant de soumettre le dossier."),
+            code="company_required",
+        )
+
+
+def _guard_agree(dossier):
+    _guard_submit(dossier)
+    rows = list(dossier.competences.select_related("competence", "modality"))
+    missing = [r.competence.code for r in rows if r.modality_id is None]
+    if missing:
+        raise DossierError(
+            _(
+                "Choisissez une modalité d'évaluation pour chaque compétence (manquante : "
+                "%(codes)s)."
+            )
+            % {"codes": ", ".join(missing)},
+            code="modality_missing",
+        )
+    no_deadline = [
+        r.competence.code for r in rows if r.modality.requires_report and not r.report_deadline
+    ]
+    if no_deadline:
+        raise DossierError(
+            _("Fixez la date limite de remise du rapport (compétences : %(codes)s).")
+            % {"codes": ", ".join(no_deadline)},
+            code="deadline_missing",
+        )
+
+
+def submit(actor, dossier, *, expected_version=None):
+    require(actor, Capability.REGISTER_CANDIDATES)
+    return _transition(
+        actor,
+        dossier,
+        action="submit",
+        to=S.SUBMITTED,
+        allowed_from={S.DRAFT},
+        guard=_guard_submit,
+        timestamp_field="submitted_at",
+        expected_version=expected_version,
+    )
+
+
+def agree(actor, dossier, *, expected_version=None):
+    """The centre validates the modalities: every competence to evaluate has one."""
+    require(actor, Capability.REGISTER_CANDIDATES)
+    return _transition(
+        actor,
+        dossier,
+        action="agree",
+        to=S.AGREED,
+        allowed_from={S.SUBMITTED},
+        guard=_guard_agree,
+        timestamp_field="agreed_at",
+        expected_version=expected_version,
+    )
+
+
+def mark_in_evaluation(actor, dossier, *, guard=None):
+    """Called when a first evaluation is scheduled (evaluations issue)."""
+    return _transition(
+        actor,
+        dossier,
+        action="start_evaluation",
+        to=S.IN_EVALUATION,
+        allowed_from={S.AGREED},
+        guard=guard,
+    )
+
+
+def mark_ready_for_jury(actor, dossier, *, guard=None):
+    """Called when every competence has its proposed result (evaluations issue); ``guard``
+    lets that issue add its own check."""
+    return _transition(
+        actor,
+        dossier,
+        action="ready_for_jury",
+        to=S.READY_FOR_JURY,
+        allowed_from={S.IN_EVALUATION},
+        guard=guard,
+    )
+
+
+def mark_decided(actor, dossier, *, guard=None):
+    """Called when the jury decides (juries issue)."""
+    return _transition(
+        actor, dossier, action="decide", to=S.DECIDED, allowed_from={S.READY_FOR_JURY}, guard=guard
+    )
+
+
+def close(actor, dossier):
+    require(actor, Capability.REGISTER_CANDIDATES)
+    return _transition(
+        actor,
+        dossier,
+        action="close",
+        to=S.CLOSED,
+        allowed_from={S.DECIDED},
+        timestamp_field="closed_at",
+    )
+
+
+def withdraw(actor, dossier, *, reason, expected_version=None):
+    """The candidate abandons: from any open state, with a reason."""
+    require(actor, Capability.REGISTER_CANDIDATES)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DossierError(_("Indiquez le motif de l'abandon."), code="reason_required")
+    return _transition(
+        actor,
+        dossier,
+        action="withdraw",
+        to=S.WITHDRAWN,
+        allowed_from=OPEN_STATUSES,
+        reason=reason,
+        timestamp_field="closed_at",
+        expected_version=expected_version,
+        extra={"withdrawn_reason": reason},
+    )
+
+
+# Transitions a user may trigger from the dossier page or the API, in display order.
+USER_TRANSITIONS = {
+    "submit": (submit, {S.DRAFT}, _("Soumettre le dossier")),
+    "agree": (agree, {S.SUBMITTED}, _("Valider les modalités")),
+    "close": (close, {S.DECIDED}, _("Clore le dossier")),
+}
