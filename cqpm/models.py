@@ -7,7 +7,19 @@ A published version is immutable: editing starts a new draft (see ``cqpm.service
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .errors import ReferentialError
+from .text import fold
+
 NOT_YET_KNOWN = _("à renseigner")
+
+
+def immutable_error(status: str) -> ReferentialError:
+    """The error raised when something tries to change a published or archived version."""
+    if status == ReferentialVersion.Status.ARCHIVED:
+        message = _("version archivée immuable : créez un nouveau brouillon pour la modifier")
+    else:
+        message = _("version publiée immuable : créez un nouveau brouillon pour la modifier")
+    return ReferentialError(message, code="published_immutable")
 
 
 class Qualification(models.Model):
@@ -68,12 +80,70 @@ class ReferentialVersion(models.Model):
     def __str__(self):
         return f"{self.qualification.title} — v{self.number}"
 
+    def save(self, *args, **kwargs):
+        # Model-level protection (the services are the first guard): once published, only the
+        # status transitions (``status``, ``published_at``) may be saved; the content is frozen.
+        update_fields = kwargs.get("update_fields")
+        if not self._state.adding and not (
+            update_fields is not None and set(update_fields) <= _TRANSITION_FIELDS
+        ):
+            stored = (
+                type(self).objects.filter(pk=self.pk).values("status", *_CONTENT_FIELDS).first()
+            )
+            if (
+                stored
+                and stored["status"] != self.Status.DRAFT
+                and any(stored[f] != getattr(self, f) for f in _CONTENT_FIELDS)
+            ):
+                raise immutable_error(stored["status"])
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        stored = type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        if stored is not None and stored != self.Status.DRAFT:
+            raise immutable_error(stored)
+        return super().delete(*args, **kwargs)
+
     @property
     def is_editable(self) -> bool:
         return self.status == self.Status.DRAFT
 
 
-class EvaluationModality(models.Model):
+_TRANSITION_FIELDS = frozenset({"status", "published_at"})
+_CONTENT_FIELDS = ("qualification_id", "number", "competence_credit_months", "bloc_credit_months")
+
+
+class _VersionContent(models.Model):
+    """Part of a version's content: refuses to be saved or deleted once it is published.
+
+    One small query per save/delete; bulk writes (the loader) bypass it and guard themselves.
+    """
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        self._guard_version()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._guard_version()
+        return super().delete(*args, **kwargs)
+
+    def _stored_version_status(self) -> str | None:
+        return (
+            ReferentialVersion.objects.filter(pk=self.version_id)
+            .values_list("status", flat=True)
+            .first()
+        )
+
+    def _guard_version(self) -> None:
+        status = self._stored_version_status()
+        if status is not None and status != ReferentialVersion.Status.DRAFT:
+            raise immutable_error(status)
+
+
+class EvaluationModality(_VersionContent):
     version = models.ForeignKey(
         ReferentialVersion, on_delete=models.CASCADE, related_name="modalities"
     )
@@ -95,7 +165,7 @@ class EvaluationModality(models.Model):
         return self.label
 
 
-class Bloc(models.Model):
+class Bloc(_VersionContent):
     version = models.ForeignKey(ReferentialVersion, on_delete=models.CASCADE, related_name="blocs")
     code = models.CharField(_("code"), max_length=20)
     rncp_code = models.CharField(_("code RNCP du bloc"), max_length=30, blank=True)
@@ -113,7 +183,7 @@ class Bloc(models.Model):
         return f"{self.code} — {self.title}"
 
 
-class Competence(models.Model):
+class Competence(_VersionContent):
     version = models.ForeignKey(
         ReferentialVersion, on_delete=models.CASCADE, related_name="competences"
     )
@@ -137,7 +207,7 @@ class Competence(models.Model):
         return f"{self.code} — {self.title}"
 
 
-class _CompetenceItem(models.Model):
+class _CompetenceItem(_VersionContent):
     text = models.TextField(_("texte"))
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -147,6 +217,13 @@ class _CompetenceItem(models.Model):
 
     def __str__(self):
         return self.text[:80]
+
+    def _stored_version_status(self) -> str | None:
+        return (
+            Competence.objects.filter(pk=self.competence_id)
+            .values_list("version__status", flat=True)
+            .first()
+        )
 
 
 class Condition(_CompetenceItem):
@@ -179,10 +256,23 @@ class Criterion(_CompetenceItem):
         blank=True,
         help_text=_("Vide : le critère s'applique toujours."),
     )
+    # Accent- and case-free copy of ``text`` for searching (see ``cqpm.text.fold``).
+    search_text = models.TextField(editable=False, default="")
 
     class Meta(_CompetenceItem.Meta):
         verbose_name = _("critère observable")
         verbose_name_plural = _("critères observables")
+
+    def save(self, *args, **kwargs):
+        self.search_text = fold(self.text)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "text" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    @property
+    def is_conditional(self) -> bool:
+        return bool(self.conditional)
 
 
 class ExpectedResult(_CompetenceItem):
