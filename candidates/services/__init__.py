@@ -1,7 +1,7 @@
 """Every write of the candidates app (see the modules for each domain)."""
 
 from ..errors import DossierError, PossibleDuplicate
-from .documents import open_resit_dossier, report_deadline, upload_document
+from .documents import open_resit_dossier, report_deadline, save_accommodation, upload_document
 from .registration import (
     add_months,
     covered_competence_codes,
@@ -44,6 +44,7 @@ __all__ = [
     "record_credit",
     "register_candidate",
     "report_deadline",
+    "save_accommodation",
     "set_modalities",
     "submit",
     "update_candidate",

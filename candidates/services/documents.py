@@ -12,8 +12,15 @@ from centres.roles import Capability
 
 from ..errors import DossierError
 from ..filechecks import check_upload
-from ..models import OPEN_STATUSES, DocumentKind, Dossier, DossierDocument, DossierStatus
-from .registration import _audit, _event, covered_competence_codes, open_dossier
+from ..models import (
+    OPEN_STATUSES,
+    Accommodation,
+    DocumentKind,
+    Dossier,
+    DossierDocument,
+    DossierStatus,
+)
+from .registration import _audit, _check_version, _event, covered_competence_codes, open_dossier
 
 logger = logging.getLogger(__name__)
 
@@ -131,3 +138,23 @@ def _matching_blocs(dossier):
         return []
     version = latest_published_version(dossier.referential_version.qualification)
     return list(Bloc.objects.filter(version=version, code__in=codes))
+
+
+def save_accommodation(actor, dossier, *, needs, to_apply, expected_version=None):
+    """Create or update the confidential accommodation record (health data). The audit row
+    says that it changed, never what it says."""
+    require(actor, Capability.MANAGE_ACCOMMODATIONS)
+    with transaction.atomic():
+        record = Accommodation.objects.select_for_update().filter(dossier=dossier).first()
+        if record is None:
+            record = Accommodation(centre=dossier.centre, dossier=dossier, version=0)
+        else:
+            _check_version(record, expected_version)
+            if record.needs == needs and record.to_apply == to_apply:
+                return record
+        record.needs, record.to_apply = needs, to_apply
+        record.updated_by = actor.user
+        record.version += 1
+        record.save()
+        _audit(actor, "dossier.accommodation", dossier, after={"accommodation": "modifié"})
+    return record

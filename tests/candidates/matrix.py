@@ -1,0 +1,210 @@
+"""Permission matrix of the candidates app's pages and endpoints (see tests/matrix.py)."""
+
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from candidates import importing
+from candidates.models import CandidateImport, DossierStatus
+from tests.matrix import STAFF_ROLES, Entry
+
+from .factories import CandidateFactory, DossierDocumentFactory, DossierFactory
+
+MARKER = "MATRIXMARQUEUR"
+READERS = (*STAFF_ROLES, "company_rep")  # company reps: read-only, their employees' dossiers
+NOBODY_ELSE = ("assessor", "juror", "national_admin")
+NO_CANDIDATE = ("company_rep", *NOBODY_ELSE)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _candidate(w):
+    return CandidateFactory(centre=w.centre_a, birth_name=MARKER)
+
+
+def _candidate_pk(w):
+    return {"pk": _candidate(w).pk}
+
+
+def _candidate_fk(w):
+    return {"candidate_pk": _candidate(w).pk}
+
+
+def _dossier(w, **kwargs):
+    return DossierFactory(centre=w.centre_a, candidate=_candidate(w), company=w.company_a, **kwargs)
+
+
+def _dossier_pk(**kwargs):
+    return lambda w: {"pk": _dossier(w, **kwargs).pk}
+
+
+def _setup_dossier(w):
+    _dossier(w)
+
+
+def _marker(w):
+    return MARKER
+
+
+def _document_pk(w):
+    return {"pk": DossierDocumentFactory(dossier=_dossier(w)).pk}
+
+
+def _import(w, mapped=True):
+    batch = CandidateImport(
+        centre=w.centre_a,
+        original_name="candidats.csv",
+        file_format="csv",
+        created_by=w.user("staff"),
+        mapping={"encoding": "utf-8"},
+    )
+    batch.file.save("import", ContentFile(importing.template_csv()), save=False)
+    if mapped:
+        sheet = importing.read_file(importing.template_csv(), "csv")
+        batch.mapping["columns"] = importing.guess_mapping(sheet.headers)
+    batch.save()
+    return {"pk": batch.pk}
+
+
+def _candidate_data(w):
+    return {
+        "birth_name": "Nouveau",
+        "first_names": "Jean",
+        "sex": "M",
+        "birth_date": "1990-01-02",
+        "birth_country": "France",
+        "access_status": "salarie",
+    }
+
+
+def _upload(w):
+    return {"kind": "report", "file": SimpleUploadedFile("rapport.pdf", PDF)}
+
+
+HTML = [
+    Entry("candidates:list", allowed=STAFF_ROLES, marker=_marker, setup=_setup_dossier),
+    Entry(
+        "candidates:list",
+        allowed=STAFF_ROLES,
+        marker=_marker,
+        setup=_setup_dossier,
+        query="?q=matrix&status=draft&route=salarie",
+        label="filtres",
+    ),
+    Entry("candidates:create", allowed=STAFF_ROLES),
+    Entry(
+        "candidates:create",
+        allowed=STAFF_ROLES,
+        method="post",
+        data=_candidate_data,
+        status=302,
+        label="post",
+    ),
+    Entry("candidates:detail", allowed=STAFF_ROLES, kwargs=_candidate_pk, hidden_from=NO_CANDIDATE),
+    Entry("candidates:edit", allowed=STAFF_ROLES, kwargs=_candidate_pk, hidden_from=NO_CANDIDATE),
+    Entry(
+        "candidates:dossier_create",
+        allowed=STAFF_ROLES,
+        kwargs=_candidate_fk,
+        hidden_from=NO_CANDIDATE,
+    ),
+    Entry("candidates:dossier_list", allowed=READERS, marker=_marker, setup=_setup_dossier),
+    Entry(
+        "candidates:dossier_detail",
+        allowed=READERS,
+        kwargs=_dossier_pk(),
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "candidates:dossier_edit",
+        allowed=STAFF_ROLES,
+        kwargs=_dossier_pk(),
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "candidates:dossier_modalities",
+        allowed=STAFF_ROLES,
+        kwargs=_dossier_pk(),
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "candidates:dossier_transition",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=lambda w: {**_dossier_pk()(w), "action": "submit"},
+        status=302,
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "candidates:dossier_withdraw",
+        allowed=STAFF_ROLES,
+        kwargs=_dossier_pk(),
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "candidates:dossier_withdraw",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=_dossier_pk(),
+        data=lambda w: {"reason": "Démission"},
+        status=302,
+        hidden_from=NOBODY_ELSE,
+        label="post",
+    ),
+    Entry(
+        "candidates:dossier_resit",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=_dossier_pk(status=DossierStatus.DECIDED),
+        status=302,
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "candidates:document_upload",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=_dossier_pk(),
+        data=_upload,
+        status=302,
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "candidates:document_download",
+        allowed=STAFF_ROLES,
+        kwargs=_document_pk,
+        hidden_from=NO_CANDIDATE,
+    ),
+    Entry(
+        "candidates:accommodation",
+        allowed=("centre_admin",),
+        kwargs=_dossier_pk(),
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "candidates:accommodation",
+        allowed=("centre_admin",),
+        method="post",
+        kwargs=_dossier_pk(),
+        data=lambda w: {"needs": "Dyslexie", "to_apply": "Tiers temps", "version": 0},
+        status=302,
+        hidden_from=NOBODY_ELSE,
+        label="post",
+    ),
+    Entry("candidates:import_upload", allowed=STAFF_ROLES),
+    Entry("candidates:import_mapping", allowed=STAFF_ROLES, kwargs=_import),
+    Entry("candidates:import_preview", allowed=STAFF_ROLES, kwargs=_import),
+    Entry(
+        "candidates:import_template",
+        allowed=STAFF_ROLES,
+        query="?type=csv",
+        label="csv",
+    ),
+    Entry(
+        "candidates:import_template",
+        allowed=STAFF_ROLES,
+        query="?type=xlsx",
+        label="xlsx",
+    ),
+]
+
+API: list = []
+
+ENTRIES = HTML + API
