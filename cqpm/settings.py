@@ -269,6 +269,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DossierStatusEnum": "candidates.models.choices.DossierStatus",
+        "AccessStatusEnum": "candidates.models.choices.AccessStatus",
+        "DossierDocumentKindEnum": "candidates.models.choices.DocumentKind",
+    },
 }
 
 # Security: secure by default in production mode (DEBUG off).

@@ -1,1 +1,10 @@
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("candidates", views.CandidateViewSet, basename="candidate")
+router.register("dossiers", views.DossierViewSet, basename="dossier")
+router.register("dossier-documents", views.DossierDocumentViewSet, basename="dossier-document")
+
+urlpatterns = router.urls

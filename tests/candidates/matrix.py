@@ -205,6 +205,196 @@ HTML = [
     ),
 ]
 
-API: list = []
+
+# --- API --------------------------------------------------------------------------------
+
+
+def _api_dossier(status=DossierStatus.DRAFT, with_modality=False, credit=False):
+    def build(w):
+        dossier = _dossier(w, status=status)
+        if with_modality:
+            from .factories import modality
+
+            dossier.competences.update(modality=modality(dossier.referential_version))
+        if credit:
+            from .factories import CreditFactory
+
+            version = dossier.referential_version
+            CreditFactory(
+                candidate=dossier.candidate,
+                qualification=version.qualification,
+                bloc=version.blocs.get(code="B1"),
+                source_dossier=dossier,
+            )
+        return {"pk": dossier.pk}
+
+    return build
+
+
+def _api_candidate_data(w):
+    return {
+        "birth_name": "Api",
+        "first_names": "Nouvelle",
+        "sex": "F",
+        "birth_date": "1991-02-03",
+        "access_status": "salarie",
+    }
+
+
+def _api_dossier_data(w):
+    from cqpm.models import Qualification
+
+    from .factories import build_referential
+
+    qualification = Qualification.objects.first() or build_referential().qualification
+    return {
+        "candidate": _candidate(w).pk,
+        "qualification": qualification.pk,
+        "company": w.company_a.pk,
+    }
+
+
+def _modalities_data(w):
+    from candidates.models import Dossier
+
+    dossier = Dossier.objects.latest("id")
+    real = dossier.referential_version.modalities.get(code="real_work")
+    return {
+        "modalities": [
+            {"competence": row.competence_id, "modality": real.pk}
+            for row in dossier.competences.all()
+        ]
+    }
+
+
+def _document_marker_setup(w):
+    DossierDocumentFactory(dossier=_dossier(w), original_name=f"{MARKER}.pdf")
+
+
+API = [
+    Entry("api:candidate-list", allowed=STAFF_ROLES, marker=_marker, setup=_setup_dossier),
+    Entry(
+        "api:candidate-list",
+        allowed=STAFF_ROLES,
+        marker=_marker,
+        setup=_setup_dossier,
+        query="?q=matrix&status=draft",
+        label="filtres",
+    ),
+    Entry(
+        "api:candidate-list",
+        allowed=STAFF_ROLES,
+        method="post",
+        data=_api_candidate_data,
+        status=201,
+        label="create",
+    ),
+    Entry("api:candidate-detail", allowed=STAFF_ROLES, kwargs=_candidate_pk),
+    Entry(
+        "api:candidate-detail",
+        allowed=STAFF_ROLES,
+        method="patch",
+        kwargs=_candidate_pk,
+        data=lambda w: {"version": 1, "phone": "0102030405"},
+        label="patch",
+    ),
+    Entry("api:dossier-list", allowed=READERS, marker=_marker, setup=_setup_dossier),
+    Entry(
+        "api:dossier-list",
+        allowed=READERS,
+        marker=_marker,
+        setup=_setup_dossier,
+        query="?status=draft&access_route=salarie&q=matrix",
+        label="filtres",
+    ),
+    Entry(
+        "api:dossier-list",
+        allowed=STAFF_ROLES,
+        method="post",
+        data=_api_dossier_data,
+        status=201,
+        label="create",
+    ),
+    Entry("api:dossier-detail", allowed=READERS, kwargs=_api_dossier(), hidden_from=NOBODY_ELSE),
+    Entry(
+        "api:dossier-detail",
+        allowed=STAFF_ROLES,
+        method="patch",
+        kwargs=_api_dossier(),
+        data=lambda w: {"version": 1, "tutor_name": "Nouveau tuteur"},
+        hidden_from=NOBODY_ELSE,
+        label="patch",
+    ),
+    Entry(
+        "api:dossier-submit",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=_api_dossier(),
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "api:dossier-agree",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=_api_dossier(DossierStatus.SUBMITTED, with_modality=True),
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "api:dossier-withdraw",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=_api_dossier(),
+        data=lambda w: {"reason": "Démission"},
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "api:dossier-close",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=_api_dossier(DossierStatus.DECIDED),
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "api:dossier-modalities",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=_api_dossier(),
+        data=_modalities_data,
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "api:dossier-resit",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=_api_dossier(DossierStatus.DECIDED, credit=True),
+        status=201,
+        hidden_from=NOBODY_ELSE,
+    ),
+    Entry(
+        "api:dossier-document-list",
+        allowed=STAFF_ROLES,
+        marker=_marker,
+        setup=_document_marker_setup,
+    ),
+    Entry(
+        "api:dossier-document-list",
+        allowed=STAFF_ROLES,
+        method="post",
+        status=400,
+        label="sans fichier",
+    ),
+    Entry(
+        "api:dossier-document-detail",
+        allowed=STAFF_ROLES,
+        kwargs=_document_pk,
+        hidden_from=NO_CANDIDATE,
+    ),
+    Entry(
+        "api:dossier-document-download",
+        allowed=STAFF_ROLES,
+        kwargs=_document_pk,
+        hidden_from=NO_CANDIDATE,
+    ),
+]
 
 ENTRIES = HTML + API

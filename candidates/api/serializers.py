@@ -1,0 +1,223 @@
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from centres.models import Company
+from cqpm.models import Bloc, EvaluationModality, Qualification, ReferentialVersion
+
+from ..models import (
+    Candidate,
+    DocumentKind,
+    Dossier,
+    DossierCompetence,
+    DossierDocument,
+)
+from ..services.registration import CANDIDATE_FIELDS
+
+
+class CandidateSerializer(serializers.ModelSerializer):
+    nir = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text=_("NIR (15 caractères) ; jamais renvoyé en clair. Vide : le supprime."),
+    )
+    nir_masked = serializers.SerializerMethodField()
+    confirm_duplicate = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_("Confirme l'inscription malgré un homonyme de même date de naissance."),
+    )
+    version = serializers.IntegerField(required=False, help_text=_("Version connue (If-Match)."))
+
+    class Meta:
+        model = Candidate
+        fields = [
+            "id",
+            *CANDIDATE_FIELDS,
+            "nir",
+            "nir_masked",
+            "confirm_duplicate",
+            "version",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = ["created_at", "updated_at"]
+
+    @extend_schema_field(OpenApiTypes.STR)
+    def get_nir_masked(self, obj):
+        identity = getattr(obj, "identity", None) if hasattr(obj, "identity") else None
+        return identity.masked if identity else ""
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["version"] = instance.version
+        return data
+
+
+class DossierCompetenceSerializer(serializers.ModelSerializer):
+    code = serializers.CharField(source="competence.code", read_only=True)
+    title = serializers.CharField(source="competence.title", read_only=True)
+    bloc = serializers.CharField(source="competence.bloc.code", read_only=True)
+
+    class Meta:
+        model = DossierCompetence
+        fields = ["competence", "code", "title", "bloc", "modality", "report_deadline"]
+
+
+class DossierVersionSerializer(serializers.ModelSerializer):
+    qualification = serializers.PrimaryKeyRelatedField(read_only=True)
+    qualification_title = serializers.CharField(source="qualification.title", read_only=True)
+
+    class Meta:
+        model = ReferentialVersion
+        fields = ["id", "number", "qualification", "qualification_title"]
+
+
+@extend_schema_field(OpenApiTypes.INT)
+class CentreScopedPK(serializers.PrimaryKeyRelatedField):
+    """A related field whose choices come from ``queryset_for(request)`` (the active centre)."""
+
+    def __init__(self, queryset_for, **kwargs):
+        self.queryset_for = queryset_for
+        super().__init__(**kwargs)
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return self.queryset_for(request)
+
+
+def _centre_companies(request):
+    return (
+        Company.objects.filter(centre=request.actor.centre) if request else Company.objects.none()
+    )
+
+
+def _centre_candidates(request):
+    from ..access import candidates_for
+
+    return candidates_for(request.actor) if request else Candidate.objects.none()
+
+
+def _published_blocs(request):
+    return Bloc.objects.filter(version__status=ReferentialVersion.Status.PUBLISHED)
+
+
+class DossierSerializer(serializers.ModelSerializer):
+    reference = serializers.CharField(read_only=True)
+    candidate = CentreScopedPK(_centre_candidates)
+    candidate_name = serializers.CharField(source="candidate.full_name", read_only=True)
+    qualification = serializers.PrimaryKeyRelatedField(
+        queryset=Qualification.objects.all(),
+        write_only=True,
+        required=False,
+        help_text=_("À la création : le CQPM (la dernière version publiée est retenue)."),
+    )
+    referential_version = DossierVersionSerializer(read_only=True)
+    target_blocs = CentreScopedPK(_published_blocs, many=True, required=False)
+    company = CentreScopedPK(_centre_companies, required=False, allow_null=True)
+    competences = DossierCompetenceSerializer(many=True, read_only=True)
+    version = serializers.IntegerField(required=False, help_text=_("Version connue (If-Match)."))
+
+    class Meta:
+        model = Dossier
+        fields = [
+            "id",
+            "reference",
+            "candidate",
+            "candidate_name",
+            "qualification",
+            "referential_version",
+            "target",
+            "target_blocs",
+            "access_route",
+            "company",
+            "tutor_name",
+            "tutor_email",
+            "manager_name",
+            "manager_email",
+            "status",
+            "withdrawn_reason",
+            "previous_dossier",
+            "competences",
+            "submitted_at",
+            "agreed_at",
+            "closed_at",
+            "version",
+            "created_at",
+        ]
+        read_only_fields = [
+            "status",
+            "withdrawn_reason",
+            "previous_dossier",
+            "submitted_at",
+            "agreed_at",
+            "closed_at",
+            "created_at",
+        ]
+        extra_kwargs = {"access_route": {"required": False}, "target": {"required": False}}
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["version"] = instance.version
+        return data
+
+
+class CompanyDossierSerializer(DossierSerializer):
+    """What a company representative reads: no tutor e-mails, no withdrawal reason."""
+
+    class Meta(DossierSerializer.Meta):
+        fields = [
+            f
+            for f in DossierSerializer.Meta.fields
+            if f not in {"withdrawn_reason", "tutor_email", "manager_email", "qualification"}
+        ]
+
+
+class ModalityAssignmentSerializer(serializers.Serializer):
+    competence = serializers.IntegerField()
+    modality = serializers.PrimaryKeyRelatedField(
+        queryset=EvaluationModality.objects.all(), allow_null=True
+    )
+    report_deadline = serializers.DateField(required=False, allow_null=True)
+
+
+class ModalitiesSerializer(serializers.Serializer):
+    modalities = ModalityAssignmentSerializer(many=True)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text=_("Motif de l'abandon (obligatoire)."))
+
+
+class DossierDocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DossierDocument
+        fields = [
+            "id",
+            "dossier",
+            "kind",
+            "original_name",
+            "content_type",
+            "size",
+            "sha256",
+            "description",
+            "late",
+            "uploaded_at",
+        ]
+        read_only_fields = fields
+
+
+def _visible_dossiers(request):
+    from ..access import dossiers_for
+
+    return dossiers_for(request.actor) if request else Dossier.objects.none()
+
+
+class DossierDocumentUploadSerializer(serializers.Serializer):
+    dossier = CentreScopedPK(_visible_dossiers)
+    kind = serializers.ChoiceField(choices=DocumentKind.choices, default=DocumentKind.REPORT)
+    file = serializers.FileField()
+    description = serializers.CharField(required=False, allow_blank=True, default="")
