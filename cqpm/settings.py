@@ -297,3 +297,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {"weasyprint": {"level": "ERROR"}, "fontTools": {"level": "ERROR"}},
 }
+
+# Documents (documents app): the periodic sweep re-enqueues PDF jobs left pending (broker
+# outage, lost worker); the public certificate verification page is rate-limited per IP.
+CELERY_BEAT_SCHEDULE = {
+    "documents-sweep-pending": {
+        "task": "documents.tasks.sweep_pending_documents",
+        "schedule": env_int("DOCUMENTS_SWEEP_EVERY_SECONDS", 300, minimum=10),
+    },
+}
+VERIFICATION_RATE = env_str("VERIFICATION_RATE", "30/min")
+VERIFICATION_CLIENT_IP_HEADER = env_str("VERIFICATION_CLIENT_IP_HEADER")

@@ -31,5 +31,6 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("jurys/", include("juries.urls")),
     path("documents/", include("documents.urls")),
+    path("verifier/", include("documents.public_urls")),
     path("api/v1/", include((api_v1, "api"))),
 ]

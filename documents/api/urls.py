@@ -1,1 +1,9 @@
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("documents", views.DocumentViewSet, basename="document")
+router.register("document-batches", views.DocumentBatchViewSet, basename="document-batch")
+
+urlpatterns = router.urls
