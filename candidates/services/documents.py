@@ -100,6 +100,9 @@ def upload_document(actor, dossier, *, uploaded_file, kind=DocumentKind.REPORT, 
 def open_resit_dossier(actor, dossier) -> Dossier:
     """After a partial result, a new dossier evaluated only on what is not still credited."""
     require(actor, Capability.REGISTER_CANDIDATES)
+    dossier = Dossier.objects.select_related(
+        "referential_version__qualification", "candidate", "company"
+    ).get(pk=dossier.pk)  # the current state, not the caller's copy
     if dossier.status not in {DossierStatus.DECIDED, DossierStatus.CLOSED}:
         raise DossierError(
             _("Un nouveau passage s'ouvre après la décision du jury sur ce dossier."),

@@ -159,6 +159,19 @@ def mark_ready_for_jury(actor, dossier, *, guard=None):
     )
 
 
+def reopen_evaluation(actor, dossier, *, reason=""):
+    """Called when centre staff reopen a signed grid (evaluations issue): a dossier ready
+    for the jury goes back to evaluation until the grid is signed again."""
+    return _transition(
+        actor,
+        dossier,
+        action="reopen_evaluation",
+        to=S.IN_EVALUATION,
+        allowed_from={S.READY_FOR_JURY},
+        reason=reason,
+    )
+
+
 def mark_decided(actor, dossier, *, guard=None):
     """Called when the jury decides (juries issue)."""
     return _transition(
