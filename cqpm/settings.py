@@ -273,6 +273,8 @@ SPECTACULAR_SETTINGS = {
         "DossierStatusEnum": "candidates.models.choices.DossierStatus",
         "AccessStatusEnum": "candidates.models.choices.AccessStatus",
         "DossierDocumentKindEnum": "candidates.models.choices.DocumentKind",
+        "ReferentialVersionStatusEnum": "cqpm.models.ReferentialVersion.Status",
+        "CriterionCategoryEnum": "cqpm.models.Criterion.Category",
     },
 }
 

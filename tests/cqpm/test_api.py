@@ -210,6 +210,14 @@ def test_schema_documents_the_referential_endpoints(api_client):
         assert path in paths, path
     params = {p["name"] for p in paths["/api/v1/criteria/"]["get"]["parameters"]}
     assert {"q", "category", "competence", "version", "page"} <= params
+    schemas = response.json()["components"]["schemas"]
+    assert schemas["ReferentialVersionStatusEnum"]["enum"] == ["draft", "published", "archived"]
+    assert schemas["CriterionCategoryEnum"]["enum"] == [
+        "methods",
+        "means",
+        "relations",
+        "constraints",
+    ]
 
 
 @pytest.mark.usefixtures("clear_throttle_cache")

@@ -127,7 +127,12 @@ class TestReferentialPage:
         kwargs = {"slug": SEED_SLUG, "number": 1}
         assert reverse("cqpm:criteria", kwargs=kwargs) in html
         assert reverse("cqpm:print", kwargs=kwargs) in html
-        assert reverse("api:referential-version-export", kwargs={"pk": referential.pk}) in html
+        export = reverse("api:referential-version-export", kwargs={"pk": referential.pk})
+        assert f'{export}?format=json" download' in html
+        # What the browser downloads is the JSON document, not the browsable API page.
+        response = client.get(f"{export}?format=json", HTTP_ACCEPT="text/html,*/*")
+        assert response["Content-Type"] == "application/json"
+        assert response.json()["qualification"]["slug"] == SEED_SLUG
 
     def test_latest_published_version_and_explicit_versions(self, client, referential):
         v2 = load_small(slug=SEED_SLUG, version=2, status="published", title="ignoré")
