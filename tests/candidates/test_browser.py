@@ -1,0 +1,83 @@
+"""In a real browser: centre staff registers a candidate, builds the dossier (target,
+company, modalities and report deadline), uploads the report and submits the dossier."""
+
+import re
+
+import pytest
+
+from candidates.models import Candidate, Dossier
+from centres.roles import Role
+from tests.conftest import browser_login
+from tests.factories import DEFAULT_PASSWORD, CentreFactory, CompanyFactory, user_with_role
+
+from .factories import build_referential
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_registers_builds_uploads_and_submits(page):
+    centre = CentreFactory(name="UIMM Centre de Lyon", slug="lyon")
+    CompanyFactory(centre=centre, name="Mécanique de Précision du Rhône")
+    version = build_referential()
+    staff = user_with_role(centre, Role.STAFF, username="staff.lyon")
+
+    browser_login(page, staff.username, DEFAULT_PASSWORD)
+    page.get_by_role("link", name="Candidats", exact=True).click()
+    page.get_by_role("link", name="Inscrire un candidat").click()
+    page.get_by_label("Nom de naissance").fill("Lambert")
+    page.get_by_label("Prénoms").fill("Élodie")
+    page.get_by_label("Sexe").select_option(label="Femme")
+    page.get_by_label("Date de naissance").fill("1990-05-17")
+    page.get_by_label("Commune de naissance").fill("Villeurbanne")
+    page.get_by_label("Adresse électronique").fill("elodie.lambert@example.org")
+    page.get_by_label("Statut").select_option(label="Salarié (formation continue)")
+    page.get_by_role("button", name="Inscrire").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "LAMBERT Élodie est inscrit(e)." in page.content()
+    assert Candidate.objects.get().birth_name == "Lambert"
+
+    page.get_by_role("link", name="Ouvrir un dossier").click()
+    page.get_by_label(re.compile(r"^Entreprise")).select_option(
+        label="Mécanique de Précision du Rhône"
+    )
+    page.get_by_label(re.compile(r"^Tuteur")).fill("Jean Tuteur")
+    page.get_by_role("button", name="Ouvrir le dossier").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "Choisissez maintenant les modalités" in page.content()
+
+    for number in range(1, 9):
+        label = (
+            "Présentation de projets ou activités réalisés en milieu professionnel"
+            if number == 8
+            else "Évaluation en situation professionnelle réelle"
+        )
+        page.get_by_label(f"Modalité de C{number}", exact=True).select_option(label=label)
+    page.get_by_label("Date limite du rapport pour C8", exact=True).fill("2031-06-30")
+    page.get_by_role("button", name="Enregistrer les modalités").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "Modalités d'évaluation enregistrées." in page.content()
+
+    page.get_by_label("Type").select_option(label="Rapport")
+    page.get_by_label("Fichier").set_input_files(
+        {"name": "rapport-lambert.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    page.get_by_role("button", name="Déposer", exact=True).click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "Document « rapport-lambert.pdf » déposé." in page.content()
+    assert page.get_by_role("link", name="rapport-lambert.pdf").is_visible()
+
+    page.get_by_role("button", name="Soumettre le dossier").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "Dossier à l'état « Soumis »." in page.content()
+    timeline = page.locator(".timeline").inner_text()
+    assert "Brouillon → Soumis" in timeline
+
+    dossier = Dossier.objects.get()
+    assert dossier.status == "submitted"
+    assert dossier.referential_version == version
+    assert dossier.company.name == "Mécanique de Précision du Rhône"
+    report = dossier.competences.get(competence__code="C8")
+    assert str(report.report_deadline) == "2031-06-30"
+    assert dossier.documents.get().original_name == "rapport-lambert.pdf"
