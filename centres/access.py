@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scopes_disabled
 
-from .models import Centre, Company, Membership
+from .models import Centre, Company, Invitation, Membership
 from .roles import Capability, Role, capabilities_for
 
 ACTIVE_CENTRE_SESSION_KEY = "active_centre_id"
@@ -118,3 +118,23 @@ def memberships_for(actor: Actor):
 def get_membership_for_user(actor: Actor, pk, *, write: bool = False) -> Membership:
     require(actor, Capability.MANAGE_USERS)
     return get_object_or_404_scoped(memberships_for(actor), pk=pk)
+
+
+def invitations_for(actor: Actor):
+    """Invitations of the active centre, for those who manage users."""
+    if not actor.can(Capability.MANAGE_USERS):
+        return Invitation.objects.none()
+    return Invitation.objects.select_related("company", "invited_by")
+
+
+def get_invitation_for_user(actor: Actor, pk, *, write: bool = False) -> Invitation:
+    require(actor, Capability.MANAGE_USERS)
+    return get_object_or_404_scoped(invitations_for(actor), pk=pk)
+
+
+def get_centre_settings_for_user(actor: Actor, *, write: bool = False) -> Centre:
+    """The active centre, for its settings page (403 without the capability)."""
+    require(actor, Capability.MANAGE_SETTINGS)
+    if actor.centre is None:  # pragma: no cover - no capability without a centre
+        raise Http404
+    return Centre.objects.get(pk=actor.centre.pk)

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from .roles import Role
+from .validators import validate_siret
 
 
 class User(AbstractUser):
@@ -39,7 +40,7 @@ class Centre(models.Model):
     region = models.CharField(_("région"), max_length=100, blank=True)
     address = models.TextField(_("adresse"), blank=True)
     city = models.CharField(_("ville"), max_length=100, blank=True)
-    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     logo = models.ImageField(_("logo"), upload_to="centres/logos/", blank=True)
     jury_quorum = models.PositiveSmallIntegerField(
         _("quorum du jury"),
@@ -74,7 +75,7 @@ class Company(models.Model):
 
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="companies")
     name = models.CharField(_("raison sociale"), max_length=200)
-    siret = models.CharField(_("SIRET"), max_length=14, blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     address = models.TextField(_("adresse"), blank=True)
     city = models.CharField(_("ville"), max_length=100, blank=True)
     sites = models.TextField(_("sites"), blank=True, help_text=_("Un site par ligne."))
@@ -167,9 +168,23 @@ class Invitation(models.Model):
 
     objects = ScopedManager(centre="centre")
 
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        EXPIRED = "expired", _("Expirée")
+        ACCEPTED = "accepted", _("Acceptée")
+        REVOKED = "revoked", _("Révoquée")
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("invitation")
+        constraints = [
+            # Re-inviting a pending address refreshes the pending invitation instead.
+            models.UniqueConstraint(
+                fields=["centre", "email", "role"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="invitation_one_pending_per_role",
+            )
+        ]
 
     def __str__(self):
         return f"{self.email} ({self.get_role_display()})"
@@ -181,6 +196,19 @@ class Invitation(models.Model):
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(32)
+
+    @property
+    def status(self) -> str:
+        if self.revoked_at is not None:
+            return self.Status.REVOKED
+        if self.accepted_at is not None:
+            return self.Status.ACCEPTED
+        if self.expires_at <= timezone.now():
+            return self.Status.EXPIRED
+        return self.Status.PENDING
+
+    def get_status_display(self) -> str:
+        return self.Status(self.status).label
 
     @property
     def is_usable(self) -> bool:

@@ -1,16 +1,86 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import path, reverse_lazy
 
-from . import views
+from . import company_views, invitation_views, user_views, views
 
 app_name = "centres"
 
 urlpatterns = [
     path("centre/changer/", views.switch_centre, name="switch"),
+    # Users and roles.
+    path("centre/utilisateurs/", user_views.user_list, name="users"),
+    path("centre/utilisateurs/inviter/", user_views.invite, name="invite"),
+    path("centre/utilisateurs/<int:pk>/", user_views.membership_detail, name="membership_detail"),
+    path(
+        "centre/utilisateurs/<int:pk>/desactiver/",
+        user_views.membership_deactivate,
+        name="membership_deactivate",
+    ),
+    path(
+        "centre/utilisateurs/<int:pk>/reactiver/",
+        user_views.membership_reactivate,
+        name="membership_reactivate",
+    ),
+    path(
+        "centre/utilisateurs/<int:pk>/amenagements/",
+        user_views.membership_accommodations,
+        name="membership_accommodations",
+    ),
+    path("centre/invitations/", user_views.invitation_list, name="invitations"),
+    path(
+        "centre/invitations/<int:pk>/revoquer/",
+        user_views.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    # Companies.
+    path("centre/entreprises/", company_views.company_list, name="companies"),
+    path("centre/entreprises/nouvelle/", company_views.company_create, name="company_create"),
+    path("centre/entreprises/<int:pk>/", company_views.company_detail, name="company_detail"),
+    path("centre/entreprises/<int:pk>/modifier/", company_views.company_edit, name="company_edit"),
+    # Centre settings.
+    path("centre/reglages/", company_views.centre_settings, name="settings"),
+    # The link mailed with an invitation.
+    path("invitation/<str:token>/", invitation_views.accept, name="invitation_accept"),
 ]
 
 # Authentication URLs keep Django's standard names (login, logout, password_*).
 auth_urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "mot-de-passe/",
+        auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),
+        name="password_change",
+    ),
+    path(
+        "mot-de-passe/modifie/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path(
+        "mot-de-passe/oublie/",
+        auth_views.PasswordResetView.as_view(
+            success_url=reverse_lazy("password_reset_done"),
+            subject_template_name="registration/password_reset_subject.txt",
+            email_template_name="registration/password_reset_email.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "mot-de-passe/oublie/envoye/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "mot-de-passe/nouveau/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("password_reset_complete")
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "mot-de-passe/nouveau/termine/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]

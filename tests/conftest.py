@@ -117,6 +117,30 @@ def _playwright():
 
 
 @pytest.fixture(scope="session")
+def live_server(request):
+    """pytest-django's live server. The project sets ``MEDIA_URL = None`` (no public media
+    URL), which Django's live-server media handler cannot parse (every request fails with a
+    TypeError): the handler is built with a prefix nothing links to, then the setting is
+    restored."""
+    from django.conf import settings as django_settings
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    media_url = django_settings.MEDIA_URL
+    django_settings.MEDIA_URL = "/__live-server-media__/"
+    try:
+        server = LiveServer(addr)
+    finally:
+        django_settings.MEDIA_URL = media_url
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
 def browser(_playwright):
     browser = _playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     yield browser

@@ -37,6 +37,7 @@ class Entry:
     kwargs: Callable | None = None  # (world) -> dict of URL kwargs, objects in centre A
     data: Callable | None = None  # (world) -> request body for POST/PUT/PATCH
     marker: Callable | None = None  # (world) -> text of a centre-A row (lists)
+    setup: Callable | None = None  # (world) -> None: builds centre-A rows before the request
     status: int = 200
     public: bool = False  # anonymous users may use it too
     hidden_from: tuple[str, ...] = ()  # roles that get 404 rather than 403

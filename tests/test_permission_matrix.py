@@ -9,6 +9,8 @@ ENTRIES = all_entries()
 
 
 def _url(entry, world):
+    if entry.setup:
+        entry.setup(world)
     kwargs = entry.kwargs(world) if entry.kwargs else {}
     return reverse(entry.name, kwargs=kwargs) + entry.query
 

@@ -1,1 +1,15 @@
-urlpatterns = []
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("companies", views.CompanyViewSet, basename="company")
+router.register("memberships", views.MembershipViewSet, basename="membership")
+router.register("invitations", views.InvitationViewSet, basename="invitation")
+
+urlpatterns = [
+    path("me/", views.MeView.as_view(), name="me"),
+    path("centre/", views.CentreSettingsView.as_view(), name="centre-settings"),
+    *router.urls,
+]

@@ -1,0 +1,143 @@
+"""Django admin for national administrators (GTP) and superusers: centres, users, roles,
+companies, and the audit trail read-only.
+
+Tenant-owned models are read with their scopes disabled *explicitly* here: the admin is a
+national tool, outside any one centre. Only these centres models are registered with
+that; candidate data never is (national administrators see no candidate data).
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import AuditEntry, Centre, Company, Invitation, Membership, User
+
+
+def _is_national(request) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff and (user.is_superuser or user.is_national_admin))
+
+
+class NationalAdminMixin:
+    """National administrators manage these models without model-permission rows."""
+
+    def has_module_permission(self, request):
+        return _is_national(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_national(request)
+
+    def has_add_permission(self, request, *args):
+        return _is_national(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_national(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return bool(request.user.is_superuser)
+
+
+class UnscopedAdminMixin(NationalAdminMixin):
+    """Querysets and foreign-key choices built with the centre scope disabled."""
+
+    def get_queryset(self, request):
+        qs = self.model._default_manager.with_scopes_disabled().get_queryset()
+        ordering = self.get_ordering(request)
+        return qs.order_by(*ordering) if ordering else qs
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        manager = db_field.remote_field.model._default_manager
+        if hasattr(manager, "with_scopes_disabled"):
+            kwargs["queryset"] = manager.with_scopes_disabled().get_queryset()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class MembershipInline(UnscopedAdminMixin, admin.TabularInline):
+    model = Membership
+    fk_name = "user"
+    extra = 0
+    fields = ("centre", "role", "company", "handles_accommodations", "is_active")
+
+
+@admin.register(User)
+class UserAdmin(NationalAdminMixin, DjangoUserAdmin):
+    list_display = ("username", "get_full_name", "email", "is_active", "is_national_admin")
+    list_filter = ("is_active", "is_national_admin", "is_staff")
+    fieldsets = (
+        *DjangoUserAdmin.fieldsets,
+        (_("Parchemin"), {"fields": ("is_national_admin",)}),
+    )
+    inlines = [MembershipInline]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        # Only superusers hand out Django permissions and superuser status.
+        hidden = {"is_superuser", "groups", "user_permissions"}
+        return [
+            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f not in hidden)})
+            for name, opts in fieldsets
+        ]
+
+
+@admin.register(Centre)
+class CentreAdmin(NationalAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "region", "city", "jury_quorum", "commission_min_assessors")
+    search_fields = ("name", "city", "region")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("version", "created_at")
+
+
+@admin.register(Company)
+class CompanyAdmin(UnscopedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "siret", "city", "centre")
+    list_filter = ("centre",)
+    search_fields = ("name", "siret", "city")
+    readonly_fields = ("version", "created_at")
+
+
+@admin.register(Membership)
+class MembershipAdmin(UnscopedAdminMixin, admin.ModelAdmin):
+    list_display = ("user", "centre", "role", "company", "is_active")
+    list_filter = ("centre", "role", "is_active")
+    search_fields = ("user__username", "user__last_name", "user__email")
+    list_select_related = ("user", "centre", "company")
+    raw_id_fields = ("user",)
+
+
+@admin.register(Invitation)
+class InvitationAdmin(UnscopedAdminMixin, admin.ModelAdmin):
+    list_display = ("email", "centre", "role", "created_at", "expires_at", "accepted_at")
+    list_filter = ("centre", "role")
+    search_fields = ("email",)
+    exclude = ("token_hash",)
+
+    def has_add_permission(self, request, *args):
+        return False  # invitations are sent from the centre's pages (one-time token by mail)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(UnscopedAdminMixin, admin.ModelAdmin):
+    list_display = ("created_at", "centre", "actor", "action", "subject_type", "subject_id")
+    list_filter = ("action", "centre")
+    search_fields = ("action", "subject_type", "subject_id")
+
+    # The trail may quote candidate data: superusers only, never national administrators.
+    def has_module_permission(self, request):
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request, obj=None):
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

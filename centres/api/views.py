@@ -1,0 +1,254 @@
+"""Tenancy API: who am I, companies, memberships, invitations, centre settings.
+
+Querysets come from the access helpers (``centres.access``), already restricted to the
+active centre by the request scope; writes go through ``centres.services``.
+"""
+
+from django.db.models import Q
+from django.utils import timezone
+from django_scopes import scopes_disabled
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import filters, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.generics import GenericAPIView
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from .. import services
+from ..access import companies_for, invitations_for, memberships_for
+from ..models import Centre, Company, Invitation, Membership
+from ..roles import Capability, Role
+from .permissions import has_capability
+from .serializers import (
+    CentreSettingsSerializer,
+    CompanySerializer,
+    InvitationSerializer,
+    MembershipDeactivateSerializer,
+    MembershipSerializer,
+    MeSerializer,
+)
+from .versioning import IF_MATCH, expected_version, with_etag
+
+
+class MeView(GenericAPIView):
+    """The authenticated user, their roles in every centre, the active centre and what
+    they may do there (choose the centre with the ``X-Centre`` header)."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = MeSerializer
+    pagination_class = None
+
+    @extend_schema(responses=MeSerializer, operation_id="me_retrieve")
+    def get(self, request):
+        actor = request.actor
+        user = request.user
+        with scopes_disabled():  # a user's own roles, across the centres they belong to
+            memberships = list(
+                Membership.objects.filter(user=user, is_active=True)
+                .select_related("centre", "company")
+                .order_by("centre__name", "role")
+            )
+        data = {
+            "user": user,
+            "is_national_admin": user.is_national_admin,
+            "active_centre": actor.centre,
+            "roles": sorted(actor.roles),
+            "capabilities": sorted(actor.capabilities),
+            "memberships": memberships,
+        }
+        return Response(MeSerializer(data).data)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[OpenApiParameter("search", str, description="Raison sociale, SIRET ou ville.")]
+    ),
+    retrieve=extend_schema(responses=CompanySerializer),
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+)
+class CompanyViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Companies of the active centre. A company representative sees only their own."""
+
+    serializer_class = CompanySerializer
+    filter_backends = [filters.SearchFilter]
+    search_fields = ["name", "siret", "city"]
+
+    def get_permissions(self):
+        if self.action in {"list", "retrieve"}:
+            caps = (Capability.VIEW_CENTRE, Capability.GIVE_COMPANY_OPINION)
+        else:
+            caps = (Capability.MANAGE_COMPANIES,)
+        return [IsAuthenticated(), has_capability(*caps)()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation: no request actor
+            return Company.objects.none()
+        return companies_for(self.request.actor).order_by("name", "id")
+
+    def retrieve(self, request, *args, **kwargs):
+        company = self.get_object()
+        return with_etag(Response(self.get_serializer(company).data), company)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        company = services.create_company(
+            request.actor.centre, acting_user=request.user, **serializer.validated_data
+        )
+        data = self.get_serializer(company).data
+        return with_etag(Response(data, status=status.HTTP_201_CREATED), company)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        company = self.get_object()
+        version = expected_version(request)
+        serializer = self.get_serializer(company, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        company = services.update_company(
+            company,
+            acting_user=request.user,
+            expected_version=version,
+            **serializer.validated_data,
+        )
+        return with_etag(Response(self.get_serializer(company).data), company)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("search", str, description="Nom, identifiant ou adresse."),
+            OpenApiParameter("role", str, enum=Role.values),
+            OpenApiParameter("is_active", bool),
+        ]
+    )
+)
+class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
+    """Roles of people in the active centre (capability manage_users)."""
+
+    serializer_class = MembershipSerializer
+    filter_backends = []
+
+    def get_permissions(self):
+        return [IsAuthenticated(), has_capability(Capability.MANAGE_USERS)()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Membership.objects.none()
+        qs = memberships_for(self.request.actor).order_by("user__last_name", "id")
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        if params.get("role") in Role.values:
+            qs = qs.filter(role=params["role"])
+        if params.get("is_active") in {"true", "false"}:
+            qs = qs.filter(is_active=params["is_active"] == "true")
+        search = params.get("search", "").strip()
+        if search:
+            qs = qs.filter(
+                Q(user__first_name__icontains=search)
+                | Q(user__last_name__icontains=search)
+                | Q(user__username__icontains=search)
+                | Q(user__email__icontains=search)
+            )
+        return qs
+
+    @extend_schema(request=MembershipDeactivateSerializer, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def deactivate(self, request, pk=None):
+        membership = self.get_object()
+        body = MembershipDeactivateSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        membership = services.deactivate_membership(
+            membership, acting_user=request.user, reason=body.validated_data.get("reason", "")
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=membership.pk)).data)
+
+    @extend_schema(request=None, responses=MembershipSerializer)
+    @action(detail=True, methods=["post"])
+    def reactivate(self, request, pk=None):
+        membership = self.get_object()
+        membership = services.reactivate_membership(membership, acting_user=request.user)
+        return Response(self.get_serializer(self.get_queryset().get(pk=membership.pk)).data)
+
+
+@extend_schema_view(
+    list=extend_schema(parameters=[OpenApiParameter("status", str, enum=["pending", "all"])])
+)
+class InvitationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    """Invitations of the active centre (capability manage_users). The link itself is only
+    ever sent by e-mail to the invited address."""
+
+    serializer_class = InvitationSerializer
+    filter_backends = []
+
+    def get_permissions(self):
+        return [IsAuthenticated(), has_capability(Capability.MANAGE_USERS)()]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Invitation.objects.none()
+        qs = invitations_for(self.request.actor).order_by("-created_at", "-id")
+        if self.action == "list" and self.request.query_params.get("status", "pending") != "all":
+            qs = qs.filter(
+                accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+            )
+        return qs
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        serializer.instance = services.invite_user(
+            self.request.actor.centre,
+            email=data["email"],
+            role=data["role"],
+            company=data.get("company"),
+            acting_user=self.request.user,
+        )
+
+    @extend_schema(request=None, responses=InvitationSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        invitation = self.get_object()
+        invitation = services.revoke_invitation(invitation, acting_user=request.user)
+        return Response(self.get_serializer(invitation).data, status=status.HTTP_200_OK)
+
+
+class CentreSettingsView(GenericAPIView):
+    """The active centre's settings (capability manage_settings). ``PATCH`` needs the
+    version in ``If-Match`` (ETag of the ``GET``); 412 when someone saved in between."""
+
+    serializer_class = CentreSettingsSerializer
+    pagination_class = None
+
+    def get_permissions(self):
+        return [IsAuthenticated(), has_capability(Capability.MANAGE_SETTINGS)()]
+
+    def _centre(self):
+        return Centre.objects.get(pk=self.request.actor.centre.pk)
+
+    @extend_schema(responses=CentreSettingsSerializer, operation_id="centre_settings_retrieve")
+    def get(self, request):
+        centre = self._centre()
+        return with_etag(Response(self.get_serializer(centre).data), centre)
+
+    @extend_schema(
+        request=CentreSettingsSerializer,
+        responses=CentreSettingsSerializer,
+        parameters=[IF_MATCH],
+        operation_id="centre_settings_partial_update",
+    )
+    def patch(self, request):
+        centre = self._centre()
+        version = expected_version(request)
+        serializer = self.get_serializer(centre, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        centre = services.update_centre_settings(
+            centre, acting_user=request.user, expected_version=version, **serializer.validated_data
+        )
+        return with_etag(Response(self.get_serializer(centre).data), centre)

@@ -1,0 +1,11 @@
+"""The tenancy app's one domain exception."""
+
+from cqpm.errors import DomainError, StaleVersionError
+
+__all__ = ["CentreError", "StaleVersionError"]
+
+
+class CentreError(DomainError):
+    """A refused action on centres, memberships, invitations or companies (API: 400)."""
+
+    default_code = "centre_error"

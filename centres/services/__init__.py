@@ -1,0 +1,45 @@
+"""Every write of the tenancy app: invitations, memberships, companies, centre settings.
+
+Each service runs in a transaction, locks the rows it changes (``select_for_update``),
+checks its guard (the acting user's capability in the centre first), does nothing when the
+target state is already reached, saves with ``update_fields``, appends an audit row and
+defers side effects (mail) to ``transaction.on_commit``.
+
+``acting_user`` may be a ``User`` or a ``centres.access.Actor``.
+"""
+
+from ._guards import capabilities_in
+from .companies import (
+    CENTRE_SETTINGS_FIELDS,
+    COMPANY_FIELDS,
+    create_company,
+    update_centre_settings,
+    update_company,
+)
+from .invitations import (
+    accept_invitation,
+    find_invitation,
+    invitation_refusal,
+    invitation_url,
+    invite_user,
+    revoke_invitation,
+)
+from .memberships import deactivate_membership, reactivate_membership, set_handles_accommodations
+
+__all__ = [
+    "CENTRE_SETTINGS_FIELDS",
+    "COMPANY_FIELDS",
+    "accept_invitation",
+    "capabilities_in",
+    "create_company",
+    "deactivate_membership",
+    "find_invitation",
+    "invitation_refusal",
+    "invitation_url",
+    "invite_user",
+    "reactivate_membership",
+    "revoke_invitation",
+    "set_handles_accommodations",
+    "update_centre_settings",
+    "update_company",
+]

@@ -1,0 +1,111 @@
+"""Memberships: withdrawing and giving back a role, the accommodations flag."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
+
+from .. import audit
+from ..errors import CentreError
+from ..models import Membership
+from ..roles import Capability, Role
+from ._guards import _require, _user
+from .invitations import MEMBERSHIP_AUDIT_FIELDS
+
+
+def deactivate_membership(membership, *, acting_user, reason="") -> Membership:
+    """Withdraw a role. Refused for one's own roles and for the last active administrator."""
+    user = _user(acting_user)
+    with transaction.atomic(), scopes_disabled():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _require(user, membership.centre, Capability.MANAGE_USERS)
+        if not membership.is_active:
+            return membership
+        if membership.role == Role.CENTRE_ADMIN:
+            admins = list(
+                Membership.objects.select_for_update()
+                .filter(centre_id=membership.centre_id, role=Role.CENTRE_ADMIN, is_active=True)
+                .values_list("pk", flat=True)
+            )
+            if admins == [membership.pk]:
+                raise CentreError(
+                    _(
+                        "C'est le dernier administrateur actif du centre : nommez d'abord un "
+                        "autre administrateur."
+                    ),
+                    code="last_centre_admin",
+                )
+        if membership.user_id == user.pk:
+            raise CentreError(
+                _("Vous ne pouvez pas désactiver votre propre rôle."), code="self_deactivation"
+            )
+        before = audit.snapshot(membership, MEMBERSHIP_AUDIT_FIELDS)
+        membership.is_active = False
+        membership.deactivated_at = timezone.now()
+        membership.save(update_fields=["is_active", "deactivated_at"])
+        audit.record(
+            centre=membership.centre_id,
+            actor=user,
+            action="membership.deactivate",
+            subject=membership,
+            before=before,
+            after=audit.snapshot(membership, MEMBERSHIP_AUDIT_FIELDS),
+            reason=reason,
+        )
+    return membership
+
+
+def reactivate_membership(membership, *, acting_user, reason="") -> Membership:
+    user = _user(acting_user)
+    with transaction.atomic(), scopes_disabled():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _require(user, membership.centre, Capability.MANAGE_USERS)
+        if membership.is_active:
+            return membership
+        if not membership.user.is_active:
+            raise CentreError(
+                _("Le compte de cette personne est désactivé : il ne peut pas recevoir de rôle."),
+                code="inactive_user",
+            )
+        before = audit.snapshot(membership, MEMBERSHIP_AUDIT_FIELDS)
+        membership.is_active = True
+        membership.deactivated_at = None
+        membership.save(update_fields=["is_active", "deactivated_at"])
+        audit.record(
+            centre=membership.centre_id,
+            actor=user,
+            action="membership.reactivate",
+            subject=membership,
+            before=before,
+            after=audit.snapshot(membership, MEMBERSHIP_AUDIT_FIELDS),
+            reason=reason,
+        )
+    return membership
+
+
+def set_handles_accommodations(membership, value: bool, *, acting_user) -> Membership:
+    """Let a chargé de certification organise accommodations (health data, GDPR art. 9)."""
+    user = _user(acting_user)
+    value = bool(value)
+    with transaction.atomic(), scopes_disabled():
+        membership = Membership.objects.select_for_update().get(pk=membership.pk)
+        _require(user, membership.centre, Capability.MANAGE_USERS)
+        if membership.handles_accommodations == value:
+            return membership
+        if value and membership.role != Role.STAFF:
+            raise CentreError(
+                _("Seul un chargé de certification peut être désigné pour les aménagements."),
+                code="accommodations_staff_only",
+            )
+        before = audit.snapshot(membership, MEMBERSHIP_AUDIT_FIELDS)
+        membership.handles_accommodations = value
+        membership.save(update_fields=["handles_accommodations"])
+        audit.record(
+            centre=membership.centre_id,
+            actor=user,
+            action="membership.accommodations",
+            subject=membership,
+            before=before,
+            after=audit.snapshot(membership, MEMBERSHIP_AUDIT_FIELDS),
+        )
+    return membership
