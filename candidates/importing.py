@@ -175,6 +175,12 @@ class Sheet:
     errors: list[tuple[int, str]] = field(default_factory=list)  # file-level, by line
 
 
+_ENCODING_ERROR = gettext_lazy(
+    "caractères illisibles : le fichier n'est pas enregistré dans l'encodage choisi "
+    "(enregistrez-le en UTF-8)."
+)
+
+
 def detect_format(content: bytes) -> str:
     if content.startswith(b"PK\x03\x04"):
         try:
@@ -185,6 +191,14 @@ def detect_format(content: bytes) -> str:
             pass
         raise DossierError(
             _("Ce fichier n'est ni un CSV ni un classeur Excel (XLSX)."), code="import_format"
+        )
+    if content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise DossierError(
+            _(
+                "Le format Excel 97-2003 (.xls) n'est pas pris en charge : enregistrez le "
+                "classeur au format .xlsx ou .csv."
+            ),
+            code="import_format",
         )
     if b"\x00" in content[:4096]:
         raise DossierError(
@@ -202,40 +216,37 @@ def read_file(content: bytes, file_format: str, encoding: str = "utf-8") -> Shee
 def _read_csv(content: bytes, encoding: str) -> Sheet:
     if content.startswith(b"\xef\xbb\xbf"):
         content = content[3:]
-    lines, errors = [], []
-    for number, raw in enumerate(content.splitlines(), start=1):
-        try:
-            lines.append((number, raw.decode(encoding)))
-        except UnicodeDecodeError:
-            errors.append(
-                (
-                    number,
-                    _(
-                        "caractères illisibles : le fichier n'est pas enregistré "
-                        "dans l'encodage choisi (enregistrez-le en UTF-8)."
-                    ),
-                )
-            )
-            lines.append((number, None))
-    if not lines or lines[0][1] is None:
+    errors = []
+    try:
+        text = content.decode(encoding)
+    except UnicodeDecodeError:
+        # Report every undecodable line; decode the rest so the preview still shows it.
+        lines = []
+        for number, raw in enumerate(content.split(b"\n"), start=1):
+            try:
+                lines.append(raw.decode(encoding))
+            except UnicodeDecodeError:
+                lines.append(raw.decode(encoding, "replace"))
+                errors.append((number, _ENCODING_ERROR))
+        text = "\n".join(lines)
+    if errors and errors[0][0] == 1:
         raise DossierError(
             _("Ligne 1 : en-tête illisible (encodage). Enregistrez le fichier en UTF-8."),
             code="import_encoding",
         )
-    header_line = lines[0][1]
-    delimiter = max(";,\t", key=header_line.count)
+    first_line = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first_line.count)
     sheet = Sheet(headers=[], rows=[], errors=errors)
-    readable = [(n, text) for n, text in lines if text is not None]
-    numbers = [n for n, _text in readable]
-    reader = csv.reader((text for _n, text in readable), delimiter=delimiter)
-    for index, cells in enumerate(reader):
-        number = numbers[index] if index < len(numbers) else numbers[-1]
-        if index == 0:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    previous_end = 0
+    for cells in reader:
+        line, previous_end = previous_end + 1, reader.line_num  # a record may span lines
+        if not sheet.headers and line == 1:
             sheet.headers = [c.strip() for c in cells]
             continue
         if not any(c.strip() for c in cells):
             continue
-        sheet.rows.append((number, cells))
+        sheet.rows.append((line, cells))
     return sheet
 
 
@@ -374,7 +385,7 @@ def validate_rows(sheet: Sheet, mapping, existing_keys) -> list[RowResult]:
             except ValidationError as exc:
                 result.errors.append(exc.messages[0])
         if line in file_errors:
-            result.errors.append(file_errors.pop(line))
+            result.errors.append(str(file_errors.pop(line)))
         if values.get("birth_name") and values.get("first_names") and birth_date:
             key = natural_key(values["birth_name"], values["first_names"], birth_date)
             if key in seen:
@@ -387,7 +398,7 @@ def validate_rows(sheet: Sheet, mapping, existing_keys) -> list[RowResult]:
                 result.existing = key in existing_keys
         results.append(result)
     for line, message in sorted(file_errors.items()):  # undecodable lines not in the grid
-        results.append(RowResult(line=line, values={}, errors=[message]))
+        results.append(RowResult(line=line, values={}, errors=[str(message)]))
     results.sort(key=lambda r: r.line)
     return results
 

@@ -247,3 +247,24 @@ def test_import_page_shows_row_errors(client, world):
     assert "Ligne 2" in page and "32/01/1990" in page
     client.post(reverse("candidates:import_preview", args=[batch.pk]))
     assert not Candidate.objects.exists()
+
+
+def test_multiline_quoted_address_keeps_line_numbers(staff):
+    header = "nom_naissance;prenoms;sexe;date_naissance;adresse"
+    content = csv_bytes(
+        'Martin;Claire;F;14/03/1988;"1 rue de la Paix\n42000 Saint-Étienne"',
+        "Bad;Date;F;99/99/1999;",
+        header=header,
+    )
+    batch = upload(staff, content)
+    results = importing.preview(batch)
+    assert [r.line for r in results] == [2, 4]
+    assert results[0].ok and results[0].values["address"].endswith("Saint-Étienne")
+    assert not results[1].ok
+
+
+def test_legacy_xls_refused(staff):
+    ole = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600
+    with pytest.raises(DossierError) as exc:
+        importing.create_import(staff, SimpleUploadedFile("vieux.xls", ole))
+    assert ".xlsx" in str(exc.value.message)
