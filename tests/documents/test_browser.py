@@ -1,0 +1,31 @@
+"""The batch page in a real browser: the htmx progress fragment polls until done."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import reverse
+
+from documents.models import DocumentStatus
+from tests.conftest import browser_login
+from tests.factories import DEFAULT_PASSWORD
+
+from .factories import FAKE_PDF, make_batch
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_batch_progress_bar_updates_and_offers_the_zip(world, page):
+    batch = make_batch(world.centre_a, count=2, status=DocumentStatus.PENDING)
+    browser_login(page, "staff_a", DEFAULT_PASSWORD)
+    page.goto(reverse("documents:batch", args=[batch.pk]))
+    progress = page.locator("#batch-progress")
+    assert "0 document(s) traité(s) sur 2" in progress.inner_text()
+    assert page.get_by_role("link", name="Télécharger l'archive ZIP").count() == 0
+
+    for document in batch.documents.all():  # the workers finish
+        document.file.save(f"doc-{document.pk}.pdf", ContentFile(FAKE_PDF), save=False)
+        document.status = DocumentStatus.READY
+        document.save()
+
+    page.get_by_role("link", name="Télécharger l'archive ZIP").wait_for(timeout=10_000)
+    assert "2 document(s) traité(s) sur 2" in progress.inner_text()
+    assert page.locator("#batch-progress[hx-trigger]").count() == 0  # polling stopped
