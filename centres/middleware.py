@@ -8,7 +8,7 @@ scope) and may choose their centre with the ``X-Centre`` header.
 from rest_framework.authentication import TokenAuthentication
 from rest_framework.exceptions import AuthenticationFailed
 
-from .access import ACTIVE_CENTRE_SESSION_KEY, build_actor
+from .access import ACTIVE_CENTRE_SESSION_KEY, Actor, build_actor
 from .scoping import centre_scope
 
 _token_auth = TokenAuthentication()
@@ -45,10 +45,15 @@ class ActiveCentreMiddleware:
             token_user = _token_user(request)
             if token_user is not None:
                 user = token_user
-        header_centre = _int_or_none(request.META.get("HTTP_X_CENTRE"))
+        header = request.META.get("HTTP_X_CENTRE")
+        header_centre = _int_or_none(header)
         if header_centre is not None:
             requested = header_centre
         actor = build_actor(user, _int_or_none(requested))
+        if header is not None and (actor.centre is None or actor.centre.pk != header_centre):
+            # An API client that names a centre it does not belong to gets no centre at all
+            # (every centre endpoint answers 403) rather than silently another one.
+            actor = Actor(user=user, centres=actor.centres)
         request.actor = actor
         request.centre = actor.centre
         with centre_scope(actor.centre):

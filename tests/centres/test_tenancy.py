@@ -103,6 +103,16 @@ def test_api_client_chooses_its_centre_with_x_centre(world, api_client, two_cent
     assert api_client.get(detail_a, **headers).status_code == 404
 
 
+def test_x_centre_of_a_foreign_centre_gives_no_centre_at_all(world, client, two_centre_user):
+    client.force_login(two_centre_user)
+    outsider = CompanyFactory().centre
+    for value in (str(outsider.pk), "pas-un-nombre"):
+        me = client.get(reverse("api:me"), HTTP_X_CENTRE=value).json()
+        assert me["active_centre"] is None and me["capabilities"] == []
+        response = client.get(reverse("api:company-list"), HTTP_X_CENTRE=value)
+        assert response.status_code == 403
+
+
 def test_session_api_client_may_also_use_x_centre(world, client, two_centre_user):
     client.force_login(two_centre_user)
     response = client.get(reverse("api:company-list"), HTTP_X_CENTRE=str(world.centre_b.pk))
