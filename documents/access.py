@@ -13,7 +13,7 @@ from django.db.models import Q
 from centres.access import get_object_or_404_scoped, require
 from centres.roles import Capability
 
-from .models import CertificateRecord, DocumentBatch, GeneratedDocument
+from .models import CertificateRecord, DocumentBatch, GeneratedDocument, subject_ref
 
 VisibilityRule = Callable[[object], Q | None]
 _rules: list[VisibilityRule] = []
@@ -37,6 +37,18 @@ def documents_for(actor):
             condition |= q
             matched = True
     return qs.filter(condition) if matched else qs.none()
+
+
+def subject_documents_for(actor, subject):
+    """The visible documents of one subject (a dossier, a jury session…), newest first: what
+    the owning app's page lists with ``{% include "documents/_subject_documents.html" %}``."""
+    subject_type, subject_id = subject_ref(subject)
+    return (
+        documents_for(actor)
+        .filter(subject_type=subject_type, subject_id=subject_id)
+        .select_related("certificate")
+        .order_by("-created_at", "-pk")
+    )
 
 
 def get_document_for_user(actor, pk, *, write: bool = False) -> GeneratedDocument:

@@ -155,3 +155,28 @@ def test_register_revoke_and_render(world, staff_client, django_capture_on_commi
     document.refresh_from_db()
     assert document.status == DocumentStatus.READY
     assert AuditEntry.objects.filter(action="certificate.revoked").exists()
+
+
+def test_subject_documents_partial(world, rf, django_assert_num_queries):
+    from django.template.loader import render_to_string
+
+    from centres.access import build_actor
+    from documents.access import subject_documents_for
+
+    record = issue(world.centre_a)
+    ready = make_document(
+        world.centre_a,
+        status=DocumentStatus.READY,
+        with_file=True,
+        certificate=record,
+        subject=("juries.jurysession", "5"),
+    )
+    make_document(world.centre_a, label="Autre sujet", subject=("juries.jurysession", "6"))
+    actor = build_actor(world.user("staff"))
+    with django_assert_num_queries(1):
+        documents = list(subject_documents_for(actor, ("juries.jurysession", 5)))
+    assert documents == [ready]
+    with django_assert_num_queries(0):
+        html = render_to_string("documents/_subject_documents.html", {"documents": documents})
+    assert record.number in html and reverse("documents:download", args=[ready.pk]) in html
+    assert list(subject_documents_for(build_actor(world.user("assessor")), ("x", "5"))) == []
