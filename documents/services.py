@@ -89,6 +89,17 @@ def enqueue_render(document_id: int) -> bool:
     return True
 
 
+def enqueue_many(document_ids) -> int:
+    """Enqueue a batch; stops at the first refused send so that a broker outage does not
+    hold the request for every document (the sweep enqueues the rest later)."""
+    enqueued = 0
+    for document_id in document_ids:
+        if not enqueue_render(document_id):
+            break
+        enqueued += 1
+    return enqueued
+
+
 def _audit(centre, actor, action, subject, *, before=None, after=None, reason=""):
     AuditEntry.objects.create(
         centre=centre,
@@ -210,7 +221,7 @@ def request_batch(
             centre, acting_user, "document.batch_requested", batch, after={"count": len(documents)}
         )
         ids = [document.pk for document in documents]
-        transaction.on_commit(lambda: [enqueue_render(pk) for pk in ids])
+        transaction.on_commit(partial(enqueue_many, ids))
     return batch
 
 

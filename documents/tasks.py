@@ -163,7 +163,7 @@ def sweep_pending_documents(older_than_minutes: int | None = None) -> int:
         enqueued = 0
         for document_id in ids:
             if not enqueue_render(document_id):
-                break
+                break  # the broker is still down: the next sweep tries again
             enqueued += 1
             # Not re-enqueued by the next sweep unless still untouched after another delay
             # (a worker that picked it up has already moved updated_at past the cutoff).

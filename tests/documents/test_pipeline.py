@@ -311,3 +311,24 @@ def test_certificate_context_builder_costs_no_query(world, staff, django_assert_
     assert template == "documents/pdf/certificate.html"
     assert ctx.number == record.number and ctx.holder.last_name == "Curie"
     assert ctx.verification_url.endswith(f"/verifier/{record.display_code}/")
+
+
+def test_a_batch_stops_sending_at_the_first_refusal(
+    world, staff, monkeypatch, django_capture_on_commit_callbacks
+):
+    from documents.tasks import render_document
+
+    calls = []
+
+    def unreachable(*args, **kwargs):
+        calls.append(args)
+        raise OperationalError("Connection refused")
+
+    monkeypatch.setattr(render_document, "apply_async", unreachable)
+    requests = [
+        DocumentRequest(DocumentKind.CERTIFICATE, ("juries.decision", str(n))) for n in range(20)
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = request_batch("Lot", requests, centre=world.centre_a, acting_user=staff)
+    assert len(calls) == 1
+    assert batch.progress().pending == 20  # all kept for the sweep
