@@ -29,6 +29,7 @@ from ..models import (
     DossierStatus,
     Target,
 )
+from ..sections import dossier_sections
 from .common import filter_dossier_fields, paginate, query_string_without_page
 
 
@@ -203,6 +204,7 @@ def dossier_detail(request, pk):
         "can_resit": can_write and dossier.status in {DossierStatus.DECIDED, DossierStatus.CLOSED},
         "can_accommodate": can_see_accommodation(actor),
         "report_deadline": services.report_deadline(dossier),
+        "extra_sections": dossier_sections(request, dossier),
     }
     if can_see_documents(actor):
         context["documents"] = dossier.documents.select_related("uploaded_by")

@@ -1,0 +1,131 @@
+"""Who reaches which session, grid and avis.
+
+- centre staff (``schedule_evaluations``): every session and grid of their centre;
+- assessors (``evaluate``): only the sessions they were granted (django-guardian direct
+  table), and the grids of those sessions — any other session, grid or dossier is a 404;
+- company representatives: the avis of their own company's dossiers;
+- everybody else: nothing (404 on objects, 403 on lists).
+
+Helpers return 404 when the object is missing or not visible, 403 when it is visible but
+the action is not allowed.
+"""
+
+from django.db.models import Q
+
+from candidates.access import dossiers_for
+from centres.access import get_object_or_404_scoped, require, require_any
+from centres.roles import Capability
+
+from .models import (
+    CommissionMember,
+    EvaluationSession,
+    Grid,
+    SessionDossier,
+)
+
+EVALUATE_CODENAME = "evaluate_session"
+
+
+def is_staff(actor) -> bool:
+    return actor.can(Capability.SCHEDULE_EVALUATIONS)
+
+
+def sessions_for(actor):
+    qs = EvaluationSession.objects.all()
+    if is_staff(actor):
+        return qs
+    if actor.can(Capability.EVALUATE) and getattr(actor.user, "pk", None):
+        return qs.filter(
+            user_grants__user=actor.user, user_grants__permission__codename=EVALUATE_CODENAME
+        )
+    return qs.none()
+
+
+def require_session_reader(actor) -> None:
+    require_any(actor, Capability.SCHEDULE_EVALUATIONS, Capability.EVALUATE)
+
+
+def get_session_for_user(actor, pk, *, write=False) -> EvaluationSession:
+    session = get_object_or_404_scoped(sessions_for(actor).select_related("centre"), pk=pk)
+    if write:
+        require(actor, Capability.SCHEDULE_EVALUATIONS)
+    return session
+
+
+def member_for(actor, session) -> CommissionMember | None:
+    if not getattr(actor.user, "pk", None):
+        return None
+    return CommissionMember.objects.filter(session=session, user=actor.user).first()
+
+
+def get_member_for_user(actor, pk, *, write=False) -> CommissionMember:
+    member = get_object_or_404_scoped(
+        CommissionMember.objects.filter(session__in=sessions_for(actor)).select_related(
+            "session__centre", "user"
+        ),
+        pk=pk,
+    )
+    if write:
+        require(actor, Capability.SCHEDULE_EVALUATIONS)
+    return member
+
+
+def get_session_dossier_for_user(actor, session_pk, dossier_pk) -> SessionDossier:
+    """A dossier as seen through one of the actor's sessions (404 otherwise)."""
+    return get_object_or_404_scoped(
+        SessionDossier.objects.filter(session__in=sessions_for(actor)).select_related(
+            "session__centre", "dossier__candidate", "dossier__company"
+        ),
+        session_id=session_pk,
+        dossier_id=dossier_pk,
+    )
+
+
+def grids_for(actor):
+    qs = Grid.objects.all()
+    if is_staff(actor):
+        return qs
+    if actor.can(Capability.EVALUATE):
+        return qs.filter(session__in=sessions_for(actor))
+    return qs.none()
+
+
+def get_grid_for_user(actor, pk, *, write=False) -> Grid:
+    """``write``: scoring and signing, for assessors only (staff read the grid)."""
+    grid = get_object_or_404_scoped(
+        grids_for(actor).select_related(
+            "session__centre",
+            "dossier__candidate",
+            "dossier__company",
+            "dossier__referential_version__qualification",
+            "competence__bloc",
+        ),
+        pk=pk,
+    )
+    if write:
+        require(actor, Capability.EVALUATE)
+    return grid
+
+
+def opinion_dossiers_for(actor):
+    """Dossiers whose avis the actor may see: the centre's for staff, their company's for a
+    company representative."""
+    if is_staff(actor) or actor.is_company_rep:
+        return dossiers_for(actor)
+    return dossiers_for(actor).none()
+
+
+def get_opinion_dossier_for_user(actor, dossier_pk, *, write=False, record_unavailable=False):
+    """``write``: give or sign the avis (company representatives); ``record_unavailable``:
+    record that no avis could be obtained (centre staff)."""
+    dossier = get_object_or_404_scoped(opinion_dossiers_for(actor), pk=dossier_pk)
+    if write:
+        require(actor, Capability.GIVE_COMPANY_OPINION)
+    if record_unavailable:
+        require(actor, Capability.SCHEDULE_EVALUATIONS)
+    return dossier
+
+
+def assessor_dossier_filter(actor) -> Q:
+    """Dossiers reached through the actor's sessions (for the assessor's home)."""
+    return Q(evaluation_slots__session__in=sessions_for(actor))

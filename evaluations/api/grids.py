@@ -1,0 +1,242 @@
+"""Grids API: the grid with its criteria and scores (ETag), criterion scores with
+If-Match (412 stale with the other member's value, 428 without a version), the proposal,
+signatures and reopening."""
+
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from centres.api.versioning import expected_version, with_etag
+from centres.roles import Capability
+
+from .. import services
+from ..access import grids_for, is_staff, member_for
+from ..errors import StaleScoreError, StaleVersionError
+from ..models import CriterionScore, Grid, GridStatus
+from ..selectors import declaration_for, grid_view
+from .serializers import (
+    CriterionScoreSerializer,
+    GridDetailSerializer,
+    GridSerializer,
+    ProposalSerializer,
+    ProposalStateSerializer,
+    ReasonSerializer,
+    StaleProposalSerializer,
+    StaleScoreSerializer,
+)
+from .sessions import READERS, STAFF, permissions_for
+
+IF_MATCH_REQUIRED = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    location=OpenApiParameter.HEADER,
+    required=True,
+    description="Version connue (valeur de l'ETag, ex. \"3\"). 412 si elle n'est plus à jour, "
+    "428 si elle manque.",
+)
+STALE = OpenApiResponse(
+    StaleScoreSerializer,
+    description="Version périmée : un autre membre a modifié entre-temps ; ``current`` "
+    "donne sa valeur.",
+)
+
+
+def check_grid_reader(actor, grid) -> None:
+    """Staff read every grid; a member reads it once their declaration is accepted."""
+    if is_staff(actor):
+        return
+    declaration = declaration_for(member_for(actor, grid.session), grid.dossier_id)
+    if declaration is None:
+        raise PermissionDenied(
+            "Signez d'abord votre déclaration d'absence de conflit d'intérêts pour ce candidat.",
+            code="declaration_required",
+        )
+    if not declaration.accepted:
+        raise PermissionDenied(declaration.refusal_reason, code="conflict_of_interest")
+
+
+def grid_queryset(actor):
+    return grids_for(actor).select_related(
+        "session__centre",
+        "dossier__candidate",
+        "dossier__company",
+        "competence",
+        "proposal_by",
+    )
+
+
+def detail_response(grid, *, status_code=status.HTTP_200_OK):
+    data = GridDetailSerializer(grid, context={"view_data": grid_view(grid)}).data
+    return with_etag(Response(data, status=status_code), grid)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("session", int),
+            OpenApiParameter("dossier", int),
+            OpenApiParameter("status", str, enum=GridStatus.values),
+        ]
+    ),
+    retrieve=extend_schema(responses=GridDetailSerializer),
+)
+class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Scoring grids (one per dossier × competence to evaluate). Staff see every grid of the
+    centre; an assessor, the grids of their sessions (after signing their declaration)."""
+
+    serializer_class = GridSerializer
+    filter_backends = []
+
+    def get_permissions(self):
+        if self.action in {"list", "retrieve"}:
+            return permissions_for(*READERS)
+        if self.action == "reopen":
+            return permissions_for(*STAFF)
+        return permissions_for(Capability.EVALUATE)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Grid.objects.none()
+        qs = grid_queryset(self.request.actor).order_by("session", "dossier", "competence__number")
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        for name in ("session", "dossier"):
+            value = params.get(name, "")
+            if value.isdigit():
+                qs = qs.filter(**{f"{name}_id": int(value)})
+        if params.get("status") in GridStatus.values:
+            qs = qs.filter(status=params["status"])
+        return qs
+
+    def retrieve(self, request, *args, **kwargs):
+        grid = self.get_object()
+        check_grid_reader(request.actor, grid)
+        return detail_response(grid)
+
+    @extend_schema(
+        request=ProposalSerializer,
+        parameters=[IF_MATCH_REQUIRED],
+        responses={
+            200: GridDetailSerializer,
+            412: OpenApiResponse(
+                StaleProposalSerializer,
+                description="Version périmée : ``current`` donne la proposition enregistrée.",
+            ),
+        },
+    )
+    @action(detail=True, methods=["put"])
+    def proposal(self, request, pk=None):
+        """The commission's proposal for the competence (``acquise`` / ``non_acquise`` with a
+        justification, or "" to withdraw it). If-Match: the grid's version."""
+        grid = self.get_object()
+        version = expected_version(request)
+        body = ProposalSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        try:
+            grid = services.set_proposal(
+                grid,
+                body.validated_data["proposal"],
+                body.validated_data.get("justification", ""),
+                expected_version=version,
+                acting_user=request.actor,
+            )
+        except StaleVersionError as exc:
+            current = self.get_queryset().get(pk=grid.pk)
+            data = {"code": exc.code, "detail": str(exc.message)}
+            data["current"] = ProposalStateSerializer(current).data
+            return with_etag(Response(data, status=status.HTTP_412_PRECONDITION_FAILED), current)
+        return detail_response(self.get_queryset().get(pk=grid.pk))
+
+    @extend_schema(request=None, responses=GridDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        """The acting member signs the complete grid; it is locked once every present member
+        allowed on the candidate has signed."""
+        grid = self.get_object()
+        services.sign_grid(grid, acting_user=request.actor, ip=request.META.get("REMOTE_ADDR"))
+        return detail_response(self.get_queryset().get(pk=grid.pk))
+
+    @extend_schema(request=ReasonSerializer, responses=GridDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        """Centre staff reopen a signed grid, with a reason (audited)."""
+        grid = self.get_object()
+        body = ReasonSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        services.reopen_grid(grid, acting_user=request.actor, reason=body.validated_data["reason"])
+        return detail_response(self.get_queryset().get(pk=grid.pk))
+
+
+@extend_schema_view(
+    retrieve=extend_schema(responses=CriterionScoreSerializer),
+    update=extend_schema(
+        parameters=[IF_MATCH_REQUIRED],
+        responses={200: CriterionScoreSerializer, 412: STALE},
+    ),
+    partial_update=extend_schema(
+        parameters=[IF_MATCH_REQUIRED],
+        responses={200: CriterionScoreSerializer, 412: STALE},
+    ),
+)
+class CriterionScoreViewSet(
+    mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """One criterion of a grid: ``state`` (satisfied / not_satisfied / not_applicable, or ""),
+    ``comment``, ``justification`` (required for not_applicable unless the criterion is
+    conditional). Writes need If-Match with the score's version: 412 when another member
+    changed it meanwhile (the body's ``current`` shows their value), 428 when missing."""
+
+    serializer_class = CriterionScoreSerializer
+
+    def get_permissions(self):
+        if self.action == "retrieve":
+            return permissions_for(*READERS)
+        return permissions_for(Capability.EVALUATE)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CriterionScore.objects.none()
+        return CriterionScore.objects.filter(grid__in=grids_for(self.request.actor)).select_related(
+            "criterion", "updated_by", "grid__session"
+        )
+
+    def retrieve(self, request, *args, **kwargs):
+        score = self.get_object()
+        check_grid_reader(request.actor, score.grid)
+        return with_etag(Response(self.get_serializer(score).data), score)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        score = self.get_object()
+        version = expected_version(request)
+        body = self.get_serializer(score, data=request.data, partial=partial)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        try:
+            score = services.score_criterion(
+                score.grid,
+                score.criterion_id,
+                data.get("state", score.state),
+                data.get("comment", score.comment),
+                data.get("justification", score.justification),
+                expected_version=version,
+                acting_user=request.actor,
+            )
+        except StaleScoreError as exc:
+            current = exc.current
+            body = {
+                "code": exc.code,
+                "detail": str(exc.message),
+                "current": CriterionScoreSerializer(current).data,
+            }
+            return with_etag(Response(body, status=status.HTTP_412_PRECONDITION_FAILED), current)
+        return with_etag(Response(self.get_serializer(score).data), score)

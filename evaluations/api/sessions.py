@@ -1,0 +1,232 @@
+"""Sessions API: sessions, their dossiers, their commission and the members' conflict
+declarations."""
+
+from collections import defaultdict
+
+from django.db.models import Q
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+
+from candidates.models import Dossier
+from centres.api.permissions import has_capability
+from centres.api.versioning import IF_MATCH, expected_version, with_etag
+from centres.roles import Capability
+
+from .. import services
+from ..access import sessions_for
+from ..models import CommissionMember, EvaluationSession, Grid, SessionDossier, SessionStatus
+from ..services.sessions import SESSION_FIELDS
+from .serializers import (
+    AddDossierSerializer,
+    AddMemberSerializer,
+    CommissionMemberSerializer,
+    DeclarationSerializer,
+    EvaluationSessionSerializer,
+    PresenceSerializer,
+    SessionDossierSerializer,
+)
+
+READERS = (Capability.SCHEDULE_EVALUATIONS, Capability.EVALUATE)
+STAFF = (Capability.SCHEDULE_EVALUATIONS,)
+
+
+def permissions_for(*capabilities):
+    return [IsAuthenticated(), has_capability(*capabilities)()]
+
+
+@extend_schema_view(
+    list=extend_schema(
+        parameters=[
+            OpenApiParameter("search", str, description="Intitulé ou lieu."),
+            OpenApiParameter("status", str, enum=SessionStatus.values),
+        ]
+    ),
+    retrieve=extend_schema(responses=EvaluationSessionSerializer),
+    update=extend_schema(parameters=[IF_MATCH]),
+    partial_update=extend_schema(parameters=[IF_MATCH]),
+)
+class EvaluationSessionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Evaluation sessions: centre staff see and schedule all of them; an assessor sees
+    only the sessions whose commission they sit on."""
+
+    serializer_class = EvaluationSessionSerializer
+    filter_backends = []
+
+    def get_permissions(self):
+        if self.action in {"list", "retrieve"} or (
+            self.action in {"dossiers", "members"} and self.request.method == "GET"
+        ):
+            return permissions_for(*READERS)
+        if self.action == "declarations":
+            return permissions_for(Capability.EVALUATE)
+        return permissions_for(*STAFF)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return EvaluationSession.objects.none()
+        qs = sessions_for(self.request.actor).order_by("-starts_at", "-id")
+        if self.action != "list":
+            return qs
+        params = self.request.query_params
+        if params.get("status") in SessionStatus.values:
+            qs = qs.filter(status=params["status"])
+        search = params.get("search", "").strip()
+        if search:
+            qs = qs.filter(Q(label__icontains=search) | Q(place__icontains=search))
+        return qs
+
+    def retrieve(self, request, *args, **kwargs):
+        session = self.get_object()
+        return with_etag(Response(self.get_serializer(session).data), session)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = services.schedule_session(
+            request.actor.centre, acting_user=request.actor, **serializer.validated_data
+        )
+        data = self.get_serializer(session).data
+        return with_etag(Response(data, status=status.HTTP_201_CREATED), session)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        session = self.get_object()
+        version = expected_version(request)
+        serializer = self.get_serializer(session, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        fields = {k: v for k, v in serializer.validated_data.items() if k in SESSION_FIELDS}
+        session = services.update_session(
+            session, acting_user=request.actor, expected_version=version, **fields
+        )
+        return with_etag(Response(self.get_serializer(session).data), session)
+
+    def _transition(self, request, service):
+        session = self.get_object()
+        session = service(session, acting_user=request.actor)
+        return with_etag(Response(EvaluationSessionSerializer(session).data), session)
+
+    @extend_schema(request=None, responses=EvaluationSessionSerializer)
+    @action(detail=True, methods=["post"])
+    def start(self, request, pk=None):
+        """Start the session (the commission has at least the centre's minimum)."""
+        return self._transition(request, services.start_session)
+
+    @extend_schema(request=None, responses=EvaluationSessionSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        """Close the session (every grid of its dossiers in evaluation is signed)."""
+        return self._transition(request, services.close_session)
+
+    def _slots(self, session):
+        slots = list(
+            SessionDossier.objects.filter(session=session)
+            .select_related("dossier__candidate", "dossier__company")
+            .order_by("dossier__candidate__birth_name", "id")
+        )
+        grids = defaultdict(list)
+        for grid in (
+            Grid.objects.filter(session=session)
+            .select_related("competence")
+            .order_by("competence__number")
+        ):
+            grids[grid.dossier_id].append(grid)
+        return SessionDossierSerializer(slots, many=True, context={"grids_by_dossier": grids}).data
+
+    @extend_schema(methods=["GET"], request=None, responses=SessionDossierSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=AddDossierSerializer,
+        responses=SessionDossierSerializer(many=True),
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def dossiers(self, request, pk=None):
+        """GET: the dossiers evaluated during the session, with their grids. POST (staff):
+        add a dossier (agreed or in evaluation); an agreed dossier moves to evaluation."""
+        session = self.get_object()
+        if request.method == "POST":
+            body = AddDossierSerializer(data=request.data, dossiers=Dossier.objects.all())
+            body.is_valid(raise_exception=True)
+            services.add_dossier(session, body.validated_data["dossier"], acting_user=request.actor)
+            return Response(self._slots(session), status=status.HTTP_201_CREATED)
+        return Response(self._slots(session))
+
+    @extend_schema(methods=["GET"], request=None, responses=CommissionMemberSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=AddMemberSerializer, responses=CommissionMemberSerializer
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)
+    def members(self, request, pk=None):
+        """GET: the commission. POST (staff): seat an assessor of the centre (conflicts
+        with the session's candidates are refused) and grant them the session."""
+        session = self.get_object()
+        if request.method == "POST":
+            body = AddMemberSerializer(data=request.data, centre=request.actor.centre)
+            body.is_valid(raise_exception=True)
+            member = services.add_member(
+                session, body.validated_data["user"], acting_user=request.actor
+            )
+            return Response(CommissionMemberSerializer(member).data, status=status.HTTP_201_CREATED)
+        members = CommissionMember.objects.filter(session=session).select_related("user")
+        return Response(CommissionMemberSerializer(members.order_by("id"), many=True).data)
+
+    @extend_schema(request=DeclarationSerializer, responses={201: DeclarationSerializer})
+    @action(detail=True, methods=["post"])
+    def declarations(self, request, pk=None):
+        """The acting member signs their conflict-of-interest declaration for one of the
+        session's candidates. ``statement`` must contain the candidate's full name and
+        "Je déclare n'avoir aucun lien"; a declared (or detected) link is recorded and
+        answered 400 ``conflict_of_interest`` with the reason."""
+        session = self.get_object()
+        body = DeclarationSerializer(data=request.data, session=session)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        declaration = services.sign_declaration(
+            session,
+            data["dossier"],
+            acting_user=request.actor,
+            statement=data.get("statement", ""),
+            declared_link=data["declared_link"],
+            link_details=data.get("link_details", ""),
+            ip=request.META.get("REMOTE_ADDR"),
+        )
+        return Response(DeclarationSerializer(declaration).data, status=status.HTTP_201_CREATED)
+
+
+class CommissionMemberViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet):
+    """A seat on a commission (centre staff): take it back, or record presence."""
+
+    serializer_class = CommissionMemberSerializer
+
+    def get_permissions(self):
+        return permissions_for(*STAFF)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return CommissionMember.objects.none()
+        return CommissionMember.objects.filter(
+            session__in=sessions_for(self.request.actor)
+        ).select_related("session", "user")
+
+    def perform_destroy(self, member):
+        services.remove_member(member, acting_user=self.request.actor)
+
+    @extend_schema(request=PresenceSerializer, responses=CommissionMemberSerializer)
+    @action(detail=True, methods=["post"])
+    def presence(self, request, pk=None):
+        """Record whether the member is present (only present members sign the grids)."""
+        member = self.get_object()
+        body = PresenceSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        member = services.set_presence(
+            member, body.validated_data["present"], acting_user=request.actor
+        )
+        return Response(CommissionMemberSerializer(member).data)

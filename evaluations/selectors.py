@@ -1,0 +1,116 @@
+"""Reads shared by the pages, the API and the PDF builders, each at a fixed number of
+queries whatever the number of criteria (asserted by the tests)."""
+
+from dataclasses import dataclass, field
+
+from candidates.access import accommodation_to_apply
+from candidates.models import DossierCompetence
+from cqpm.models import Condition, Criterion, ExpectedResult
+
+from .models import CommissionMember, ConflictDeclaration, CriterionScore, GridSignature, Proposal
+
+
+@dataclass
+class CriteriaHeading:
+    code: str
+    label: str
+    scores: list = field(default_factory=list)
+
+
+@dataclass
+class GridView:
+    grid: object
+    headings: list
+    scores: list
+    conditions: list
+    expected_results: list
+    signatures: list
+    signers: list
+    modality: str
+    accommodation: str
+
+    @property
+    def missing(self) -> int:
+        return sum(1 for s in self.scores if not s.state)
+
+    @property
+    def complete(self) -> bool:
+        return not self.missing and bool(self.grid.proposal)
+
+    @property
+    def signed_member_ids(self) -> set:
+        return {s.member_id for s in self.signatures}
+
+
+def grid_scores(grid) -> list[CriterionScore]:
+    return list(
+        CriterionScore.objects.filter(grid=grid)
+        .select_related("criterion", "updated_by")
+        .order_by("criterion__order", "criterion_id")
+    )
+
+
+def grid_view(grid, *, with_accommodation=True) -> GridView:
+    """Everything the grid page shows (9 queries; the grid itself comes with its
+    session, dossier, candidate and competence already joined)."""
+    scores = grid_scores(grid)
+    by_category = {}
+    for score in scores:
+        by_category.setdefault(score.criterion.category, []).append(score)
+    headings = [
+        CriteriaHeading(code, label, by_category[code])
+        for code, label in Criterion.Category.choices
+        if code in by_category
+    ]
+    signers = list(
+        CommissionMember.objects.filter(
+            session_id=grid.session_id,
+            present=True,
+            declarations__dossier_id=grid.dossier_id,
+            declarations__accepted=True,
+        )
+        .select_related("user")
+        .order_by("user__last_name", "id")
+    )
+    modality = (
+        DossierCompetence.objects.filter(
+            dossier_id=grid.dossier_id, competence_id=grid.competence_id
+        )
+        .values_list("modality__label", flat=True)
+        .first()
+    )
+    return GridView(
+        grid=grid,
+        headings=headings,
+        scores=scores,
+        conditions=list(Condition.objects.filter(competence_id=grid.competence_id)),
+        expected_results=list(ExpectedResult.objects.filter(competence_id=grid.competence_id)),
+        signatures=list(
+            GridSignature.objects.filter(grid=grid).select_related("member__user").order_by("id")
+        ),
+        signers=signers,
+        modality=modality or "",
+        accommodation=accommodation_to_apply(grid.dossier) if with_accommodation else "",
+    )
+
+
+def declaration_for(member, dossier_id):
+    if member is None:
+        return None
+    return ConflictDeclaration.objects.filter(member=member, dossier_id=dossier_id).first()
+
+
+def agreement(proposal: str, value: str) -> str:
+    """How the commission's proposal and the company's avis compare on a competence:
+    ``disagree`` (acquise/défavorable, non acquise/favorable), ``reserved`` (a reserved avis
+    on an acquired competence), ``agree``, or "" when one is missing."""
+    if not proposal or not value:
+        return ""
+    if (proposal, value) in {
+        (Proposal.ACQUIRED, "unfavourable"),
+        (Proposal.NOT_ACQUIRED, "favourable"),
+    }:
+        return "disagree"
+    if value == "reserved":
+        return "reserved"
+    return "agree"

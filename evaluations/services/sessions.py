@@ -1,0 +1,365 @@
+"""Scheduling: sessions, the dossiers they evaluate, their commission (with the guardian
+grants that let each assessor reach their sessions, and nothing else)."""
+
+from functools import partial
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
+
+from candidates.models import DossierCompetence, DossierStatus
+from candidates.services import mark_in_evaluation
+from centres.audit import snapshot
+from centres.models import Membership
+from centres.permissions import grant_object_permission, revoke_object_permission
+from centres.roles import Capability, Role
+
+from ..errors import EvaluationError
+from ..models import (
+    EVALUATE_PERMISSION,
+    CommissionMember,
+    CriterionScore,
+    EvaluationSession,
+    Grid,
+    GridSignature,
+    SessionDossier,
+    SessionModality,
+    SessionStatus,
+)
+from . import notifications
+from .common import actor_in, check_version, record, require_capability, user_of
+from .conflicts import company_refusal
+from .grids import create_grids
+
+SESSION_FIELDS = ("label", "starts_at", "ends_at", "place", "modality", "notes")
+ACCEPTED_DOSSIER_STATUSES = {DossierStatus.AGREED, DossierStatus.IN_EVALUATION}
+
+
+def _clean_session_fields(fields) -> dict:
+    data = {k: v for k, v in fields.items() if k in SESSION_FIELDS}
+    for key in ("label", "place", "notes"):
+        if key in data:
+            data[key] = (data[key] or "").strip()
+    if "place" in data and not data["place"]:
+        raise EvaluationError(_("Indiquez le lieu de l'évaluation."), code="place_required")
+    if "modality" in data and data["modality"] not in SessionModality.values:
+        raise EvaluationError(_("Modalité d'évaluation inconnue."), code="invalid_modality")
+    return data
+
+
+def _check_dates(session) -> None:
+    if session.starts_at is None:
+        raise EvaluationError(_("Indiquez la date et l'heure de début."), code="start_required")
+    if session.ends_at and session.ends_at <= session.starts_at:
+        raise EvaluationError(
+            _("La fin de la session doit suivre son début."), code="invalid_dates"
+        )
+
+
+def schedule_session(centre, *, acting_user, **fields) -> EvaluationSession:
+    user = user_of(acting_user)
+    require_capability(user, centre, Capability.SCHEDULE_EVALUATIONS)
+    data = _clean_session_fields(fields)
+    if "place" not in data:
+        raise EvaluationError(_("Indiquez le lieu de l'évaluation."), code="place_required")
+    with transaction.atomic():
+        session = EvaluationSession(centre=centre, created_by=user, **data)
+        _check_dates(session)
+        session.save()
+        record(centre, user, "session.scheduled", session, after=snapshot(session, SESSION_FIELDS))
+    return session
+
+
+def _lock_session(session) -> EvaluationSession:
+    return (
+        EvaluationSession.objects.select_for_update(of=("self",))
+        .select_related("centre")
+        .get(pk=session.pk)
+    )
+
+
+def update_session(session, *, acting_user, expected_version=None, **fields):
+    user = user_of(acting_user)
+    data = _clean_session_fields(fields)
+    with transaction.atomic():
+        session = _lock_session(session)
+        require_capability(user, session.centre, Capability.SCHEDULE_EVALUATIONS)
+        check_version(session, expected_version)
+        if session.status == SessionStatus.CLOSED:
+            raise EvaluationError(_("La session est close."), code="session_closed")
+        changed = [k for k, v in data.items() if getattr(session, k) != v]
+        if not changed:
+            return session
+        if "modality" in changed and session.grids.exists():
+            raise EvaluationError(
+                _("La modalité ne peut plus changer : des grilles sont ouvertes."),
+                code="modality_locked",
+            )
+        before = snapshot(session, changed)
+        for key in changed:
+            setattr(session, key, data[key])
+        _check_dates(session)
+        session.version += 1
+        session.save(update_fields=[*changed, "version", "updated_at"])
+        record(
+            session.centre,
+            user,
+            "session.updated",
+            session,
+            before=before,
+            after=snapshot(session, changed),
+        )
+    return session
+
+
+def _set_status(session, to, *, acting_user, allowed_from, guard=None, expected_version=None):
+    user = user_of(acting_user)
+    with transaction.atomic():
+        session = _lock_session(session)
+        require_capability(user, session.centre, Capability.SCHEDULE_EVALUATIONS)
+        if session.status == to:
+            return session
+        check_version(session, expected_version)
+        if session.status not in allowed_from:
+            raise EvaluationError(
+                _("Action impossible : la session est à l'état « %(status)s ».")
+                % {"status": session.get_status_display()},
+                code="bad_state",
+            )
+        if guard:
+            guard(session)
+        before = session.status
+        session.status = to
+        session.version += 1
+        session.save(update_fields=["status", "version", "updated_at"])
+        record(
+            session.centre,
+            user,
+            f"session.{to}",
+            session,
+            before={"status": before},
+            after={"status": to},
+        )
+    return session
+
+
+def _guard_start(session):
+    minimum = session.centre.commission_min_assessors
+    if session.members.count() < minimum:
+        raise EvaluationError(
+            _("La commission doit compter au moins %(n)s évaluateurs.") % {"n": minimum},
+            code="commission_too_small",
+        )
+    if not session.session_dossiers.exists():
+        raise EvaluationError(_("Ajoutez au moins un dossier."), code="no_dossier")
+
+
+def _guard_close(session):
+    unsigned = (
+        session.grids.exclude(status="signed")
+        .filter(dossier__status__in=ACCEPTED_DOSSIER_STATUSES)
+        .count()
+    )
+    if unsigned:
+        raise EvaluationError(
+            _("%(n)s grille(s) restent à signer.") % {"n": unsigned}, code="grids_unsigned"
+        )
+
+
+def start_session(session, *, acting_user, expected_version=None):
+    return _set_status(
+        session,
+        SessionStatus.IN_PROGRESS,
+        acting_user=acting_user,
+        allowed_from={SessionStatus.PLANNED},
+        guard=_guard_start,
+        expected_version=expected_version,
+    )
+
+
+def close_session(session, *, acting_user, expected_version=None):
+    return _set_status(
+        session,
+        SessionStatus.CLOSED,
+        acting_user=acting_user,
+        allowed_from={SessionStatus.IN_PROGRESS},
+        guard=_guard_close,
+        expected_version=expected_version,
+    )
+
+
+def _open_session_for_change(session, user):
+    session = _lock_session(session)
+    require_capability(user, session.centre, Capability.SCHEDULE_EVALUATIONS)
+    if session.status == SessionStatus.CLOSED:
+        raise EvaluationError(_("La session est close."), code="session_closed")
+    return session
+
+
+def add_dossier(session, dossier, *, acting_user) -> SessionDossier:
+    """Evaluate the dossier during the session: its competences assessed with the session's
+    modality get their grids; an agreed dossier moves to "in evaluation"."""
+    user = user_of(acting_user)
+    with transaction.atomic():
+        session = _open_session_for_change(session, user)
+        if dossier.centre_id != session.centre_id:
+            raise EvaluationError(_("Dossier inconnu."), code="foreign_dossier")
+        existing = SessionDossier.objects.filter(session=session, dossier=dossier).first()
+        if existing:
+            return existing
+        if dossier.status not in ACCEPTED_DOSSIER_STATUSES:
+            raise EvaluationError(
+                _(
+                    "Seul un dossier aux modalités validées ou en évaluation peut être évalué "
+                    "(état actuel : « %(status)s »)."
+                )
+                % {"status": dossier.get_status_display()},
+                code="dossier_not_ready",
+            )
+        competence_ids = list(
+            DossierCompetence.objects.filter(
+                dossier=dossier, modality__code=session.modality
+            ).values_list("competence_id", flat=True)
+        )
+        if not competence_ids:
+            raise EvaluationError(
+                _(
+                    "Aucune compétence de ce dossier n'est évaluée selon la modalité de la "
+                    "session (« %(modality)s »)."
+                )
+                % {"modality": session.get_modality_display()},
+                code="no_competence_for_modality",
+            )
+        for member in session.members.select_related("user"):
+            refusal = company_refusal(member.user, dossier)
+            if refusal:
+                raise EvaluationError(refusal, code="conflict_of_interest")
+        slot = SessionDossier.objects.create(session=session, dossier=dossier, added_by=user)
+        create_grids(session, dossier, competence_ids, acting_user=user)
+        record(
+            session.centre, user, "session.dossier_added", session, after={"dossier": dossier.pk}
+        )
+        if dossier.status == DossierStatus.AGREED:
+            mark_in_evaluation(actor_in(user, session.centre), dossier)
+        transaction.on_commit(partial(notifications.convoke_candidate, slot.pk))
+    return slot
+
+
+def remove_dossier(session, dossier, *, acting_user) -> None:
+    """Take a dossier out of a session, while nothing of it has been scored there."""
+    user = user_of(acting_user)
+    with transaction.atomic():
+        session = _open_session_for_change(session, user)
+        slot = SessionDossier.objects.filter(session=session, dossier=dossier).first()
+        if slot is None:
+            return
+        grids = Grid.objects.filter(session=session, dossier=dossier)
+        touched = (
+            CriterionScore.objects.filter(grid__in=grids).exclude(state="").exists()
+            or GridSignature.objects.filter(grid__in=grids).exists()
+            or grids.exclude(proposal="").exists()
+        )
+        if touched:
+            raise EvaluationError(
+                _(
+                    "Ce dossier a déjà été évalué lors de cette session : il ne peut plus en "
+                    "sortir."
+                ),
+                code="dossier_evaluated",
+            )
+        grids.delete()
+        slot.delete()
+        record(
+            session.centre,
+            user,
+            "session.dossier_removed",
+            session,
+            before={"dossier": dossier.pk},
+        )
+
+
+def _assessor_membership(user, centre) -> bool:
+    with scopes_disabled():
+        return Membership.objects.filter(
+            user=user, centre=centre, role=Role.ASSESSOR, is_active=True
+        ).exists()
+
+
+def add_member(session, user, *, acting_user) -> CommissionMember:
+    """Seat an assessor on the commission and grant them the session (guardian)."""
+    actor_user = user_of(acting_user)
+    with transaction.atomic():
+        session = _open_session_for_change(session, actor_user)
+        existing = CommissionMember.objects.filter(session=session, user=user).first()
+        if existing:
+            return existing
+        if not _assessor_membership(user, session.centre):
+            raise EvaluationError(
+                _("Cette personne n'est pas évaluateur dans ce centre."), code="not_assessor"
+            )
+        for slot in session.session_dossiers.select_related("dossier__candidate"):
+            refusal = company_refusal(user, slot.dossier)
+            if refusal:
+                raise EvaluationError(refusal, code="conflict_of_interest")
+        member = CommissionMember.objects.create(session=session, user=user, added_by=actor_user)
+        grant_object_permission(
+            user,
+            EVALUATE_PERMISSION,
+            session,
+            acting_user=actor_user,
+            reason=_("Membre de la commission"),
+        )
+        record(session.centre, actor_user, "session.member_added", session, after={"user": user.pk})
+        transaction.on_commit(partial(notifications.convoke_member, member.pk))
+    return member
+
+
+def remove_member(member, *, acting_user) -> None:
+    """Take an assessor off the commission (not once they signed a grid): the grant goes."""
+    actor_user = user_of(acting_user)
+    with transaction.atomic():
+        session = _open_session_for_change(member.session, actor_user)
+        member = CommissionMember.objects.select_for_update().filter(pk=member.pk).first()
+        if member is None:
+            return
+        if member.signatures.exists():
+            raise EvaluationError(
+                _("Ce membre a signé une grille : il ne peut plus quitter la commission."),
+                code="member_signed",
+            )
+        user = member.user
+        member.delete()
+        revoke_object_permission(
+            user,
+            EVALUATE_PERMISSION,
+            session,
+            acting_user=actor_user,
+            reason=_("Retiré de la commission"),
+        )
+        record(
+            session.centre, actor_user, "session.member_removed", session, before={"user": user.pk}
+        )
+
+
+def set_presence(member, present: bool, *, acting_user) -> CommissionMember:
+    actor_user = user_of(acting_user)
+    with transaction.atomic():
+        session = _open_session_for_change(member.session, actor_user)
+        member = CommissionMember.objects.select_for_update().get(pk=member.pk)
+        if member.present == present:
+            return member
+        if not present and member.signatures.exists():
+            raise EvaluationError(
+                _("Ce membre a déjà signé des grilles : il était présent."), code="member_signed"
+            )
+        member.present = present
+        member.save(update_fields=["present"])
+        record(
+            session.centre,
+            actor_user,
+            "session.member_presence",
+            member,
+            before={"present": not present},
+            after={"present": present},
+        )
+    return member
