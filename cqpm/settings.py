@@ -45,6 +45,15 @@ def env_int(name: str, default: int, *, minimum: int = 0) -> int:
     return value
 
 
+def env_rate(name: str, default: str) -> str:
+    """A DRF throttle rate such as ``300/minute`` (number / second, minute, hour or day)."""
+    value = env_str(name, default)
+    number, _sep, period = value.partition("/")
+    if not (number.isdigit() and period[:1] in {"s", "m", "h", "d"}):
+        raise ImproperlyConfigured(f"{name} must look like 300/minute, not {value!r}")
+    return value
+
+
 def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
@@ -92,6 +101,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cqpm.locale.FrenchFirstLocaleMiddleware",
@@ -151,6 +161,13 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
+]
+# Argon2id first: new passwords and every login re-hash with it; older hashes still verify.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -256,7 +273,15 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_RATES": {"token": "20/minute", "verification": "30/minute"},
+    # Rates are read on every request (cqpm.throttling): env-driven, high enough that a test
+    # suite never meets them, low enough to stop a runaway client or a scraper.
+    "DEFAULT_THROTTLE_CLASSES": ["cqpm.throttling.AnonThrottle", "cqpm.throttling.UserThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": "20/minute",
+        "verification": "30/minute",
+        "anon": env_rate("API_ANON_RATE", "300/minute"),
+        "user": env_rate("API_USER_RATE", "2000/minute"),
+    },
     "EXCEPTION_HANDLER": "cqpm.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
@@ -291,6 +316,23 @@ SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content Security Policy (django-csp): every script and style comes from the app's own
+# static files; no inline script, no inline style attribute, no framing, no plugin.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,

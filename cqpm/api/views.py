@@ -14,7 +14,6 @@ from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 
 from cqpm.loader import export_tree
 from cqpm.models import Criterion, ReferentialVersion
@@ -26,6 +25,7 @@ from cqpm.selectors import (
     with_tree,
 )
 from cqpm.text import fold
+from cqpm.throttling import ScopedThrottle
 
 from .serializers import (
     CriterionSerializer,
@@ -159,7 +159,7 @@ class ObtainTokenView(ObtainAuthToken):
     """``POST username, password`` → ``{"token": …}``; throttled (scope ``token``)."""
 
     authentication_classes = []
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [ScopedThrottle]
     throttle_scope = "token"
 
     @extend_schema(
