@@ -1,5 +1,32 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class JuriesConfig(AppConfig):
     name = "juries"
+    verbose_name = _("Jurys")
+
+    def ready(self):
+        from centres.home import register_home_section
+        from centres.navigation import register_nav_item
+        from centres.roles import Capability
+        from documents.access import register_visibility_rule
+
+        from . import paperwork
+        from .home import juror_section, staff_section
+        from .visibility import juror_documents
+
+        register_nav_item(
+            _("Jurys"),
+            "juries:session_list",
+            Capability.CONVENE_JURIES,
+            Capability.DELIBERATE,
+            order=40,
+        )
+        register_nav_item(
+            _("Résultats des jurys"), "juries:results", Capability.VIEW_CENTRE, order=45
+        )
+        register_home_section(juror_section)
+        register_home_section(staff_section)
+        register_visibility_rule(juror_documents)
+        paperwork.register()

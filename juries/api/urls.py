@@ -1,1 +1,12 @@
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("jury-sessions", views.JurySessionViewSet, basename="jury-session")
+router.register("jury-members", views.JuryMemberViewSet, basename="jury-member")
+router.register("jury-agenda", views.AgendaItemViewSet, basename="jury-agenda-item")
+router.register("jury-votes", views.VoteViewSet, basename="jury-vote")
+router.register("jury-decisions", views.DecisionViewSet, basename="jury-decision")
+
+urlpatterns = router.urls

@@ -1,0 +1,522 @@
+"""Juries API: sessions (with their transitions as verb endpoints), members, agenda,
+votes, decisions and their revocation. Querysets come from ``juries.access``; every write
+goes through ``juries.services``."""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.utils.translation import gettext_lazy as _
+from django_filters import rest_framework as filters
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from centres.access import get_object_or_404_scoped
+from centres.api.versioning import expected_version
+from centres.roles import Capability
+
+from .. import services
+from ..access import (
+    decisions_for,
+    get_decision_for_user,
+    get_item_for_user,
+    get_member_for_user,
+    get_session_for_user,
+    is_convener,
+    items_for,
+    member_for,
+    sessions_for,
+)
+from ..models import (
+    AgendaItem,
+    Decision,
+    DecisionCompetence,
+    JuryMember,
+    JurySession,
+    Outcome,
+    SessionStatus,
+    Vote,
+)
+from ..views.common import client_ip, presides
+from .common import ERROR, IF_MATCH, TAG, ActorCan, if_match_optional, with_etag
+from .serializers import (
+    AbsentSerializer,
+    AgendaItemSerializer,
+    AttendanceSerializer,
+    CloseSerializer,
+    ConflictSerializer,
+    DecisionSerializer,
+    InvitationsSerializer,
+    JuryMemberSerializer,
+    JurySessionSerializer,
+    RegularitySerializer,
+    ResitSerializer,
+    RevokeSerializer,
+    VoteSerializer,
+)
+
+READERS = (Capability.CONVENE_JURIES, Capability.DELIBERATE)
+STAFF = (Capability.CONVENE_JURIES,)
+
+
+def _verb(summary, request=None, response=None):
+    return extend_schema(
+        tags=[TAG],
+        summary=summary,
+        request=request,
+        parameters=[IF_MATCH],
+        responses={200: response, 400: ERROR, 404: ERROR, 412: ERROR},
+    )
+
+
+class SessionFilter(filters.FilterSet):
+    status = filters.ChoiceFilter(choices=SessionStatus.choices, label=_("état"))
+    qualification = filters.NumberFilter(field_name="qualification_id", label=_("CQPM"))
+
+    class Meta:
+        model = JurySession
+        fields = ["status", "qualification"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=[TAG], summary=_("Séances de jury")),
+    retrieve=extend_schema(tags=[TAG], summary=_("Une séance de jury")),
+    create=extend_schema(tags=[TAG], summary=_("Planifier une séance")),
+    update=extend_schema(tags=[TAG], parameters=[IF_MATCH]),
+    partial_update=extend_schema(tags=[TAG], parameters=[IF_MATCH]),
+)
+class JurySessionViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Centre staff see and manage every session of their centre; a juror sees the
+    sessions they sit in."""
+
+    serializer_class = JurySessionSerializer
+    permission_classes = [ActorCan]
+    filterset_class = SessionFilter
+
+    def required_capabilities(self):
+        if self.action in {"list", "retrieve", "sign"}:
+            return READERS if self.action != "sign" else (Capability.DELIBERATE,)
+        if self.action == "close":
+            return READERS
+        return STAFF
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return JurySession.objects.none()
+        return (
+            sessions_for(self.request.actor)
+            .select_related("qualification")
+            .order_by("-starts_at", "-id")
+        )
+
+    def get_object(self):
+        write = self.action not in {"retrieve", "close", "sign"}
+        session = get_session_for_user(self.request.actor, self.kwargs["pk"], write=write)
+        return session
+
+    def _respond(self, session, status_code=status.HTTP_200_OK):
+        session = self.get_queryset().get(pk=session.pk)
+        return with_etag(Response(self.get_serializer(session).data, status=status_code), session)
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._respond(self.get_object())
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = services.create_session(
+            request.actor.centre, acting_user=request.actor, **serializer.validated_data
+        )
+        return self._respond(session, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        session = self.get_object()
+        version = expected_version(request)
+        serializer = self.get_serializer(session, data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        services.update_session(
+            session,
+            acting_user=request.actor,
+            expected_version=version,
+            **serializer.validated_data,
+        )
+        return self._respond(session)
+
+    @_verb(_("Enregistrer l'envoi des convocations"), InvitationsSerializer, JurySessionSerializer)
+    @action(detail=True, methods=["post"])
+    def invitations(self, request, pk=None):
+        session = self.get_object()
+        payload = InvitationsSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.record_invitations(
+            session,
+            acting_user=request.actor,
+            justification=payload.validated_data["justification"],
+        )
+        return self._respond(session)
+
+    @_verb(_("Ouvrir la séance"), None, JurySessionSerializer)
+    @action(detail=True, methods=["post"], url_path="open")
+    def open_session(self, request, pk=None):
+        session = self.get_object()
+        services.open_session(
+            session, acting_user=request.actor, expected_version=if_match_optional(request)
+        )
+        return self._respond(session)
+
+    @_verb(_("Commencer la délibération"), None, JurySessionSerializer)
+    @action(detail=True, methods=["post"])
+    def deliberate(self, request, pk=None):
+        session = self.get_object()
+        services.start_deliberation(
+            session, acting_user=request.actor, expected_version=if_match_optional(request)
+        )
+        return self._respond(session)
+
+    @_verb(_("Clore la séance et figer les décisions"), CloseSerializer, JurySessionSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        session = self.get_object()
+        if not presides(request.actor, session):
+            raise PermissionDenied
+        payload = CloseSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.close_session(
+            session,
+            acting_user=request.actor,
+            expected_version=if_match_optional(request),
+            observations=payload.validated_data.get("observations"),
+        )
+        return self._respond(session)
+
+    @_verb(_("Signer le procès-verbal (membre présent)"), None, JurySessionSerializer)
+    @action(detail=True, methods=["post"])
+    def sign(self, request, pk=None):
+        session = self.get_object()
+        if member_for(request.actor, session) is None:
+            raise PermissionDenied
+        services.sign_minutes(session, acting_user=request.actor, ip=client_ip(request))
+        return self._respond(session)
+
+
+class MemberFilter(filters.FilterSet):
+    session = filters.NumberFilter(field_name="session_id", label=_("séance"))
+
+    class Meta:
+        model = JuryMember
+        fields = ["session"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=[TAG], summary=_("Membres des jurys")),
+    retrieve=extend_schema(tags=[TAG], summary=_("Un membre du jury")),
+    create=extend_schema(tags=[TAG], summary=_("Convoquer un juré")),
+    partial_update=extend_schema(tags=[TAG], summary=_("Modifier un membre")),
+    update=extend_schema(tags=[TAG], summary=_("Modifier un membre")),
+    destroy=extend_schema(tags=[TAG], summary=_("Retirer un membre")),
+)
+class JuryMemberViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = JuryMemberSerializer
+    permission_classes = [ActorCan]
+    filterset_class = MemberFilter
+
+    def required_capabilities(self):
+        return READERS if self.action in {"list", "retrieve"} else STAFF
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return JuryMember.objects.none()
+        return (
+            JuryMember.objects.filter(session__in=sessions_for(self.request.actor))
+            .select_related("user", "company")
+            .order_by("session_id", "-is_president", "college", "id")
+        )
+
+    def get_object(self):
+        member = get_object_or_404_scoped(self.get_queryset(), pk=self.kwargs["pk"])
+        if self.action != "retrieve":
+            member = get_member_for_user(self.request.actor, member.session, member.pk)
+        return member
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        session = get_session_for_user(self.request.actor, data.pop("session").pk, write=True)
+        serializer.instance = services.add_member(
+            session, data.pop("user"), acting_user=self.request.actor, **data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services.update_member(
+            serializer.instance, acting_user=self.request.actor, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services.remove_member(instance, acting_user=self.request.actor)
+
+    @_verb(_("Désigner le président (collège employeurs)"), None, JuryMemberSerializer)
+    @action(detail=True, methods=["post"])
+    def president(self, request, pk=None):
+        member = services.set_president(self.get_object(), acting_user=request.actor)
+        return Response(self.get_serializer(member).data)
+
+    @_verb(_("Enregistrer la présence"), AttendanceSerializer, JuryMemberSerializer)
+    @action(detail=True, methods=["post"])
+    def attendance(self, request, pk=None):
+        payload = AttendanceSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        member = services.set_attendance(
+            self.get_object(), payload.validated_data["attendance"], acting_user=request.actor
+        )
+        return Response(self.get_serializer(member).data)
+
+
+class AgendaFilter(filters.FilterSet):
+    session = filters.NumberFilter(field_name="session_id", label=_("séance"))
+
+    class Meta:
+        model = AgendaItem
+        fields = ["session"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=[TAG], summary=_("Ordre du jour des séances")),
+    retrieve=extend_schema(tags=[TAG], summary=_("Un dossier à l'ordre du jour")),
+    create=extend_schema(tags=[TAG], summary=_("Inscrire un dossier à l'ordre du jour")),
+    destroy=extend_schema(tags=[TAG], summary=_("Retirer un dossier de l'ordre du jour")),
+)
+class AgendaItemViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.DestroyModelMixin,
+    viewsets.GenericViewSet,
+):
+    serializer_class = AgendaItemSerializer
+    permission_classes = [ActorCan]
+    filterset_class = AgendaFilter
+
+    def required_capabilities(self):
+        if self.action in {"create", "destroy"}:
+            return STAFF
+        return READERS
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return AgendaItem.objects.none()
+        return (
+            items_for(self.request.actor)
+            .select_related("dossier__candidate", "regularity", "decision")
+            .order_by("session_id", "position", "id")
+        )
+
+    def get_object(self):
+        item = get_object_or_404_scoped(self.get_queryset(), pk=self.kwargs["pk"])
+        return get_item_for_user(self.request.actor, item.session_id, item.pk)
+
+    def _respond(self, item, status_code=status.HTTP_200_OK):
+        item = self.get_queryset().get(pk=item.pk)
+        return Response(self.get_serializer(item).data, status=status_code)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        session = get_session_for_user(request.actor, data["session"].pk, write=True)
+        item = services.add_to_agenda(session, data["dossier"], acting_user=request.actor)
+        return self._respond(item, status.HTTP_201_CREATED)
+
+    def perform_destroy(self, instance):
+        get_session_for_user(self.request.actor, instance.session_id, write=True)
+        services.remove_from_agenda(instance, acting_user=self.request.actor)
+
+    @_verb(_("Enregistrer le contrôle de régularité"), RegularitySerializer, AgendaItemSerializer)
+    @action(detail=True, methods=["post"])
+    def regularity(self, request, pk=None):
+        item = self.get_object()
+        if not presides(request.actor, item.session):
+            raise PermissionDenied
+        payload = RegularitySerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.record_regularity(
+            item,
+            regular=payload.validated_data["regular"],
+            comment=payload.validated_data["comment"],
+            acting_user=request.actor,
+        )
+        return self._respond(item)
+
+    @_verb(
+        _("Enregistrer l'absence (ou la présence) du candidat"),
+        AbsentSerializer,
+        AgendaItemSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def absent(self, request, pk=None):
+        item = self.get_object()
+        if not presides(request.actor, item.session):
+            raise PermissionDenied
+        payload = AbsentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        services.set_candidate_absent(
+            item, payload.validated_data["absent"], acting_user=request.actor
+        )
+        return self._respond(item)
+
+    @_verb(
+        _("Déclarer un lien entre un membre et le candidat"),
+        ConflictSerializer,
+        AgendaItemSerializer,
+    )
+    @action(detail=True, methods=["post"])
+    def conflicts(self, request, pk=None):
+        item = self.get_object()
+        payload = ConflictSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = payload.validated_data
+        if is_convener(request.actor):
+            member = get_object_or_404_scoped(
+                JuryMember.objects.filter(session_id=item.session_id), pk=data.get("member")
+            )
+        else:
+            member = member_for(request.actor, item.session)
+            if member is None:
+                raise PermissionDenied
+        services.declare_conflict(
+            item, member, kind=data["kind"], details=data["details"], acting_user=request.actor
+        )
+        return self._respond(item)
+
+
+class VoteFilter(filters.FilterSet):
+    item = filters.NumberFilter(field_name="item_id", label=_("dossier à l'ordre du jour"))
+    session = filters.NumberFilter(field_name="item__session_id", label=_("séance"))
+
+    class Meta:
+        model = Vote
+        fields = ["item", "session"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=[TAG], summary=_("Votes des séances")),
+    create=extend_schema(
+        tags=[TAG],
+        summary=_("Voter sur une compétence (ou changer son vote)"),
+        responses={201: VoteSerializer, 400: ERROR},
+    ),
+)
+class VoteViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    serializer_class = VoteSerializer
+    permission_classes = [ActorCan]
+    filterset_class = VoteFilter
+
+    def required_capabilities(self):
+        return READERS if self.action == "list" else (Capability.DELIBERATE,)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Vote.objects.none()
+        return (
+            Vote.objects.filter(item__in=items_for(self.request.actor))
+            .select_related("competence")
+            .order_by("item_id", "competence__number", "member_id")
+        )
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        item = get_item_for_user(request.actor, data["item"].session_id, data["item"].pk)
+        vote = services.cast_vote(
+            item, data["competence"], data["value"], acting_user=request.actor
+        )
+        vote = self.get_queryset().get(pk=vote.pk)
+        return Response(self.get_serializer(vote).data, status=status.HTTP_201_CREATED)
+
+
+class DecisionFilter(filters.FilterSet):
+    session = filters.NumberFilter(field_name="item__session_id", label=_("séance"))
+    outcome = filters.ChoiceFilter(choices=Outcome.choices, label=_("décision"))
+    revoked = filters.BooleanFilter(
+        field_name="revoked_at", lookup_expr="isnull", exclude=True, label=_("révoquée")
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["session", "outcome", "revoked"]
+
+
+@extend_schema_view(
+    list=extend_schema(tags=[TAG], summary=_("Décisions des jurys")),
+    retrieve=extend_schema(tags=[TAG], summary=_("Une décision")),
+)
+class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = DecisionSerializer
+    permission_classes = [ActorCan]
+    filterset_class = DecisionFilter
+
+    def required_capabilities(self):
+        if self.action in {"revoke", "resit"}:
+            return STAFF
+        return (*READERS, Capability.VIEW_CENTRE)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Decision.objects.none()
+        return (
+            decisions_for(self.request.actor)
+            .select_related("item", "dossier__candidate")
+            .prefetch_related(
+                Prefetch(
+                    "competences",
+                    queryset=DecisionCompetence.objects.select_related("competence").order_by(
+                        "competence__number"
+                    ),
+                ),
+                "validated_blocs",
+            )
+            .order_by("-decided_at", "-id")
+        )
+
+    def get_object(self):
+        write = self.action in {"revoke", "resit"}
+        decision = get_decision_for_user(self.request.actor, self.kwargs["pk"], write=write)
+        return self.get_queryset().get(pk=decision.pk)
+
+    @_verb(
+        _("Révoquer une décision figée (motif obligatoire)"), RevokeSerializer, DecisionSerializer
+    )
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        decision = self.get_object()
+        payload = RevokeSerializer(data=request.data, context=self.get_serializer_context())
+        payload.is_valid(raise_exception=True)
+        later = payload.validated_data.get("later_session")
+        if later is not None:
+            later = get_session_for_user(request.actor, later.pk, write=True)
+        services.revoke_decision(
+            decision,
+            reason=payload.validated_data["reason"],
+            later_session=later,
+            acting_user=request.actor,
+        )
+        return Response(self.get_serializer(self.get_queryset().get(pk=decision.pk)).data)
+
+    @_verb(_("Ouvrir un nouveau passage après une validation partielle"), None, ResitSerializer)
+    @action(detail=True, methods=["post"])
+    def resit(self, request, pk=None):
+        dossier = services.open_resit(self.get_object(), acting_user=request.actor)
+        return Response({"dossier": dossier.pk}, status=status.HTTP_201_CREATED)

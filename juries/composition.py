@@ -1,0 +1,176 @@
+"""Is the jury properly composed? Reads only; the services and the pages ask here.
+
+- parity: as many employer as employee members convened (branch agreement, art. 51);
+- a president, from the employer college (casting vote);
+- unions invited at least 15 calendar days before the session, or a justification;
+- quorum: present members >= the centre's ``jury_quorum``;
+- VAE dossiers on the agenda: at least 2 members, one qualified for the certification,
+  women and men balanced (a warning), and no member with any link to the candidate.
+"""
+
+from dataclasses import dataclass, field
+
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from candidates.models import AccessStatus
+
+from .models import INVITATION_NOTICE_DAYS, Attendance, College, ConflictOfInterest, Gender
+
+
+@dataclass
+class Composition:
+    members: list
+    employer: int = 0
+    employee: int = 0
+    present: int = 0
+    quorum: int = 0
+    president: object = None
+    has_vae: bool = False
+    errors: list[str] = field(default_factory=list)  # block the opening of the session
+    warnings: list[str] = field(default_factory=list)
+    deliberation_errors: list[str] = field(default_factory=list)  # block the deliberation
+
+    @property
+    def parity(self) -> bool:
+        return self.employer == self.employee and self.employer > 0
+
+    @property
+    def quorum_reached(self) -> bool:
+        return self.present >= self.quorum
+
+
+def invitations_late(session) -> bool:
+    sent = session.invitations_sent_at
+    if sent is None:
+        return False
+    return timezone.localtime(sent).date() > session.invitation_deadline()
+
+
+def check_composition(session, members=None) -> Composition:
+    """Everything the pages show about the composition (3 queries at most)."""
+    if members is None:
+        members = list(session.members.select_related("user"))
+    result = Composition(members=members, quorum=session.centre.jury_quorum)
+    result.employer = sum(1 for m in members if m.college == College.EMPLOYER)
+    result.employee = sum(1 for m in members if m.college == College.EMPLOYEE)
+    present = [m for m in members if m.attendance == Attendance.PRESENT]
+    result.present = len(present)
+    result.president = next((m for m in members if m.is_president), None)
+    vae_items = session.agenda.filter(dossier__access_route=AccessStatus.VAE)
+    result.has_vae = vae_items.exists()
+    errors, warnings = result.errors, result.warnings
+
+    if not members:
+        errors.append(_("Aucun membre n'est convoqué."))
+    elif not result.parity:
+        errors.append(
+            _(
+                "Le jury n'est pas paritaire : %(employer)s membre(s) du collège employeurs "
+                "pour %(employee)s du collège salariés."
+            )
+            % {"employer": result.employer, "employee": result.employee}
+        )
+    if result.president is None:
+        errors.append(_("Désignez le président du jury (collège employeurs)."))
+    if session.invitations_sent_at is None:
+        errors.append(_("Enregistrez l'envoi des convocations aux membres."))
+    elif invitations_late(session):
+        sent = formats.date_format(session.invitations_sent_at, "SHORT_DATE_FORMAT")
+        if session.late_invitation_justification.strip():
+            warnings.append(
+                _(
+                    "Convocations envoyées le %(sent)s, moins de %(days)s jours avant la "
+                    "séance. Justification : %(why)s"
+                )
+                % {
+                    "sent": sent,
+                    "days": INVITATION_NOTICE_DAYS,
+                    "why": session.late_invitation_justification,
+                }
+            )
+        else:
+            errors.append(
+                _(
+                    "Convocations envoyées le %(sent)s, moins de %(days)s jours avant la "
+                    "séance : justifiez ce retard."
+                )
+                % {"sent": sent, "days": INVITATION_NOTICE_DAYS}
+            )
+    not_invited = [m.name for m in members if session.invitations_sent_at and not m.invited_at]
+    if not_invited:
+        warnings.append(
+            _("Membres ajoutés après l'envoi des convocations : %(names)s.")
+            % {"names": ", ".join(not_invited)}
+        )
+
+    if result.has_vae:
+        _check_vae(result, members, vae_items)
+
+    # What the deliberation itself needs, on the day.
+    deliberation = result.deliberation_errors
+    unknown = [m.name for m in members if m.attendance == Attendance.UNKNOWN]
+    if unknown:
+        deliberation.append(
+            _("Indiquez la présence de : %(names)s.") % {"names": ", ".join(unknown)}
+        )
+    if not result.quorum_reached:
+        deliberation.append(
+            _("Quorum non atteint : %(present)s membre(s) présent(s) pour %(quorum)s requis.")
+            % {"present": result.present, "quorum": result.quorum}
+        )
+    if result.president is not None and result.president.attendance != Attendance.PRESENT:
+        deliberation.append(
+            _("Le président du jury doit être présent (ou désignez un autre président).")
+        )
+    present_employer = sum(1 for m in present if m.college == College.EMPLOYER)
+    if present and present_employer * 2 != len(present):
+        warnings.append(
+            _(
+                "Parmi les membres présents, %(employer)s du collège employeurs et "
+                "%(employee)s du collège salariés."
+            )
+            % {"employer": present_employer, "employee": len(present) - present_employer}
+        )
+    if result.has_vae:
+        if len(present) < 2:
+            deliberation.append(_("VAE : au moins 2 membres présents sont nécessaires."))
+        if not any(m.qualified_for_certification for m in present):
+            deliberation.append(
+                _("VAE : au moins un membre présent doit être qualifié pour la certification.")
+            )
+    return result
+
+
+def _check_vae(result, members, vae_items) -> None:
+    if len(members) < 2:
+        result.errors.append(_("VAE : le jury compte au moins 2 membres."))
+    if not any(m.qualified_for_certification for m in members):
+        result.errors.append(
+            _("VAE : au moins un membre doit être qualifié pour la certification.")
+        )
+    women = sum(1 for m in members if m.gender == Gender.FEMALE)
+    men = sum(1 for m in members if m.gender == Gender.MALE)
+    if any(not m.gender for m in members) or abs(women - men) > 1:
+        result.warnings.append(
+            _(
+                "VAE : veillez à une représentation équilibrée des femmes et des hommes "
+                "(%(women)s femme(s), %(men)s homme(s), %(unknown)s non renseigné(s))."
+            )
+            % {"women": women, "men": men, "unknown": len(members) - women - men}
+        )
+    linked = ConflictOfInterest.objects.filter(item__in=vae_items).select_related(
+        "member__user", "item__dossier__candidate"
+    )
+    for conflict in linked:
+        result.errors.append(
+            _(
+                "VAE : %(member)s a un lien avec %(candidate)s (%(kind)s) et ne peut pas siéger "
+                "tant que ce dossier est à l'ordre du jour."
+            )
+            % {
+                "member": conflict.member.name,
+                "candidate": conflict.item.dossier.candidate.full_name,
+                "kind": conflict.get_kind_display(),
+            }
+        )

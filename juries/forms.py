@@ -1,0 +1,204 @@
+"""HTML forms of the juries app. They validate input; the services decide."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_scopes import scopes_disabled
+
+from centres.models import Company, Membership
+from centres.roles import Role
+from cqpm.models import Qualification, ReferentialVersion
+
+from .models import Attendance, College, ConflictKind, Gender, Outcome, SessionStatus
+
+User = get_user_model()
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+def published_qualifications():
+    return (
+        Qualification.objects.filter(versions__status=ReferentialVersion.Status.PUBLISHED)
+        .distinct()
+        .order_by("title")
+    )
+
+
+class SessionForm(forms.Form):
+    qualification = forms.ModelChoiceField(
+        label=_("CQPM"), queryset=Qualification.objects.none(), empty_label=None
+    )
+    label = forms.CharField(label=_("Intitulé"), max_length=200, required=False)
+    starts_at = forms.DateTimeField(
+        label=_("Date et heure de la séance"),
+        widget=DateTimeInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
+    )
+    place = forms.CharField(label=_("Lieu"), max_length=255)
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["qualification"].queryset = published_qualifications()
+
+
+class MemberForm(forms.Form):
+    user = forms.ModelChoiceField(label=_("Juré"), queryset=User.objects.none())
+    college = forms.ChoiceField(label=_("Collège"), choices=College.choices)
+    organisation = forms.CharField(
+        label=_("Organisation représentée"),
+        max_length=200,
+        required=False,
+        help_text=_("Donnée sensible : visible du centre uniquement."),
+    )
+    company = forms.ModelChoiceField(
+        label=_("Entreprise du membre"),
+        queryset=Company.objects.none(),
+        required=False,
+        help_text=_("Pour détecter les liens avec les candidats."),
+    )
+    gender = forms.ChoiceField(
+        label=_("Sexe"), choices=[("", "—"), *Gender.choices], required=False
+    )
+    qualified_for_certification = forms.BooleanField(
+        label=_("Qualifié(e) pour la certification (VAE)"), required=False
+    )
+
+    def __init__(self, *args, session, editing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Company.objects.filter(centre=session.centre).order_by(
+            "name"
+        )
+        if editing:
+            del self.fields["user"]
+            return
+        with scopes_disabled():
+            juror_ids = list(
+                Membership.objects.filter(
+                    centre=session.centre, role=Role.JUROR, is_active=True
+                ).values_list("user_id", flat=True)
+            )
+        taken = session.members.values_list("user_id", flat=True)
+        self.fields["user"].queryset = (
+            User.objects.filter(pk__in=juror_ids)
+            .exclude(pk__in=list(taken))
+            .order_by("last_name", "first_name", "username")
+        )
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class InvitationForm(forms.Form):
+    justification = forms.CharField(
+        label=_("Justification d'une convocation tardive"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Obligatoire à moins de 15 jours de la séance."),
+    )
+
+
+class AttendanceForm(forms.Form):
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for member in members:
+            self.fields[f"attendance_{member.pk}"] = forms.ChoiceField(
+                label=member.name, choices=Attendance.choices, initial=member.attendance
+            )
+
+    def rows(self):
+        for member in self.members:
+            yield member, self[f"attendance_{member.pk}"]
+
+
+class AgendaSearchForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher un candidat"), required=False, max_length=100)
+
+
+class ConflictForm(forms.Form):
+    member = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    kind = forms.ChoiceField(label=_("Lien"), choices=ConflictKind.choices)
+    details = forms.CharField(
+        label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class RegularityForm(forms.Form):
+    regular = forms.TypedChoiceField(
+        label=_("L'évaluation s'est-elle déroulée conformément aux règles ?"),
+        choices=[("1", _("Oui, conforme")), ("0", _("Non, non conforme"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class CloseForm(forms.Form):
+    observations = forms.CharField(
+        label=_("Observations du jury (portées au procès-verbal)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    confirm = forms.BooleanField(
+        label=_("Je confirme la clôture : les décisions seront figées."), required=True
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Motif de la révocation"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    later_session = forms.ModelChoiceField(
+        label=_("Séance ultérieure qui décidera à nouveau"),
+        queryset=None,
+        required=False,
+        help_text=_("Facultatif : le dossier peut aussi être inscrit plus tard."),
+    )
+
+    def __init__(self, *args, sessions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["later_session"].queryset = sessions
+
+
+class SessionFilterForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=100)
+    status = forms.ChoiceField(
+        label=_("État"), choices=[("", _("Tous")), *SessionStatus.choices], required=False
+    )
+
+
+class ResultsFilterForm(forms.Form):
+    q = forms.CharField(label=_("Candidat"), required=False, max_length=100)
+    outcome = forms.ChoiceField(
+        label=_("Décision"), choices=[("", _("Toutes")), *Outcome.choices], required=False
+    )
+    date_from = forms.DateField(label=_("Jury du"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("au"), required=False, widget=DateInput())
+    state = forms.ChoiceField(
+        label=_("Statut"),
+        choices=[
+            ("", _("En vigueur et révoquées")),
+            ("standing", _("En vigueur")),
+            ("revoked", _("Révoquées")),
+        ],
+        required=False,
+    )
+
+
+def local_now():
+    return timezone.localtime()

@@ -1,0 +1,51 @@
+"""Jury sessions, members, agenda, conflicts, votes, decisions."""
+
+from .agenda import AgendaItem, ConflictOfInterest, RegularityCheck, Vote
+from .choices import (
+    Attendance,
+    College,
+    CompetenceSource,
+    ConflictKind,
+    ConflictSource,
+    Gender,
+    Outcome,
+    SessionStatus,
+    VoteValue,
+)
+from .decisions import Decision, DecisionCompetence
+from .sessions import (
+    INVITATION_NOTICE_DAYS,
+    SIT_CODENAME,
+    SIT_PERMISSION,
+    JuryMember,
+    JurySession,
+    JurySessionGroupObjectPermission,
+    JurySessionUserObjectPermission,
+    MinutesSignature,
+)
+
+__all__ = [
+    "INVITATION_NOTICE_DAYS",
+    "SIT_CODENAME",
+    "SIT_PERMISSION",
+    "AgendaItem",
+    "Attendance",
+    "College",
+    "CompetenceSource",
+    "ConflictKind",
+    "ConflictOfInterest",
+    "ConflictSource",
+    "Decision",
+    "DecisionCompetence",
+    "Gender",
+    "JuryMember",
+    "JurySession",
+    "JurySessionGroupObjectPermission",
+    "JurySessionUserObjectPermission",
+    "MinutesSignature",
+    "Outcome",
+    "RegularityCheck",
+    "SessionStatus",
+    "Vote",
+    "VoteValue",
+]

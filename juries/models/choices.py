@@ -1,0 +1,56 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class SessionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planifiée")
+    OPEN = "open", _("Séance ouverte")
+    DELIBERATING = "deliberating", _("En délibération")
+    CLOSED = "closed", _("Close")
+
+
+class College(models.TextChoices):
+    EMPLOYER = "employer", _("Collège employeurs")
+    EMPLOYEE = "employee", _("Collège salariés")
+
+
+class Attendance(models.TextChoices):
+    UNKNOWN = "unknown", _("À confirmer")
+    PRESENT = "present", _("Présent")
+    EXCUSED = "excused", _("Excusé")
+    ABSENT = "absent", _("Absent")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "F", _("Femme")
+    MALE = "M", _("Homme")
+
+
+class ConflictKind(models.TextChoices):
+    COMPANY = "company", _("Même entreprise que le candidat")
+    TRAINER = "trainer", _("Formateur ou tuteur du candidat")
+    ACCOMPANIST = "accompanist", _("Accompagnateur du candidat (VAE)")
+    PERSONAL = "personal", _("Lien personnel ou familial")
+
+
+class ConflictSource(models.TextChoices):
+    DETECTED = "detected", _("Détecté par la plateforme")
+    DECLARED = "declared", _("Déclaré")
+
+
+class VoteValue(models.TextChoices):
+    ACQUIRED = "acquise", _("Acquise")
+    NOT_ACQUIRED = "non_acquise", _("Non acquise")
+
+
+class Outcome(models.TextChoices):
+    AWARDED = "awarded", _("CQPM délivré")
+    PARTIAL = "partial", _("Validation partielle")
+    NOT_AWARDED = "not_awarded", _("Non délivré")
+    ABSENT = "absent", _("Candidat absent")
+
+
+class CompetenceSource(models.TextChoices):
+    EVALUATED = "evaluated", _("Évaluée lors de cette session")
+    CREDIT = "credit", _("Acquis antérieur encore valable")
+    NOT_TARGETED = "not_targeted", _("Hors de l'objectif du dossier")

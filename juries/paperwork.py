@@ -1,0 +1,390 @@
+"""The juries' side of the document pipeline (``documents`` app).
+
+- after a session closes: the certificate register entries (parchemin for an awarded
+  CQPM, attestation for a partial result), then one batch with the PV, the parchemins,
+  the attestations and the result letters;
+- the PV again once every member present has signed it;
+- the renderers of the PV (``jury_minutes``) and of the result letter (``result_letter``),
+  registered in ``JuriesConfig.ready``; each builds its context in a fixed number of
+  queries.
+
+A kind without a renderer is skipped (logged): the seam stays visible, closing a session
+never fails because a document cannot be produced yet.
+"""
+
+import logging
+
+from django.db.models import Prefetch
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from candidates.services import add_months
+from documents import contexts as ctx
+from documents.models import CertificateKind, CertificateRecord, DocumentKind
+from documents.services import (
+    CertificateFacts,
+    DocumentRequest,
+    has_renderer,
+    issue_certificate,
+    request_batch,
+    request_document,
+    revoke_certificate,
+)
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    College,
+    CompetenceSource,
+    ConflictOfInterest,
+    Decision,
+    DecisionCompetence,
+    JuryMember,
+    JurySession,
+    Outcome,
+)
+
+logger = logging.getLogger(__name__)
+
+LETTER_OUTCOMES = {
+    Outcome.AWARDED: "awarded",
+    Outcome.PARTIAL: "partial",
+    Outcome.NOT_AWARDED: "refused",
+}
+PRESIDENT_TITLE = "Président(e) du jury paritaire de délibération"
+
+
+def _user(acting_user):
+    return getattr(acting_user, "user", acting_user)
+
+
+def _president_name(session) -> str:
+    president = (
+        JuryMember.objects.filter(session=session, is_president=True).select_related("user").first()
+    )
+    return president.name if president else ""
+
+
+def _names(candidate) -> tuple[str, str]:
+    return candidate.first_names, (candidate.usage_name or candidate.birth_name)
+
+
+def certificate_facts(decision, kind, *, session, president="") -> CertificateFacts:
+    dossier = decision.dossier
+    candidate = dossier.candidate
+    version = dossier.referential_version
+    qualification = version.qualification
+    rows = [
+        r
+        for r in decision.competences.select_related("competence").order_by("competence__number")
+        if r.acquired
+    ]
+    validated = {r.competence_id for r in rows}
+    blocs = []
+    for bloc in decision.validated_blocs.prefetch_related("competences").order_by("order"):
+        blocs.append(
+            {
+                "code": bloc.rncp_code or bloc.code,
+                "title": bloc.title,
+                "competences": [
+                    {"code": c.code, "title": c.title}
+                    for c in sorted(bloc.competences.all(), key=lambda c: c.number)
+                    if c.pk in validated
+                ],
+            }
+        )
+    first, last = _names(candidate)
+    return CertificateFacts(
+        kind=kind,
+        subject=decision,
+        holder_first_name=first,
+        holder_last_name=last,
+        holder_birth_date=candidate.birth_date,
+        holder_birth_place=candidate.birth_place,
+        qualification_title=qualification.title,
+        qualification_code=qualification.code,
+        referential_version=str(version.number),
+        certifier=qualification.certifier,
+        rncp_number=qualification.rncp_code,
+        france_competences_decision_date=qualification.registration_decision_date,
+        level_national=qualification.level,
+        level_european=qualification.european_level,
+        blocs=blocs,
+        competences=[{"code": r.competence.code, "title": r.competence.title} for r in rows],
+        jury_date=session.jury_date,
+        issued_place=session.centre.city or session.place,
+        signatory_name=president,
+        signatory_title=PRESIDENT_TITLE if president else "",
+    )
+
+
+def after_close(session, decisions, *, acting_user) -> None:
+    """Register the certificates and ask for the session's documents (one batch)."""
+    user = _user(acting_user)
+    president = _president_name(session)
+    requests = []
+    if has_renderer(DocumentKind.JURY_MINUTES):
+        requests.append(
+            DocumentRequest(
+                DocumentKind.JURY_MINUTES,
+                session,
+                label=_("PV du jury %(ref)s") % {"ref": session.reference},
+            )
+        )
+    for decision in decisions:
+        name = decision.dossier.candidate.full_name
+        kind = {
+            Outcome.AWARDED: CertificateKind.CERTIFICATE,
+            Outcome.PARTIAL: CertificateKind.ATTESTATION,
+        }.get(decision.outcome)
+        if kind is not None:
+            record = issue_certificate(
+                certificate_facts(decision, kind, session=session, president=president),
+                centre=session.centre,
+                acting_user=user,
+            )
+            if has_renderer(kind):
+                requests.append(
+                    DocumentRequest(
+                        kind,
+                        decision,
+                        label=f"{record.get_kind_display()} — {name}",
+                        certificate=record,
+                    )
+                )
+        if decision.outcome in LETTER_OUTCOMES and has_renderer(DocumentKind.RESULT_LETTER):
+            requests.append(
+                DocumentRequest(
+                    DocumentKind.RESULT_LETTER,
+                    decision,
+                    label=_("Courrier de résultat — %(name)s") % {"name": name},
+                )
+            )
+    missing = [
+        k for k in (DocumentKind.JURY_MINUTES, DocumentKind.RESULT_LETTER) if not has_renderer(k)
+    ]
+    if missing:
+        logger.warning("Jury %s: no renderer for %s; documents not requested", session.pk, missing)
+    if requests:
+        request_batch(
+            _("Documents du jury %(ref)s") % {"ref": session.reference},
+            requests,
+            centre=session.centre,
+            acting_user=user,
+            subject=session,
+        )
+
+
+def request_minutes(session, *, acting_user, signed=False):
+    if not has_renderer(DocumentKind.JURY_MINUTES):
+        return None
+    label = _("PV signé du jury %(ref)s") if signed else _("PV du jury %(ref)s")
+    return request_document(
+        DocumentKind.JURY_MINUTES,
+        session,
+        centre=session.centre,
+        acting_user=_user(acting_user),
+        label=label % {"ref": session.reference},
+    )
+
+
+def revoke_certificates(decision, *, reason, acting_user) -> list[str]:
+    records = CertificateRecord.objects.filter(
+        subject_type="juries.decision", subject_id=str(decision.pk), revoked_at__isnull=True
+    )
+    numbers = []
+    for record in records:
+        revoke_certificate(record, reason=reason, acting_user=_user(acting_user))
+        numbers.append(record.number)
+    return numbers
+
+
+# --- renderers ----------------------------------------------------------------------------
+
+
+def _person(candidate, *, with_address=False) -> ctx.Person:
+    first, last = _names(candidate)
+    return ctx.Person(
+        first_name=first,
+        last_name=last,
+        birth_date=candidate.birth_date,
+        birth_place=candidate.birth_place,
+        address_lines=[line for line in candidate.address.splitlines() if line.strip()]
+        if with_address
+        else [],
+    )
+
+
+def _qualification(version) -> ctx.Qualification:
+    qualification = version.qualification
+    return ctx.Qualification(
+        title=qualification.title,
+        code=qualification.code,
+        referential_version=str(version.number),
+        rncp_number=qualification.rncp_code,
+    )
+
+
+def _decision_note(decision) -> str:
+    notes = []
+    casting = [r.competence.code for r in decision.competences.all() if r.casting_vote]
+    if casting:
+        notes.append(
+            _("Voix prépondérante du président sur %(codes)s") % {"codes": ", ".join(casting)}
+        )
+    if decision.item.revises_id:
+        notes.append(_("Nouvelle décision après révocation"))
+    if decision.revoked_at:
+        notes.append(_("Décision révoquée : %(why)s") % {"why": decision.revocation_reason})
+    return " ; ".join(notes)
+
+
+MARKS = {True: "A", False: "NA"}
+
+
+def build_minutes(document):
+    """The PV of a session (``subject``: the session): 7 queries whatever its size."""
+    session = JurySession.objects.select_related("centre", "qualification").get(
+        pk=document.subject_id
+    )
+    members = list(
+        JuryMember.objects.filter(session=session)
+        .select_related("user")
+        .prefetch_related("signatures")
+        .order_by("college", "-is_president", "id")
+    )
+    items = list(
+        AgendaItem.objects.filter(session=session)
+        .select_related("dossier__candidate", "dossier__referential_version__qualification")
+        .select_related("decision")
+        .prefetch_related(
+            Prefetch(
+                "decision__competences",
+                queryset=DecisionCompetence.objects.select_related("competence"),
+            ),
+            "decision__validated_blocs",
+            Prefetch(
+                "conflicts", queryset=ConflictOfInterest.objects.select_related("member__user")
+            ),
+        )
+        .order_by("position", "id")
+    )
+    codes: dict[int, str] = {}
+    decisions = []
+    for item in items:
+        decision = getattr(item, "decision", None) if hasattr(item, "decision") else None
+        marks = {}
+        if decision is not None:
+            for row in decision.competences.all():
+                codes[row.competence.number] = row.competence.code
+                if row.source == CompetenceSource.EVALUATED:
+                    marks[row.competence.code] = MARKS[row.acquired]
+        decisions.append(
+            ctx.CandidateDecision(
+                candidate=_person(item.dossier.candidate),
+                dossier_reference=item.dossier.reference,
+                competences=marks,
+                blocs_validated=sorted(b.code for b in decision.validated_blocs.all())
+                if decision
+                else [],
+                outcome=decision.get_outcome_display() if decision else _("Non décidé"),
+                abstentions=[c.member.name for c in item.conflicts.all()],
+                note=_decision_note(decision) if decision else "",
+            )
+        )
+    college_label = dict(College.choices)
+    context = ctx.JuryMinutesContext(
+        centre=ctx.CentreHeader.from_centre(session.centre),
+        reference=session.reference,
+        qualification=_qualification(items[0].dossier.referential_version)
+        if items
+        else ctx.Qualification(title=session.qualification.title, code=session.qualification.code),
+        session_date=session.jury_date,
+        place=session.place,
+        session_reference=session.reference,
+        members=[
+            ctx.JuryMember(
+                name=m.name,
+                college=str(college_label[m.college]),
+                is_president=m.is_president,
+                present=m.attendance == Attendance.PRESENT,
+                signed_at=next((s.signed_at for s in m.signatures.all()), None),
+            )
+            for m in members
+        ],
+        quorum=session.centre.jury_quorum,
+        regularity_statement=_(
+            "Le jury a vérifié, pour chaque candidat, que l'évaluation s'est déroulée "
+            "conformément au référentiel et aux règles de la certification."
+        ),
+        competence_codes=[codes[n] for n in sorted(codes)],
+        decisions=decisions,
+        observations=session.observations,
+    )
+    return "documents/pdf/jury_minutes.html", context
+
+
+def build_result_letter(document):
+    """The letter to one candidate (``subject``: the decision): 5 queries."""
+    decision = (
+        Decision.objects.select_related(
+            "centre",
+            "dossier__candidate",
+            "dossier__referential_version__qualification",
+            "item__session",
+        )
+        .prefetch_related(
+            Prefetch(
+                "competences",
+                queryset=DecisionCompetence.objects.select_related("competence").order_by(
+                    "competence__number"
+                ),
+            ),
+            "validated_blocs",
+        )
+        .get(pk=document.subject_id)
+    )
+    session = decision.item.session
+    version = decision.dossier.referential_version
+    rows = list(decision.competences.all())
+    partial = decision.outcome == Outcome.PARTIAL
+    jury_date = session.jury_date
+    president = _president_name(session)
+    context = ctx.ResultLetterContext(
+        centre=ctx.CentreHeader.from_centre(decision.centre),
+        reference=decision.dossier.reference,
+        candidate=_person(decision.dossier.candidate, with_address=True),
+        qualification=_qualification(version),
+        jury_date=jury_date,
+        outcome=LETTER_OUTCOMES.get(decision.outcome, "refused"),
+        validated_competences=[
+            ctx.CodeTitle(code=r.competence.code, title=r.competence.title)
+            for r in rows
+            if r.acquired
+        ],
+        missing_competences=[
+            ctx.CodeTitle(code=r.competence.code, title=r.competence.title)
+            for r in rows
+            if not r.acquired
+        ],
+        validated_blocs=[
+            ctx.CodeTitle(code=b.code, title=b.title)
+            for b in sorted(decision.validated_blocs.all(), key=lambda b: b.order)
+        ],
+        rncp_registered=version.qualification.rncp_registered,
+        competences_valid_until=add_months(jury_date, version.competence_credit_months)
+        if partial
+        else None,
+        blocs_valid_until=add_months(jury_date, version.bloc_credit_months) if partial else None,
+        place=decision.centre.city or session.place,
+        letter_date=timezone.localdate(),
+        signatory=ctx.Signature(name=president, capacity=PRESIDENT_TITLE) if president else None,
+    )
+    return "documents/pdf/result_letter.html", context
+
+
+def register() -> None:
+    from documents.services import register_renderer
+
+    register_renderer(DocumentKind.JURY_MINUTES, build_minutes)
+    register_renderer(DocumentKind.RESULT_LETTER, build_result_letter)

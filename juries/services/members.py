@@ -1,0 +1,216 @@
+"""The jury's members: convened jurors of the centre, in a college, one president from
+the employer college; their attendance on the day. Adding a member grants them the
+session (django-guardian); removing takes it back."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django_scopes import scopes_disabled
+
+from centres.models import Company, Membership
+from centres.permissions import grant_object_permission, revoke_object_permission
+from centres.roles import Role
+
+from ..errors import JuryError
+from ..models import SIT_PERMISSION, Attendance, College, Gender, JuryMember, SessionStatus
+from .agenda import detect_conflicts_for_member
+from .common import lock_session, record, require_convener, require_status
+from .decisions import refresh_session
+
+S = SessionStatus
+MEMBER_FIELDS = ("college", "organisation", "company", "gender", "qualified_for_certification")
+
+
+def _snapshot(member) -> dict:
+    return {
+        "user": member.user_id,
+        "college": member.college,
+        "company": member.company_id,
+        "gender": member.gender,
+        "is_president": member.is_president,
+        "qualified_for_certification": member.qualified_for_certification,
+        "attendance": member.attendance,
+        # the organisation represented (union affiliation, art. 9) is never copied into
+        # the audit trail: the trail says that it changed, not what it says
+        "organisation_set": bool(member.organisation),
+    }
+
+
+def _clean(session, fields) -> dict:
+    data = {k: v for k, v in fields.items() if k in MEMBER_FIELDS}
+    if "college" in data and data["college"] not in College.values:
+        raise JuryError(_("Collège inconnu."), code="bad_college")
+    if "gender" in data:
+        data["gender"] = data["gender"] or ""
+        if data["gender"] and data["gender"] not in Gender.values:
+            raise JuryError(_("Valeur inconnue."), code="bad_gender")
+    if "organisation" in data:
+        data["organisation"] = (data["organisation"] or "").strip()
+    company = data.get("company")
+    if company is not None and (
+        not isinstance(company, Company) or company.centre_id != session.centre_id
+    ):
+        raise JuryError(_("Entreprise inconnue."), code="bad_company")
+    return data
+
+
+def is_juror(user, centre) -> bool:
+    with scopes_disabled():
+        return Membership.objects.filter(
+            user=user, centre=centre, role=Role.JUROR, is_active=True
+        ).exists()
+
+
+def add_member(session, user, *, acting_user, college, **fields) -> JuryMember:
+    """Convene a juror of the centre. Conflicts with the candidates already on the agenda
+    are detected at once."""
+    require_convener(acting_user, session.centre)
+    data = _clean(session, {**fields, "college": college})
+    with transaction.atomic():
+        session = lock_session(session)
+        require_status(
+            session,
+            {S.PLANNED, S.OPEN},
+            _("La composition du jury ne change plus une fois la délibération commencée."),
+        )
+        if not is_juror(user, session.centre):
+            raise JuryError(
+                _("Cette personne n'a pas de rôle de juré actif dans le centre."),
+                code="not_a_juror",
+            )
+        existing = JuryMember.objects.filter(session=session, user=user).first()
+        if existing is not None:
+            return existing
+        member = JuryMember.objects.create(
+            session=session, user=user, added_by=getattr(acting_user, "user", acting_user), **data
+        )
+        grant_object_permission(user, SIT_PERMISSION, session, acting_user=acting_user)
+        detect_conflicts_for_member(member, acting_user=acting_user)
+        record(session.centre, acting_user, "jury.member_add", member, after=_snapshot(member))
+    return member
+
+
+def update_member(member, *, acting_user, **fields) -> JuryMember:
+    require_convener(acting_user, member.session.centre)
+    data = _clean(member.session, fields)
+    with transaction.atomic():
+        session = lock_session(member.session)
+        require_status(
+            session,
+            {S.PLANNED, S.OPEN},
+            _("La composition du jury ne change plus une fois la délibération commencée."),
+        )
+        member = JuryMember.objects.select_for_update().get(pk=member.pk)
+        changed = [
+            name
+            for name, value in data.items()
+            if getattr(member, name + ("_id" if name == "company" else ""))
+            != (value.pk if name == "company" and value is not None else value)
+        ]
+        if not changed:
+            return member
+        if "college" in changed and member.is_president and data["college"] != College.EMPLOYER:
+            raise JuryError(
+                _("Le président est membre du collège employeurs : désignez-en un autre d'abord."),
+                code="president_employer_college",
+            )
+        before = _snapshot(member)
+        for name in changed:
+            setattr(member, name, data[name])
+        member.save(update_fields=changed)
+        if "company" in changed:
+            detect_conflicts_for_member(member, acting_user=acting_user)
+        record(
+            session.centre,
+            acting_user,
+            "jury.member_update",
+            member,
+            before=before,
+            after=_snapshot(member),
+        )
+    return member
+
+
+def remove_member(member, *, acting_user) -> None:
+    require_convener(acting_user, member.session.centre)
+    with transaction.atomic():
+        session = lock_session(member.session)
+        require_status(
+            session,
+            {S.PLANNED, S.OPEN},
+            _("La composition du jury ne change plus une fois la délibération commencée."),
+        )
+        member = JuryMember.objects.select_for_update().filter(pk=member.pk).first()
+        if member is None:
+            return
+        before = _snapshot(member)
+        user = member.user
+        record(session.centre, acting_user, "jury.member_remove", member, before=before)
+        member.delete()
+        revoke_object_permission(user, SIT_PERMISSION, session, acting_user=acting_user)
+
+
+def set_president(member, *, acting_user) -> JuryMember:
+    """The employer side names the president, who has the casting vote."""
+    require_convener(acting_user, member.session.centre)
+    with transaction.atomic():
+        session = lock_session(member.session)
+        require_status(
+            session,
+            {S.PLANNED, S.OPEN},
+            _("Le président ne change plus une fois la délibération commencée."),
+        )
+        member = JuryMember.objects.select_for_update().get(pk=member.pk)
+        if member.is_president:
+            return member
+        if member.college != College.EMPLOYER:
+            raise JuryError(
+                _("Le président du jury est désigné parmi les membres du collège employeurs."),
+                code="president_employer_college",
+            )
+        previous = JuryMember.objects.filter(session=session, is_president=True).first()
+        if previous is not None:
+            previous.is_president = False
+            previous.save(update_fields=["is_president"])
+        member.is_president = True
+        member.save(update_fields=["is_president"])
+        record(
+            session.centre,
+            acting_user,
+            "jury.president",
+            member,
+            before={"president": previous.pk if previous else None},
+            after={"president": member.pk},
+        )
+    return member
+
+
+def set_attendance(member, attendance, *, acting_user) -> JuryMember:
+    """Present, excused or absent. During the deliberation a member who leaves is marked
+    absent: their votes stop counting and the provisional decisions are recomputed."""
+    require_convener(acting_user, member.session.centre)
+    if attendance not in Attendance.values:
+        raise JuryError(_("Présence inconnue."), code="bad_attendance")
+    with transaction.atomic():
+        session = lock_session(member.session)
+        require_status(
+            session,
+            {S.PLANNED, S.OPEN, S.DELIBERATING},
+            _("La séance est close : la feuille d'émargement est arrêtée."),
+        )
+        member = JuryMember.objects.select_for_update().get(pk=member.pk)
+        if member.attendance == attendance:
+            return member
+        before = member.attendance
+        member.attendance = attendance
+        member.save(update_fields=["attendance"])
+        record(
+            session.centre,
+            acting_user,
+            "jury.attendance",
+            member,
+            before={"attendance": before},
+            after={"attendance": attendance},
+        )
+        if session.status == S.DELIBERATING:
+            refresh_session(session)
+    return member

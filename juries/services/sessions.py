@@ -1,0 +1,281 @@
+"""Sessions: scheduling, invitations, and the transitions planned → open → deliberating
+(closing is in ``closing.py``)."""
+
+import logging
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from centres.models import Centre
+from cqpm.models import Qualification, ReferentialVersion
+
+from ..composition import check_composition
+from ..errors import JuryError
+from ..models import INVITATION_NOTICE_DAYS, JuryMember, JurySession, SessionStatus
+from .common import check_version, lock_session, record, require_convener, require_status
+
+logger = logging.getLogger(__name__)
+S = SessionStatus
+SESSION_FIELDS = ("qualification", "label", "starts_at", "place")
+
+
+def _clean(fields) -> dict:
+    data = {k: v for k, v in fields.items() if k in SESSION_FIELDS}
+    for name in ("label", "place"):
+        if name in data:
+            data[name] = (data[name] or "").strip()
+    if "place" in data and not data["place"]:
+        raise JuryError(_("Indiquez le lieu de la séance."), code="place_required")
+    if "starts_at" in data and data["starts_at"] is None:
+        raise JuryError(_("Indiquez la date et l'heure de la séance."), code="date_required")
+    qualification = data.get("qualification")
+    if qualification is not None:
+        if not isinstance(qualification, Qualification):
+            raise JuryError(_("CQPM inconnu."), code="bad_qualification")
+        if not ReferentialVersion.objects.filter(
+            qualification=qualification, status=ReferentialVersion.Status.PUBLISHED
+        ).exists():
+            raise JuryError(
+                _("Ce CQPM n'a aucune version publiée de son référentiel."),
+                code="no_published_version",
+            )
+    return data
+
+
+def _snapshot(session) -> dict:
+    return {
+        "qualification": session.qualification_id,
+        "label": session.label,
+        "starts_at": session.starts_at.isoformat() if session.starts_at else None,
+        "place": session.place,
+        "status": session.status,
+    }
+
+
+def create_session(centre: Centre, *, acting_user, **fields) -> JurySession:
+    require_convener(acting_user, centre)
+    data = _clean(fields)
+    for name in ("qualification", "starts_at", "place"):
+        if not data.get(name):
+            raise JuryError(_("Renseignez le CQPM, la date et le lieu."), code="missing_fields")
+    with transaction.atomic():
+        session = JurySession.objects.create(
+            centre=centre, created_by=getattr(acting_user, "user", acting_user), **data
+        )
+        record(centre, acting_user, "jury.session_create", session, after=_snapshot(session))
+    return session
+
+
+def update_session(session, *, acting_user, expected_version=None, **fields) -> JurySession:
+    require_convener(acting_user, session.centre)
+    data = _clean(fields)
+    with transaction.atomic():
+        session = lock_session(session)
+        check_version(session, expected_version)
+        require_status(
+            session,
+            {S.PLANNED, S.OPEN},
+            _("La séance est en délibération ou close : elle ne peut plus être modifiée."),
+        )
+        if (
+            "qualification" in data
+            and data["qualification"].pk != session.qualification_id
+            and session.agenda.exists()
+        ):
+            raise JuryError(
+                _("Retirez les dossiers de l'ordre du jour avant de changer de CQPM."),
+                code="agenda_not_empty",
+            )
+        before = _snapshot(session)
+        changed = [
+            name
+            for name, value in data.items()
+            if getattr(session, name + ("_id" if name == "qualification" else ""))
+            != (value.pk if name == "qualification" else value)
+        ]
+        if not changed:
+            return session
+        for name in changed:
+            setattr(session, name, data[name])
+        session.version += 1
+        session.save(update_fields=[*changed, "version", "updated_at"])
+        record(
+            session.centre,
+            acting_user,
+            "jury.session_update",
+            session,
+            before=before,
+            after=_snapshot(session),
+        )
+    return session
+
+
+def _invitation_email(member_id: int) -> None:
+    """Send one member their invitation (after commit; a mail failure is logged only)."""
+    from centres.scoping import scopes_disabled
+
+    with scopes_disabled():
+        member = JuryMember.objects.select_related("user", "session__qualification").get(
+            pk=member_id
+        )
+    if not member.user.email:
+        return
+    session = member.session
+    when = formats.date_format(timezone.localtime(session.starts_at), "DATETIME_FORMAT")
+    body = _(
+        "Bonjour,\n\nVous êtes convoqué(e) au jury paritaire de délibération du CQPM "
+        "« %(title)s », le %(when)s, %(place)s.\n\nLes dossiers à examiner sont "
+        "consultables sur Parchemin : %(url)s\n"
+    ) % {
+        "title": session.qualification.title,
+        "when": when,
+        "place": session.place,
+        "url": f"{settings.SITE_URL}/jurys/{session.pk}/",
+    }
+    try:
+        send_mail(
+            _("Convocation au jury paritaire de délibération"),
+            body,
+            None,
+            [member.user.email],
+        )
+    except Exception:  # the invitation is recorded; the mail can be sent again
+        logger.warning("Jury invitation mail to member %s failed", member_id, exc_info=True)
+
+
+def record_invitations(session, *, acting_user, sent_at=None, justification="") -> JurySession:
+    """Record that the members were invited (and mail them). Unions are invited at least
+    15 calendar days before the session: later than that, a justification is required."""
+    require_convener(acting_user, session.centre)
+    justification = (justification or "").strip()
+    sent_at = sent_at or timezone.now()
+    with transaction.atomic():
+        session = lock_session(session)
+        require_status(
+            session,
+            {S.PLANNED},
+            _("Les convocations s'envoient avant l'ouverture de la séance."),
+        )
+        members = list(JuryMember.objects.select_for_update().filter(session=session))
+        if not members:
+            raise JuryError(_("Ajoutez d'abord les membres du jury."), code="no_member")
+        late = timezone.localtime(sent_at).date() > session.invitation_deadline()
+        if late and not justification:
+            raise JuryError(
+                _(
+                    "Les organisations syndicales doivent être convoquées au moins %(days)s "
+                    "jours avant la séance (au plus tard le %(deadline)s) : justifiez cette "
+                    "convocation tardive."
+                )
+                % {
+                    "days": INVITATION_NOTICE_DAYS,
+                    "deadline": formats.date_format(
+                        session.invitation_deadline(), "SHORT_DATE_FORMAT"
+                    ),
+                },
+                code="late_invitation_justification_required",
+            )
+        before = {
+            "invitations_sent_at": session.invitations_sent_at.isoformat()
+            if session.invitations_sent_at
+            else None
+        }
+        session.invitations_sent_at = sent_at
+        session.late_invitation_justification = justification if late else ""
+        session.version += 1
+        session.save(
+            update_fields=[
+                "invitations_sent_at",
+                "late_invitation_justification",
+                "version",
+                "updated_at",
+            ]
+        )
+        JuryMember.objects.filter(pk__in=[m.pk for m in members]).update(invited_at=sent_at)
+        record(
+            session.centre,
+            acting_user,
+            "jury.invitations",
+            session,
+            before=before,
+            after={"invitations_sent_at": sent_at.isoformat(), "late": late},
+            reason=justification,
+        )
+        for member in members:
+            transaction.on_commit(partial(_invitation_email, member.pk))
+    return session
+
+
+def _transition(session, *, acting_user, to, allowed_from, guard, timestamp, expected_version):
+    require_convener(acting_user, session.centre)
+    with transaction.atomic():
+        session = lock_session(session)
+        if session.status == to:
+            return session
+        check_version(session, expected_version)
+        if session.status not in allowed_from:
+            raise JuryError(
+                _("Action impossible : la séance est à l'état « %(status)s ».")
+                % {"status": session.get_status_display()},
+                code="bad_state",
+            )
+        guard(session)
+        before = session.status
+        session.status = to
+        setattr(session, timestamp, timezone.now())
+        session.version += 1
+        session.save(update_fields=["status", timestamp, "version", "updated_at"])
+        record(
+            session.centre,
+            acting_user,
+            f"jury.{to}",
+            session,
+            before={"status": before},
+            after={"status": to},
+        )
+    return session
+
+
+def _guard_open(session):
+    composition = check_composition(session)
+    if composition.errors:
+        raise JuryError(" ".join(composition.errors), code="composition_invalid")
+
+
+def _guard_deliberate(session):
+    composition = check_composition(session)
+    problems = composition.errors + composition.deliberation_errors
+    if problems:
+        raise JuryError(" ".join(problems), code="deliberation_refused")
+    if not session.agenda.exists():
+        raise JuryError(_("L'ordre du jour est vide."), code="empty_agenda")
+
+
+def open_session(session, *, acting_user, expected_version=None) -> JurySession:
+    """The meeting begins: composition checked (parity, president, invitations, VAE)."""
+    return _transition(
+        session,
+        acting_user=acting_user,
+        to=S.OPEN,
+        allowed_from={S.PLANNED},
+        guard=_guard_open,
+        timestamp="opened_at",
+        expected_version=expected_version,
+    )
+
+
+def start_deliberation(session, *, acting_user, expected_version=None) -> JurySession:
+    """Votes open: attendance recorded, quorum reached, president present."""
+    return _transition(
+        session,
+        acting_user=acting_user,
+        to=S.DELIBERATING,
+        allowed_from={S.OPEN},
+        guard=_guard_deliberate,
+        timestamp="deliberation_started_at",
+        expected_version=expected_version,
+    )

@@ -1,0 +1,33 @@
+"""Small helpers shared by the jury pages."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+
+from centres.roles import Capability
+from centres.view_utils import paginate  # noqa: F401 - re-exported for the views
+
+from ..access import member_for
+
+
+def error_message(request, exc) -> None:
+    messages.error(request, str(exc.message))
+
+
+def client_ip(request) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def presides(actor, session) -> bool:
+    """Centre staff, or the session's president."""
+    if actor.can(Capability.CONVENE_JURIES):
+        return True
+    seat = member_for(actor, session)
+    return bool(seat and seat.is_president)
+
+
+def back(request, default_name, **kwargs):
+    """Redirect to the page the form came from (same site only) or a default page."""
+    target = request.POST.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return redirect(target)
+    return redirect(default_name, **kwargs)

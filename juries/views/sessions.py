@@ -1,0 +1,249 @@
+"""Session pages: the list, creation and edition, the session page with its live board,
+the transitions (open, deliberate, close) and the PV signature."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Q
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from centres.access import require
+from centres.roles import Capability
+from documents.access import documents_for
+from documents.models import DocumentKind
+
+from .. import services
+from ..access import (
+    get_session_for_user,
+    is_convener,
+    member_for,
+    require_jury_reader,
+    sessions_for,
+)
+from ..composition import check_composition
+from ..deliberation import session_states
+from ..forms import CloseForm, SessionFilterForm, SessionForm
+from ..models import Attendance, SessionStatus
+from .common import client_ip, error_message, paginate, presides
+
+S = SessionStatus
+
+
+@login_required
+@require_GET
+def session_list(request):
+    actor = request.actor
+    require_jury_reader(actor)
+    form = SessionFilterForm(request.GET or None)
+    sessions = (
+        sessions_for(actor)
+        .select_related("qualification")
+        .annotate(n_members=Count("members", distinct=True), n_items=Count("agenda", distinct=True))
+        .order_by("-starts_at", "-id")
+    )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            for term in data["q"].split():
+                sessions = sessions.filter(
+                    Q(label__icontains=term)
+                    | Q(place__icontains=term)
+                    | Q(qualification__title__icontains=term)
+                )
+        if data["status"]:
+            sessions = sessions.filter(status=data["status"])
+    page, querystring = paginate(request, sessions)
+    return render(
+        request,
+        "juries/session_list.html",
+        {
+            "page": page,
+            "filter_form": form,
+            "query_string": querystring,
+            "can_convene": is_convener(actor),
+        },
+    )
+
+
+def _session_data(form):
+    data = dict(form.cleaned_data)
+    data.pop("version", None)
+    return data
+
+
+@login_required
+def session_create(request):
+    actor = request.actor
+    require(actor, Capability.CONVENE_JURIES)
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.create_session(
+                actor.centre, acting_user=actor, **_session_data(form)
+            )
+        except services.JuryError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Séance créée. Ajoutez maintenant les membres du jury."))
+            return redirect("juries:members", pk=session.pk)
+    return render(request, "juries/session_form.html", {"form": form})
+
+
+@login_required
+def session_edit(request, pk):
+    actor = request.actor
+    session = get_session_for_user(actor, pk, write=True)
+    initial = {
+        "qualification": session.qualification,
+        "label": session.label,
+        "starts_at": session.starts_at,
+        "place": session.place,
+        "version": session.version,
+    }
+    form = SessionForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_session(
+                session,
+                acting_user=actor,
+                expected_version=form.cleaned_data.get("version"),
+                **_session_data(form),
+            )
+        except services.JuryError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(request, _("Séance modifiée."))
+            return redirect("juries:session_detail", pk=session.pk)
+    return render(request, "juries/session_form.html", {"form": form, "session": session})
+
+
+def _board_context(actor, session):
+    members, states = session_states(session)
+    seat = next((m for m in members if m.user_id == actor.user.pk), None)
+    return {
+        "session": session,
+        "members": members,
+        "present": [m for m in members if m.attendance == Attendance.PRESENT],
+        "states": states,
+        "seat": seat,
+        "can_convene": is_convener(actor),
+        "presides": is_convener(actor) or bool(seat and seat.is_president),
+    }
+
+
+@login_required
+@require_GET
+def session_detail(request, pk):
+    actor = request.actor
+    session = get_session_for_user(actor, pk)
+    context = _board_context(actor, session)
+    composition = check_composition(session, members=context["members"])
+    signed = set(session.minutes_signatures.values_list("member_id", flat=True))
+    minutes = (
+        documents_for(actor)
+        .filter(
+            kind=DocumentKind.JURY_MINUTES,
+            subject_type="juries.jurysession",
+            subject_id=str(session.pk),
+        )
+        .order_by("-created_at", "-id")
+        .first()
+    )
+    context.update(
+        composition=composition,
+        signed=signed,
+        minutes=minutes,
+        close_form=CloseForm(initial={"version": session.version}),
+    )
+    return render(request, "juries/session_detail.html", context)
+
+
+@login_required
+@require_GET
+def session_board(request, pk):
+    """The live board (polled by htmx while the jury deliberates)."""
+    actor = request.actor
+    session = get_session_for_user(actor, pk)
+    return render(request, "juries/_board.html", _board_context(actor, session))
+
+
+def _transition(request, pk, service, success):
+    actor = request.actor
+    session = get_session_for_user(actor, pk, write=True)
+    try:
+        service(session, acting_user=actor, expected_version=request.POST.get("version") or None)
+    except services.JuryError as exc:
+        error_message(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect("juries:session_detail", pk=session.pk)
+
+
+@login_required
+@require_POST
+def session_open(request, pk):
+    return _transition(request, pk, services.open_session, _("La séance est ouverte."))
+
+
+@login_required
+@require_POST
+def session_deliberate(request, pk):
+    return _transition(
+        request,
+        pk,
+        services.start_deliberation,
+        _("La délibération est ouverte : les votes sont possibles."),
+    )
+
+
+@login_required
+def session_close(request, pk):
+    actor = request.actor
+    session = get_session_for_user(actor, pk)
+    if not presides(actor, session):
+        raise PermissionDenied
+    form = CloseForm(
+        request.POST or None,
+        initial={"version": session.version, "observations": session.observations},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.close_session(
+                session,
+                acting_user=actor,
+                expected_version=form.cleaned_data.get("version"),
+                observations=form.cleaned_data["observations"],
+            )
+        except services.JuryError as exc:
+            form.add_error(None, str(exc.message))
+        else:
+            messages.success(
+                request,
+                _(
+                    "Séance close : les décisions sont figées, les acquis enregistrés et les "
+                    "documents demandés. Les membres présents signent maintenant le PV."
+                ),
+            )
+            return redirect("juries:session_detail", pk=session.pk)
+    context = _board_context(actor, session)
+    context["form"] = form
+    return render(request, "juries/session_close.html", context)
+
+
+@login_required
+@require_POST
+def minutes_sign(request, pk):
+    actor = request.actor
+    session = get_session_for_user(actor, pk)
+    require(actor, Capability.DELIBERATE)
+    if member_for(actor, session) is None:
+        raise PermissionDenied
+    try:
+        services.sign_minutes(session, acting_user=actor, ip=client_ip(request))
+    except services.JuryError as exc:
+        error_message(request, exc)
+    else:
+        messages.success(request, _("Vous avez signé le procès-verbal."))
+    return redirect("juries:session_detail", pk=session.pk)

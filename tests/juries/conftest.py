@@ -1,0 +1,22 @@
+import pytest
+
+from centres.access import build_actor
+
+from .factories import referential
+
+
+@pytest.fixture
+def version(db):
+    return referential()
+
+
+@pytest.fixture
+def staff(world):
+    return build_actor(world.user("staff"))
+
+
+@pytest.fixture(autouse=True)
+def _no_pdf_rendering(monkeypatch):
+    """Documents are requested (rows written) but not rendered, except where a test
+    renders on purpose."""
+    monkeypatch.setattr("documents.services.enqueue_render", lambda document_id: True)

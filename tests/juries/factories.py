@@ -1,0 +1,139 @@
+"""Test data of the juries app: ready-for-jury dossiers, jurors, convened sessions."""
+
+import datetime
+
+from django.utils import timezone
+
+from candidates.models import AccessStatus, DossierStatus
+from centres.access import build_actor
+from centres.models import Membership
+from centres.roles import Role
+from cqpm.models import Competence, ReferentialVersion
+from juries import services
+from juries.models import Attendance, College, VoteValue
+from tests.candidates.factories import CandidateFactory, DossierFactory, build_referential
+from tests.factories import UserFactory
+
+A = VoteValue.ACQUIRED
+NA = VoteValue.NOT_ACQUIRED
+
+
+def referential(*, rncp=True):
+    """The published version of the test CQPM (built once)."""
+    slug = "manager-secteur-activites" if rncp else "cqpm-hors-rncp"
+    existing = ReferentialVersion.objects.filter(
+        qualification__slug=slug, status=ReferentialVersion.Status.PUBLISHED
+    ).first()
+    return existing or build_referential(slug=slug, rncp_registered=rncp)
+
+
+def ready_dossier(
+    centre, version, *, company=None, route=AccessStatus.EMPLOYEE, codes=None, **cand
+):
+    """A dossier "ready for jury" evaluating ``codes`` (default: every competence)."""
+    modality = version.modalities.get(code="real_work")
+    dossier = DossierFactory(
+        centre=centre,
+        candidate=CandidateFactory(centre=centre, **cand),
+        referential_version=version,
+        access_route=route,
+        company=company if route not in {AccessStatus.VAE, AccessStatus.FREE} else None,
+        competences=modality,
+        status=DossierStatus.READY_FOR_JURY,
+    )
+    if codes is not None:
+        dossier.competences.exclude(competence__code__in=codes).delete()
+    return dossier
+
+
+def juror(centre, username):
+    user = UserFactory(username=username)
+    Membership.objects.get_or_create(user=user, centre=centre, role=Role.JUROR)
+    return user
+
+
+def jurors(world, n=4):
+    """The world's juror first, then extra jurors of centre A."""
+    users = [world.user("juror")]
+    users += [juror(world.centre_a, f"juror_a{i}") for i in range(2, n + 1)]
+    return users
+
+
+def competence(version, code):
+    return Competence.objects.get(version=version, code=code)
+
+
+def new_session(world, version, *, starts_at=None, staff=None, place="Salle du conseil"):
+    actor = build_actor(staff or world.user("staff"))
+    return services.create_session(
+        world.centre_a,
+        acting_user=actor,
+        qualification=version.qualification,
+        starts_at=starts_at or timezone.now(),
+        place=place,
+        label="Jury d'essai",
+    )
+
+
+def convene(world, session, users, *, colleges=None, president=0, staff=None, **member_fields):
+    """Seat ``users`` (alternating employer/employee unless ``colleges``), name the
+    president, record timely invitations."""
+    actor = build_actor(staff or world.user("staff"))
+    colleges = colleges or [
+        College.EMPLOYER if i % 2 == 0 else College.EMPLOYEE for i in range(len(users))
+    ]
+    members = [
+        services.add_member(session, user, acting_user=actor, college=college, **member_fields)
+        for user, college in zip(users, colleges, strict=True)
+    ]
+    if president is not None:
+        services.set_president(members[president], acting_user=actor)
+    services.record_invitations(
+        session, acting_user=actor, sent_at=session.starts_at - datetime.timedelta(days=20)
+    )
+    session.refresh_from_db()
+    for member in members:
+        member.refresh_from_db()
+    return members
+
+
+def deliberating_session(world, version, dossiers, *, users=None, present=None, regular=True, **kw):
+    """A session of centre A in deliberation: 4 members (2 per college, the world's juror
+    presiding), the dossiers on the agenda, everyone present, regularity checked."""
+    actor = build_actor(world.user("staff"))
+    session = new_session(world, version, **kw)
+    users = users or jurors(world)
+    members = convene(world, session, users)
+    items = [services.add_to_agenda(session, d, acting_user=actor) for d in dossiers]
+    services.open_session(session, acting_user=actor)
+    for member in members:
+        value = (
+            Attendance.PRESENT if present is None or member.user in present else Attendance.ABSENT
+        )
+        services.set_attendance(member, value, acting_user=actor)
+    services.start_deliberation(session, acting_user=actor)
+    if regular:
+        for item in items:
+            services.record_regularity(item, regular=True, acting_user=actor)
+    session.refresh_from_db()
+    for member in members:
+        member.refresh_from_db()
+    return session, members, items
+
+
+def vote(item, member, code, value):
+    version = item.dossier.referential_version
+    return services.cast_vote(item, competence(version, code), value, acting_user=member.user)
+
+
+def vote_all(item, members, values):
+    """``values``: {code: value for everyone} or {code: [value per member]}."""
+    for code, value in values.items():
+        per_member = value if isinstance(value, list | tuple) else [value] * len(members)
+        for member, v in zip(members, per_member, strict=True):
+            if v is not None:
+                vote(item, member, code, v)
+
+
+def all_codes(item):
+    return list(item.dossier.competences.values_list("competence__code", flat=True))
