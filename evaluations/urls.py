@@ -22,6 +22,11 @@ urlpatterns = [
         name="session_transition",
     ),
     path(
+        "sessions/<int:pk>/convocations/",
+        sessions.session_convocations,
+        name="session_convocations",
+    ),
+    path(
         "sessions/<int:session_pk>/dossiers/<int:dossier_pk>/declaration/",
         grids.declaration,
         name="declaration",

@@ -89,6 +89,18 @@ def _request(kind, subject, centre, user, label) -> None:
         logger.exception("Could not request the %s document", kind)
 
 
+def _already_requested(kind, subject, since) -> bool:
+    """A document of this subject requested since ``since`` (the signatures it shows)."""
+    try:
+        from documents.models import GeneratedDocument, subject_ref
+    except ImportError:  # pragma: no cover
+        return False
+    subject_type, subject_id = subject_ref(subject)
+    return GeneratedDocument.objects.filter(
+        kind=kind, subject_type=subject_type, subject_id=subject_id, created_at__gte=since
+    ).exists()
+
+
 def grid_signed(grid_id: int, user_id: int) -> None:
     """When every grid of the dossier in this session is signed, request the PDF of the
     signed evaluation grid (subject: the session's dossier)."""
@@ -107,6 +119,8 @@ def grid_signed(grid_id: int, user_id: int) -> None:
             session_id=grid.session_id, dossier_id=grid.dossier_id
         ).first()
         if slot is None:
+            return
+        if _already_requested("evaluation_grid", slot, max(g.locked_at for g in siblings)):
             return
         user = get_user_model().objects.filter(pk=user_id).first()
         _request(

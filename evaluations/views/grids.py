@@ -94,6 +94,7 @@ def grid_messages() -> dict:
         "allSaved": _("Tout est enregistré"),
         "globalSaving": _("Enregistrement…"),
         "globalFailed": _("Échec de l'enregistrement — réessayer"),
+        "globalConflict": _("Un autre membre a modifié un critère : choisissez la valeur à garder"),
         "globalOffline": _("Hors ligne — %(n)s modification(s) gardée(s) sur la tablette"),
         "sessionExpired": _("Session expirée : reconnectez-vous, vos saisies sont gardées."),
         "changedBy": _("%(who)s a enregistré entre-temps (%(when)s) :"),

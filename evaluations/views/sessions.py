@@ -290,3 +290,36 @@ def session_transition(request, pk, action):
     else:
         messages.success(request, done)
     return redirect("evaluations:session_detail", pk=session.pk)
+
+
+@require_POST
+@login_required
+def session_convocations(request, pk):
+    """Produce the candidates' convocations as PDFs (one batch, rendered in the background)."""
+    from documents.services import DocumentRequest, request_batch
+
+    session = get_session_for_user(request.actor, pk, write=True)
+    slots = list(session.session_dossiers.select_related("dossier__candidate"))
+    if not slots:
+        messages.error(request, _("Ajoutez d'abord les dossiers de la session."))
+        return redirect("evaluations:session_detail", pk=session.pk)
+    try:
+        batch = request_batch(
+            _("Convocations — %(session)s") % {"session": session.label or session.reference},
+            [
+                DocumentRequest(
+                    "convocation",
+                    slot,
+                    label=_("Convocation — %(name)s") % {"name": slot.dossier.candidate.full_name},
+                )
+                for slot in slots
+            ],
+            centre=session.centre,
+            acting_user=request.user,
+            subject=session,
+        )
+    except DomainError as exc:
+        error_message(request, exc)
+        return redirect("evaluations:session_detail", pk=session.pk)
+    messages.success(request, _("Les convocations sont en cours de production."))
+    return redirect("documents:batch", pk=batch.pk)

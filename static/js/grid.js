@@ -34,6 +34,8 @@
   var inflight = {};
   var again = {};
   var timers = {};
+  var saved = {};  // last value the server holds for each row (JSON), to skip idle re-sends
+  var leaveTo = null;  // a link tapped while changes were still being sent
 
   function load() {
     try { return JSON.parse(window.localStorage.getItem(storeKey) || "{}") || {}; }
@@ -109,7 +111,9 @@
     var states = rows().map(function (r) { return r.getAttribute("data-row-state"); });
     var pending = Object.keys(queue).length;
     var state = "saved", text = T.allSaved;
-    if (states.indexOf("failed") !== -1 || states.indexOf("conflict") !== -1 || states.indexOf("error") !== -1) {
+    if (states.indexOf("conflict") !== -1) {
+      state = "failed"; text = T.globalConflict;
+    } else if (states.indexOf("failed") !== -1 || states.indexOf("error") !== -1) {
       state = "failed"; text = T.globalFailed;
     } else if (!navigator.onLine && pending) {
       state = "offline"; text = fmt(T.globalOffline, { n: pending });
@@ -122,13 +126,15 @@
     }
     globalBox.setAttribute("data-global-state", state);
     globalText.textContent = text;
-    retryAll.hidden = !(state === "failed" || (state === "offline" && navigator.onLine) || (pending && state !== "saving"));
+    retryAll.hidden = !(state === "failed" ||
+      (pending && navigator.onLine && state !== "saving" && state !== "needs"));
   }
 
   // Record the row's current value in the queue (persisted at once), then send it.
   function enqueue(row, immediate) {
     var key = keyOf(row);
     var payload = payloadOf(row);
+    if (!queue[key] && !inflight[key] && saved[key] === JSON.stringify(payload)) { return; }
     queue[key] = { payload: payload, version: row.getAttribute("data-version") };
     persist();
     clearTimeout(timers[key]);
@@ -177,6 +183,7 @@
   function handle(key, row, item, status, data) {
     if (status >= 200 && status < 300) {
       row.setAttribute("data-version", data.version);
+      saved[key] = JSON.stringify(item.payload);
       if (queue[key] === item) { delete queue[key]; }
       else if (queue[key]) { queue[key].version = String(data.version); again[key] = true; }
       persist();
@@ -191,6 +198,9 @@
       setRow(row, "failed", T.failed);
     }
     if (again[key]) { delete again[key]; send(key); }
+    if (leaveTo && !Object.keys(queue).length && !Object.keys(inflight).length) {
+      window.location.href = leaveTo;
+    }
   }
 
   function describe(values) {
@@ -221,6 +231,7 @@
       if (field(row, "comment")) { field(row, "comment").value = current.comment || ""; }
       field(row, "justification").value = current.justification || "";
       showValue(row, (row === proposalBox ? current.proposal : current.state) || "");
+      saved[key] = JSON.stringify(payloadOf(row));
       box.hidden = true;
       setRow(row, "saved", savedText(current, "updated_by_name"));
     });
@@ -249,6 +260,8 @@
   }
 
   if (!editable) { return; }
+
+  rows().forEach(function (row) { saved[keyOf(row)] = JSON.stringify(payloadOf(row)); });
 
   // Restore what was typed but not sent (a previous visit, a dropped network), then send it.
   Object.keys(queue).forEach(function (key) {
@@ -299,9 +312,10 @@
   var signLink = document.getElementById("sign-link");
   if (signLink) {
     signLink.addEventListener("click", function (event) {
-      if (Object.keys(queue).length) {
+      if (Object.keys(queue).length || Object.keys(inflight).length) {
         event.preventDefault();
-        window.alert(T.unsavedBeforeSign);
+        if (!navigator.onLine) { window.alert(T.unsavedBeforeSign); return; }
+        leaveTo = signLink.href;  // go on once everything is saved
         flush();
       }
     });

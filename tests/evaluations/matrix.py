@@ -251,6 +251,14 @@ HTML = [
         hidden_from=NOT_EVALUATION,
     ),
     Entry(
+        "evaluations:session_convocations",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=session_pk(),
+        status=302,
+        hidden_from=NOT_EVALUATION,
+    ),
+    Entry(
         "evaluations:declaration",
         allowed=("assessor",),
         kwargs=_declaration_kwargs,

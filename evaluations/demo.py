@@ -1,0 +1,228 @@
+"""Demo evaluations for ``seed_demo``: in each centre, a session in progress whose grids are
+in every state (open and partly scored, signed, reopened) and a planned session still
+waiting for its declarations; company avis given (signed), in draft, recorded as not
+obtained, and missing.
+
+Idempotent: sessions are found by their label in their centre; once a centre has its
+demo sessions nothing is added. The dossiers come from ``candidates.demo`` (agreed or in
+evaluation, with competences assessed in real work); when there are too few the seed says
+so and does what it can."""
+
+import datetime
+
+from django.utils import timezone
+
+from candidates.models import AccessStatus, Dossier, DossierStatus
+from centres.models import Centre, Membership
+from centres.roles import Role
+
+from . import services
+from .models import CompanyOpinion, EvaluationSession, Grid, SessionModality
+
+LABEL_NOW = "Démonstration — commission en atelier"
+LABEL_NEXT = "Démonstration — session à venir"
+ACCOMMODATION_NOTE = "Salle de réunion B (rez-de-chaussée), badge à retirer à l'accueil."
+
+
+def _people(context, key, centre, role):
+    from_context = ((context.get("roles") or {}).get(key) or {}).get(role)
+    if from_context:
+        return list(from_context)
+    return [
+        m.user
+        for m in Membership.objects.filter(centre=centre, role=role, is_active=True)
+        .select_related("user")
+        .order_by("id")
+    ]
+
+
+def _centres(context):
+    centres = context.get("centres") or {}
+    if centres:
+        return list(centres.items())
+    return [(c.slug, c) for c in Centre.objects.order_by("name")]
+
+
+def _candidates(centre, *, vae):
+    qs = (
+        Dossier.objects.filter(
+            centre=centre,
+            status__in=[DossierStatus.AGREED, DossierStatus.IN_EVALUATION],
+            competences__modality__code=SessionModality.REAL_WORK,
+        )
+        .exclude(evaluation_slots__isnull=False)
+        .select_related("candidate", "company")
+        .distinct()
+        .order_by("id")
+    )
+    if vae:
+        return list(qs.filter(access_route=AccessStatus.VAE)[:1])
+    return list(qs.exclude(access_route=AccessStatus.VAE).filter(company__isnull=False)[:3])
+
+
+def _at(days, hour):
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
+
+
+def _declare(session, dossier, users):
+    for user in users:
+        services.sign_declaration(
+            session,
+            dossier,
+            acting_user=user,
+            statement=services.statement_model(dossier, user),
+            ip="127.0.0.1",
+        )
+
+
+def _score(grid, user, *, limit=None, proposal="acquise"):
+    scores = list(grid.scores.select_related("criterion").order_by("criterion__order", "id"))
+    for index, score in enumerate(scores[:limit] if limit else scores):
+        if score.criterion.conditional:
+            state, justification = "not_applicable", ""
+        else:
+            state = "not_satisfied" if proposal == "non_acquise" and index == 0 else "satisfied"
+            justification = ""
+        services.score_criterion(
+            grid,
+            score.criterion,
+            state,
+            "Observé en situation de travail." if index % 3 == 0 else "",
+            justification,
+            expected_version=score.version,
+            acting_user=user,
+        )
+    if limit is None:
+        grid.refresh_from_db()
+        services.set_proposal(
+            grid,
+            proposal,
+            "Les résultats attendus ne sont pas tous atteints."
+            if proposal == "non_acquise"
+            else "",
+            expected_version=grid.version,
+            acting_user=user,
+        )
+
+
+def _sign(grid, users):
+    for user in users:
+        services.sign_grid(grid, acting_user=user, ip="127.0.0.1")
+
+
+def _items(dossier, values):
+    rows = list(dossier.competences.order_by("competence__number"))
+    return [
+        {
+            "competence": row.competence_id,
+            "value": values[i % len(values)],
+            "comment": "Autonome et rigoureux." if i % 2 == 0 else "",
+        }
+        for i, row in enumerate(rows)
+    ]
+
+
+def _seed_centre(context, key, centre, summary):
+    if EvaluationSession.objects.filter(centre=centre, label__in=[LABEL_NOW, LABEL_NEXT]).exists():
+        return
+    staff = _people(context, key, centre, Role.STAFF) or _people(
+        context, key, centre, Role.CENTRE_ADMIN
+    )
+    assessors = _people(context, key, centre, Role.ASSESSOR)
+    if not staff or len(assessors) < 2:
+        summary.append(f"Évaluations — {centre.name} : pas assez d'évaluateurs, rien créé.")
+        return
+    staff, pair = staff[0], assessors[:2]
+    dossiers = _candidates(centre, vae=False)
+    now = services.schedule_session(
+        centre,
+        acting_user=staff,
+        label=LABEL_NOW,
+        starts_at=_at(0, 9),
+        ends_at=_at(0, 17),
+        place=f"Atelier d'usinage — {centre.city or centre.name}",
+        modality=SessionModality.REAL_WORK,
+        notes=ACCOMMODATION_NOTE,
+    )
+    for user in pair:
+        services.add_member(now, user, acting_user=staff)
+    for dossier in dossiers:
+        services.add_dossier(now, dossier, acting_user=staff)
+        _declare(now, dossier, pair)
+    if dossiers:
+        services.start_session(now, acting_user=staff)
+    reps = context.get("representatives") or {}
+    for index, dossier in enumerate(dossiers):
+        grids = list(
+            Grid.objects.filter(session=now, dossier=dossier).order_by("competence__number")
+        )
+        rep = reps.get(dossier.company_id) or next(
+            (
+                m.user
+                for m in Membership.objects.filter(
+                    company_id=dossier.company_id, role=Role.COMPANY_REP, is_active=True
+                ).select_related("user")
+            ),
+            None,
+        )
+        if index == 0:  # being evaluated: the first grid half scored, the avis in draft
+            if grids:
+                _score(grids[0], pair[0], limit=max(1, grids[0].scores.count() // 2))
+            if rep:
+                services.give_opinion(
+                    dossier,
+                    acting_user=rep,
+                    items=_items(dossier, ["favourable"])[:1],
+                    author_capacity="tutor",
+                )
+        elif index == 1:  # every grid signed, the avis signed (disagreeing on one competence)
+            for number, grid in enumerate(grids):
+                _score(grid, pair[number % 2], proposal="non_acquise" if number == 1 else "acquise")
+                _sign(grid, pair)
+            if rep:
+                opinion = services.give_opinion(
+                    dossier,
+                    acting_user=rep,
+                    items=_items(dossier, ["favourable", "favourable", "reserved"]),
+                    general_comment="Candidat impliqué, à l'écoute de son équipe.",
+                    author_capacity="manager",
+                )
+                services.sign_opinion(opinion, acting_user=rep)
+        else:  # a grid signed then reopened by the centre; no avis could be obtained
+            if grids:
+                _score(grids[0], pair[1])
+                _sign(grids[0], pair)
+                services.reopen_grid(
+                    grids[0],
+                    acting_user=staff,
+                    reason="Un critère a été saisi sur la mauvaise ligne : à corriger.",
+                )
+            services.mark_opinion_unavailable(
+                dossier,
+                acting_user=staff,
+                reason="Le tuteur a quitté l'entreprise ; aucun autre interlocuteur.",
+            )
+    upcoming = services.schedule_session(
+        centre,
+        acting_user=staff,
+        label=LABEL_NEXT,
+        starts_at=_at(7, 9),
+        place=f"Centre de certification — {centre.city or centre.name}",
+        modality=SessionModality.REAL_WORK,
+    )
+    for user in assessors[-2:]:
+        services.add_member(upcoming, user, acting_user=staff)
+    for dossier in _candidates(centre, vae=True) + _candidates(centre, vae=False)[:1]:
+        services.add_dossier(upcoming, dossier, acting_user=staff)
+    summary.append(
+        f"Évaluations — {centre.name} : 2 sessions, {len(dossiers)} dossier(s) évalué(s), "
+        f"{Grid.objects.filter(centre=centre).count()} grille(s), "
+        f"{CompanyOpinion.objects.filter(centre=centre).count()} avis."
+    )
+
+
+def seed(context: dict) -> None:
+    summary = context.setdefault("summary", [])
+    for key, centre in _centres(context):
+        _seed_centre(context, key, centre, summary)
