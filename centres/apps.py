@@ -7,6 +7,7 @@ class CentresConfig(AppConfig):
     verbose_name = _("Centres et comptes")
 
     def ready(self):
+        from . import auth_audit  # noqa: F401 - account events into the audit log
         from .home import register_home_section
         from .home_sections import centre_admin_section
         from .navigation import register_nav_item

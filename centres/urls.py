@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import company_views, invitation_views, user_views, views
+from . import company_views, invitation_views, twofactor_views, user_views, views
 
 app_name = "centres"
 
@@ -47,6 +47,14 @@ urlpatterns = [
 auth_urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # Second factor (centres.twofactor): confirm a login, enrol an app, recovery codes.
+    path("double-authentification/", twofactor_views.verify, name="two_factor_verify"),
+    path("double-authentification/activer/", twofactor_views.setup, name="two_factor_setup"),
+    path(
+        "double-authentification/codes-de-secours/",
+        twofactor_views.recovery_codes,
+        name="two_factor_recovery_codes",
+    ),
     path(
         "mot-de-passe/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),

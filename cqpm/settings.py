@@ -91,6 +91,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "centres",
     "cqpm",
     "candidates",
@@ -108,9 +111,11 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "centres.twofactor_middleware.TwoFactorMiddleware",
     "centres.middleware.ActiveCentreMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
@@ -183,6 +188,12 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALIDITY_DAYS = env_int("INVITATION_VALIDITY_DAYS", 7, minimum=1)
+
+# Two-factor authentication (centres.twofactor): centre administrators, staff and jurors
+# confirm every login with a TOTP code or a recovery code. Always on in production; off by
+# default in the demo (DEBUG on) so the shared demo password is enough.
+TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", not DEBUG)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Parchemin")
 
 # django-guardian: no anonymous user row, object permissions only for real users.
 ANONYMOUS_USER_NAME = None
@@ -300,12 +311,18 @@ SPECTACULAR_SETTINGS = {
         "DossierDocumentKindEnum": "candidates.models.choices.DocumentKind",
         "ReferentialVersionStatusEnum": "cqpm.models.ReferentialVersion.Status",
         "CriterionCategoryEnum": "cqpm.models.Criterion.Category",
+        "JurySessionStatusEnum": "juries.models.choices.SessionStatus",
+        "JuryVoteValueEnum": "juries.models.choices.VoteValue",
+        "SexEnum": "candidates.models.choices.Sex",
     },
 }
 
 # Security: secure by default in production mode (DEBUG off).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 10, minimum=60)
+# Sessions end when the browser closes (shared tablets and office PCs) and, server-side,
+# SESSION_COOKIE_AGE after the login whatever the browser does.
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,7 +1,9 @@
 """Read-only serializers of the national referential."""
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from cqpm.models import (
     Bloc,
@@ -179,3 +181,19 @@ class CriterionSerializer(CriterionInTreeSerializer):
 
 class TokenSerializer(serializers.Serializer):
     token = serializers.CharField(read_only=True)
+
+
+class TokenRequestSerializer(AuthTokenSerializer):
+    """Username and password, plus the second factor for the roles that must use one."""
+
+    otp = serializers.CharField(
+        label=_("code à usage unique"),
+        required=False,
+        allow_blank=True,
+        max_length=20,
+        write_only=True,
+        help_text=_(
+            "Code de l'application d'authentification (ou code de secours) : obligatoire "
+            "pour les administrateurs de centre, chargés de certification et jurés."
+        ),
+    )

@@ -9,12 +9,13 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
+from centres import twofactor
 from cqpm.loader import export_tree
 from cqpm.models import Criterion, ReferentialVersion
 from cqpm.selectors import (
@@ -31,6 +32,7 @@ from .serializers import (
     CriterionSerializer,
     QualificationDetailSerializer,
     QualificationSerializer,
+    TokenRequestSerializer,
     TokenSerializer,
     VersionDetailSerializer,
     VersionSummarySerializer,
@@ -156,22 +158,50 @@ class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 class ObtainTokenView(ObtainAuthToken):
-    """``POST username, password`` → ``{"token": …}``; throttled (scope ``token``)."""
+    """``POST username, password[, otp]`` → ``{"token": …}``; throttled (scope ``token``).
+
+    When two-factor authentication is enforced, the roles that must use it (centre
+    administrators, staff, jurors) also send ``otp``: a token is a long-lived credential,
+    so it is only handed out against the second factor (``centres.twofactor``)."""
 
     authentication_classes = []
     throttle_classes = [ScopedThrottle]
     throttle_scope = "token"
+    serializer_class = TokenRequestSerializer
 
     @extend_schema(
         tags=["authentification"],
         summary=_("Obtenir un jeton d'API"),
-        request=AuthTokenSerializer,
+        request=TokenRequestSerializer,
         responses={
             200: TokenSerializer,
-            400: OpenApiResponse(description=_("identifiants incorrects")),
+            400: OpenApiResponse(
+                description=_("identifiants incorrects, ou code à usage unique manquant")
+            ),
             429: OpenApiResponse(description=_("trop de tentatives")),
         },
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        return super().post(request, *args, **kwargs)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = serializer.validated_data["user"]
+        if twofactor.is_enforced() and twofactor.requires_two_factor(user):
+            code = serializer.validated_data.get("otp", "")
+            if not twofactor.check_api_code(user, code):
+                twofactor.record_for_user(user, "auth.otp_failure", reason="api token")
+                return Response(
+                    {
+                        "code": "otp_invalid" if code else "otp_required",
+                        "detail": str(
+                            _(
+                                "Code à usage unique manquant ou incorrect : ajoutez le champ "
+                                "otp (code de votre application ou code de secours)."
+                            )
+                        ),
+                    },
+                    status=400,
+                )
+        token, _created = Token.objects.get_or_create(user=user)
+        twofactor.record_for_user(user, "auth.api_token")
+        return Response({"token": token.key})

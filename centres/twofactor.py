@@ -1,0 +1,173 @@
+"""Two-factor authentication (django-otp): who must use it, and the device services.
+
+Centre administrators, chargés de certification and jurors (any active membership), and
+Django admin-site users, must confirm their password login with a TOTP code from an
+authenticator app, or with one of ten single-use recovery codes. ``TWO_FACTOR_ENFORCED``
+(default: on whenever DEBUG is off) switches the requirement on; the demo (DEBUG on) runs
+without it so the shared demo password keeps working.
+
+Assessors and company representatives are not required to (they may still enrol): their
+access is limited to the objects they are assigned, and many log in from shared shop-floor
+tablets where an authenticator app is not at hand.
+"""
+
+from base64 import b32encode
+
+import segno
+from django.conf import settings
+from django.db import transaction
+from django_otp import devices_for_user, user_has_device
+from django_otp import login as otp_login
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_scopes import scopes_disabled
+
+from . import audit
+from .models import Membership
+from .roles import Role
+
+TWO_FACTOR_ROLES = frozenset({Role.CENTRE_ADMIN, Role.STAFF, Role.JUROR})
+RECOVERY_CODE_COUNT = 10
+TOTP_DEVICE_NAME = "application"
+RECOVERY_DEVICE_NAME = "codes de secours"
+
+
+def is_enforced() -> bool:
+    return bool(getattr(settings, "TWO_FACTOR_ENFORCED", False))
+
+
+def requires_two_factor(user) -> bool:
+    """Whether this user must confirm each login with a second factor (one query)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.is_staff:
+        return True
+    with scopes_disabled():
+        return Membership.objects.filter(
+            user=user, is_active=True, role__in=TWO_FACTOR_ROLES
+        ).exists()
+
+
+def must_verify(user) -> bool:
+    """True when the requirement applies now and this session is not verified yet."""
+    if not is_enforced() or not getattr(user, "is_authenticated", False):
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    if is_verified is not None and is_verified():
+        return False
+    return requires_two_factor(user)
+
+
+def has_confirmed_device(user) -> bool:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def pending_totp_device(user) -> TOTPDevice:
+    """The device being set up (not confirmed yet): the same key until it is confirmed."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+    return device
+
+
+def manual_key(device: TOTPDevice) -> str:
+    """The base32 secret, in groups of four, for typing into an app by hand."""
+    key = b32encode(device.bin_key).decode("ascii").rstrip("=")
+    return " ".join(key[i : i + 4] for i in range(0, len(key), 4))
+
+
+def qr_svg(device: TOTPDevice) -> str:
+    """The provisioning URI as an inline SVG (no inline style: CSP-clean)."""
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=4, border=2, title="QR code", omitsize=False
+    )
+
+
+def _user_centres(user) -> list:
+    with scopes_disabled():
+        ids = list(
+            Membership.objects.filter(user=user, is_active=True)
+            .values_list("centre_id", flat=True)
+            .distinct()
+        )
+    return ids or [None]
+
+
+def record_for_user(user, action: str, *, actor=None, after=None, reason="") -> None:
+    """An account event, written once in each centre where the user holds a role (so each
+    centre administrator sees it in the centre's log); without a role, once centre-less."""
+    for centre_id in _user_centres(user):
+        audit.record(
+            centre=centre_id,
+            actor=actor if actor is not None else user,
+            action=action,
+            subject=user,
+            after=after,
+            reason=reason,
+        )
+
+
+def confirm_device(request, device: TOTPDevice, token: str) -> list[str] | None:
+    """Confirm a device being set up with a first code; on success, replace the recovery
+    codes with ten new ones, mark the session verified and return the codes (shown once)."""
+    user = request.user
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
+        if device.confirmed or not device.verify_token(token):
+            return None
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+        TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+        codes = _new_recovery_codes(user)
+        record_for_user(user, "auth.otp_device_confirmed", after={"device": device.name})
+    otp_login(request, device)
+    return codes
+
+
+def _new_recovery_codes(user) -> list[str]:
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name=RECOVERY_DEVICE_NAME, confirmed=True)
+    codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
+    return codes
+
+
+def normalise_code(raw: str) -> str:
+    return "".join((raw or "").split()).lower()
+
+
+def verify_code(request, token: str):
+    """Check a TOTP code or a recovery code (consumed) against the user's confirmed devices;
+    mark the session verified and return the device, or None."""
+    user = request.user
+    token = normalise_code(token)
+    if not token:
+        return None
+    matched = None
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_token(token):
+                matched = device
+                break
+    if matched is None:
+        record_for_user(user, "auth.otp_failure")
+        return None
+    if isinstance(matched, StaticDevice):
+        left = StaticToken.objects.filter(device=matched).count()
+        record_for_user(user, "auth.recovery_code_used", after={"codes_left": left})
+    else:
+        record_for_user(user, "auth.otp_verified")
+    otp_login(request, matched)
+    return matched
+
+
+def check_api_code(user, token: str) -> bool:
+    """The ``otp`` of a token request (TOTP or recovery code)."""
+    token = normalise_code(token)
+    if not token or not user_has_device(user):
+        return False
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=True, for_verify=True):
+            if device.verify_token(token):
+                return True
+    return False

@@ -1,0 +1,112 @@
+"""Second-factor pages: set up an authenticator app, confirm a login, recovery codes."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+
+from . import twofactor
+
+RECOVERY_SESSION_KEY = "twofactor_new_recovery_codes"
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=20,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
+        ),
+    )
+
+
+def _next_url(request) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("home")
+
+
+def _is_verified(request) -> bool:
+    return bool(getattr(request.user, "is_verified", lambda: False)())
+
+
+@never_cache
+@login_required
+def verify(request):
+    """Second step of the login: a code from the app, or a recovery code."""
+    if _is_verified(request):
+        return redirect(_next_url(request))
+    if not twofactor.has_confirmed_device(request.user):
+        return redirect(f"{reverse('two_factor_setup')}?next={_next_url(request)}")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if twofactor.verify_code(request, form.cleaned_data["code"]) is not None:
+            return redirect(_next_url(request))
+        form.add_error(
+            "code",
+            _(
+                "Code incorrect ou expiré. Saisissez le code à 6 chiffres affiché par votre "
+                "application, ou l'un de vos codes de secours."
+            ),
+        )
+    return render(
+        request, "registration/two_factor_verify.html", {"form": form, "next": _next_url(request)}
+    )
+
+
+@never_cache
+@login_required
+def setup(request):
+    """Enrol an authenticator app: QR code and manual key, then a first code to confirm."""
+    if twofactor.has_confirmed_device(request.user) and not _is_verified(request):
+        # Replacing a device needs the current one: a stolen password is not enough.
+        return redirect(f"{reverse('two_factor_verify')}?next={_next_url(request)}")
+    device = twofactor.pending_totp_device(request.user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        codes = twofactor.confirm_device(
+            request, device, twofactor.normalise_code(form.cleaned_data["code"])
+        )
+        if codes is not None:
+            request.session[RECOVERY_SESSION_KEY] = codes
+            messages.success(request, _("La double authentification est activée."))
+            return redirect(f"{reverse('two_factor_recovery_codes')}?next={_next_url(request)}")
+        form.add_error(
+            "code",
+            _(
+                "Ce code ne correspond pas. Vérifiez l'heure de votre téléphone et saisissez "
+                "le code affiché en ce moment."
+            ),
+        )
+    return render(
+        request,
+        "registration/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_svg": twofactor.qr_svg(device),
+            "manual_key": twofactor.manual_key(device),
+            "next": _next_url(request),
+        },
+    )
+
+
+@never_cache
+@login_required
+def recovery_codes(request):
+    """The ten recovery codes, shown once right after the set-up, never again."""
+    codes = request.session.pop(RECOVERY_SESSION_KEY, None)
+    if not codes:
+        return redirect(_next_url(request))
+    return render(
+        request,
+        "registration/two_factor_recovery_codes.html",
+        {"codes": codes, "next": _next_url(request)},
+    )
