@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from candidates.models import AccessStatus
 
-from .models import INVITATION_NOTICE_DAYS, Attendance, College, ConflictOfInterest, Gender
+from .models import INVITATION_NOTICE_DAYS, Attendance, College, ConflictOfInterest, Sex
 
 
 @dataclass
@@ -149,9 +149,9 @@ def _check_vae(result, members, vae_items) -> None:
         result.errors.append(
             _("VAE : au moins un membre doit être qualifié pour la certification.")
         )
-    women = sum(1 for m in members if m.gender == Gender.FEMALE)
-    men = sum(1 for m in members if m.gender == Gender.MALE)
-    if any(not m.gender for m in members) or abs(women - men) > 1:
+    women = sum(1 for m in members if m.sex == Sex.FEMALE)
+    men = sum(1 for m in members if m.sex == Sex.MALE)
+    if any(not m.sex for m in members) or abs(women - men) > 1:
         result.warnings.append(
             _(
                 "VAE : veillez à une représentation équilibrée des femmes et des hommes "

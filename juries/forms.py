@@ -10,7 +10,7 @@ from centres.models import Company, Membership
 from centres.roles import Role
 from cqpm.models import Qualification, ReferentialVersion
 
-from .models import Attendance, College, ConflictKind, Gender, Outcome, SessionStatus
+from .models import Attendance, College, ConflictKind, Outcome, SessionStatus, Sex
 
 User = get_user_model()
 
@@ -70,9 +70,7 @@ class MemberForm(forms.Form):
         required=False,
         help_text=_("Pour détecter les liens avec les candidats."),
     )
-    gender = forms.ChoiceField(
-        label=_("Sexe"), choices=[("", "—"), *Gender.choices], required=False
-    )
+    sex = forms.ChoiceField(label=_("Sexe"), choices=[("", "—"), *Sex.choices], required=False)
     qualified_for_certification = forms.BooleanField(
         label=_("Qualifié(e) pour la certification (VAE)"), required=False
     )

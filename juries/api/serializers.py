@@ -145,7 +145,7 @@ class JuryMemberSerializer(serializers.ModelSerializer):
             "college",
             "organisation",
             "company",
-            "gender",
+            "sex",
             "is_president",
             "qualified_for_certification",
             "attendance",
@@ -165,7 +165,7 @@ class JuryMemberSerializer(serializers.ModelSerializer):
         if not _is_staff(self):
             data.pop("organisation", None)
             data.pop("company", None)
-            data.pop("gender", None)
+            data.pop("sex", None)
         return data
 
 

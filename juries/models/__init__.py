@@ -7,9 +7,9 @@ from .choices import (
     CompetenceSource,
     ConflictKind,
     ConflictSource,
-    Gender,
     Outcome,
     SessionStatus,
+    Sex,
     VoteValue,
 )
 from .decisions import Decision, DecisionCompetence
@@ -37,7 +37,7 @@ __all__ = [
     "ConflictSource",
     "Decision",
     "DecisionCompetence",
-    "Gender",
+    "Sex",
     "JuryMember",
     "JurySession",
     "JurySessionGroupObjectPermission",

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models.choices import Sex as _Sex
+
 
 class SessionStatus(models.TextChoices):
     PLANNED = "planned", _("Planifiée")
@@ -21,9 +23,8 @@ class Attendance(models.TextChoices):
     ABSENT = "absent", _("Absent")
 
 
-class Gender(models.TextChoices):
-    FEMALE = "F", _("Femme")
-    MALE = "M", _("Homme")
+# Women and men (VAE juries must be balanced): the same choices as the candidates'.
+Sex = _Sex
 
 
 class ConflictKind(models.TextChoices):

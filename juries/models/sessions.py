@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from .choices import Attendance, College, Gender, SessionStatus
+from .choices import Attendance, College, SessionStatus, Sex
 
 SIT_PERMISSION = "juries.sit_on_jury_session"
 SIT_CODENAME = "sit_on_jury_session"
@@ -139,7 +139,7 @@ class JuryMember(models.Model):
         verbose_name=_("entreprise du membre"),
         help_text=_("Sert à détecter les conflits d'intérêts avec les candidats."),
     )
-    gender = models.CharField(_("sexe"), max_length=1, choices=Gender.choices, blank=True)
+    sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices, blank=True)
     is_president = models.BooleanField(_("président(e)"), default=False)
     qualified_for_certification = models.BooleanField(
         _("qualifié(e) pour la certification"),

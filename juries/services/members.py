@@ -11,13 +11,13 @@ from centres.permissions import grant_object_permission, revoke_object_permissio
 from centres.roles import Role
 
 from ..errors import JuryError
-from ..models import SIT_PERMISSION, Attendance, College, Gender, JuryMember, SessionStatus
+from ..models import SIT_PERMISSION, Attendance, College, JuryMember, SessionStatus, Sex
 from .agenda import detect_conflicts_for_member
 from .common import lock_session, record, require_convener, require_status
 from .decisions import refresh_session
 
 S = SessionStatus
-MEMBER_FIELDS = ("college", "organisation", "company", "gender", "qualified_for_certification")
+MEMBER_FIELDS = ("college", "organisation", "company", "sex", "qualified_for_certification")
 
 
 def _snapshot(member) -> dict:
@@ -25,7 +25,7 @@ def _snapshot(member) -> dict:
         "user": member.user_id,
         "college": member.college,
         "company": member.company_id,
-        "gender": member.gender,
+        "sex": member.sex,
         "is_president": member.is_president,
         "qualified_for_certification": member.qualified_for_certification,
         "attendance": member.attendance,
@@ -39,10 +39,10 @@ def _clean(session, fields) -> dict:
     data = {k: v for k, v in fields.items() if k in MEMBER_FIELDS}
     if "college" in data and data["college"] not in College.values:
         raise JuryError(_("Collège inconnu."), code="bad_college")
-    if "gender" in data:
-        data["gender"] = data["gender"] or ""
-        if data["gender"] and data["gender"] not in Gender.values:
-            raise JuryError(_("Valeur inconnue."), code="bad_gender")
+    if "sex" in data:
+        data["sex"] = data["sex"] or ""
+        if data["sex"] and data["sex"] not in Sex.values:
+            raise JuryError(_("Valeur inconnue."), code="bad_sex")
     if "organisation" in data:
         data["organisation"] = (data["organisation"] or "").strip()
     company = data.get("company")

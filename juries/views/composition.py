@@ -62,7 +62,7 @@ def member_edit(request, pk, member_pk):
         "college": member.college,
         "organisation": member.organisation,
         "company": member.company,
-        "gender": member.gender,
+        "sex": member.sex,
         "qualified_for_certification": member.qualified_for_certification,
     }
     form = MemberForm(request.POST or None, session=session, editing=True, initial=initial)

@@ -489,7 +489,7 @@ API = [
         allowed=STAFF_ROLES,
         method="patch",
         kwargs=lambda w: {"pk": _member(w)["member_pk"]},
-        data=lambda w: {"gender": "F"},
+        data=lambda w: {"sex": "F"},
         label="patch",
     ),
     Entry(

@@ -10,7 +10,7 @@ from candidates.models import AccessStatus
 from centres.models import AuditEntry
 from juries import services
 from juries.composition import check_composition
-from juries.models import Attendance, College, Gender, JurySession, SessionStatus
+from juries.models import Attendance, College, JurySession, SessionStatus, Sex
 
 from .factories import convene, jurors, new_session, ready_dossier
 
@@ -153,10 +153,8 @@ def test_vae_composition(world, version, staff):
     assert composition.has_vae
     assert any("qualifié" in e for e in composition.errors)
     assert any("femmes et des hommes" in w for w in composition.warnings)
-    for member, gender in zip(session.members.all(), [Gender.FEMALE, Gender.MALE], strict=True):
-        services.update_member(
-            member, acting_user=staff, gender=gender, qualified_for_certification=True
-        )
+    for member, sex in zip(session.members.all(), [Sex.FEMALE, Sex.MALE], strict=True):
+        services.update_member(member, acting_user=staff, sex=sex, qualified_for_certification=True)
     composition = check_composition(session)
     assert not composition.errors
     assert not any("femmes" in w for w in composition.warnings)
