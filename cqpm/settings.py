@@ -314,6 +314,8 @@ SPECTACULAR_SETTINGS = {
         "JurySessionStatusEnum": "juries.models.choices.SessionStatus",
         "JuryVoteValueEnum": "juries.models.choices.VoteValue",
         "SexEnum": "candidates.models.choices.Sex",
+        "GridStatusEnum": "evaluations.models.choices.GridStatus",
+        "OpinionValueEnum": "evaluations.models.choices.OpinionValue",
     },
 }
 

@@ -158,7 +158,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
             )
 
 
-class CriterionSerializer(serializers.Serializer):
+class GridCriterionSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     text = serializers.CharField()
     category = serializers.CharField()
@@ -204,7 +204,7 @@ class CriterionScoreSerializer(serializers.ModelSerializer):
 
 
 class GridScoreSerializer(CriterionScoreSerializer):
-    criterion = CriterionSerializer(read_only=True)
+    criterion = GridCriterionSerializer(read_only=True)
 
     class Meta(CriterionScoreSerializer.Meta):
         read_only_fields = CriterionScoreSerializer.Meta.fields

@@ -288,5 +288,8 @@ def test_schema_documents_the_evaluation_endpoints(api_client):
     patch = paths["/api/v1/criterion-scores/{id}/"]["patch"]
     assert "412" in patch["responses"]
     assert any(p["name"] == "If-Match" for p in patch["parameters"])
-    grid = schema["components"]["schemas"]["GridDetail"]["properties"]
-    assert grid["scores"]["type"] == "array"
+    components = schema["components"]["schemas"]
+    assert components["GridDetail"]["properties"]["scores"]["type"] == "array"
+    assert components["GridStatusEnum"]["enum"] == ["open", "signed", "reopened"]
+    assert components["OpinionValueEnum"]["enum"] == ["favourable", "reserved", "unfavourable"]
+    assert "current" in components["StaleScore"]["properties"]

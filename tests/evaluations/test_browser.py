@@ -141,6 +141,18 @@ def test_a_concurrent_change_is_shown_not_overwritten(world, tablet_page):
     score.refresh_from_db()
     assert score.state == "satisfied" and score.version == 3 and score.updated_by == members[0]
 
+    # the keyboard works too: focus a toggle and press Space
+    second = _rows(page).nth(1)
+    second.get_by_role("button", name="Non satisfait").focus()
+    page.keyboard.press("Space")
+    expect(second.get_by_role("button", name="Non satisfait")).to_have_attribute(
+        "aria-pressed", "true"
+    )
+    expect(second.locator(".row-state-text")).to_contain_text("Enregistré")
+    assert CriterionScore.objects.get(pk=second.get_attribute("data-score")).state == (
+        "not_satisfied"
+    )
+
 
 def test_company_representative_gives_and_signs_the_avis(world, tablet_page):
     page = tablet_page
