@@ -18,4 +18,7 @@ class CentresConfig(AppConfig):
         )
         register_nav_item(_("Utilisateurs"), "centres:users", Capability.MANAGE_USERS, order=90)
         register_nav_item(_("Réglages"), "centres:settings", Capability.MANAGE_SETTINGS, order=95)
+        register_nav_item(
+            _("Journal d'audit"), "centres:audit_log", Capability.VIEW_AUDIT_LOG, order=97
+        )
         register_home_section(centre_admin_section)

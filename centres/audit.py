@@ -55,3 +55,42 @@ def record(
         after=after,
         reason=reason or "",
     )
+
+
+REDACTED = "[anonymisé]"
+
+
+def redact(entries, fields) -> int:
+    """Replace the values of ``fields`` in ``before``/``after`` of ``entries`` (a queryset of
+    audit entries) by ``[anonymisé]``: the only change an audit entry ever accepts, made when
+    a candidate is anonymised. Who did what and when stays. Returns the rows changed."""
+    from django.db import connection, transaction
+    from django.db.models import QuerySet
+
+    fields = set(fields)
+    changed = 0
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL parchemin.audit_redaction = 'on'")
+        for entry in entries.only("pk", "before", "after"):
+            before = _redacted(entry.before, fields)
+            after = _redacted(entry.after, fields)
+            if (before, after) == (entry.before, entry.after):
+                continue
+            # QuerySet.update itself: AuditQuerySet refuses every other update.
+            QuerySet.update(AuditEntry.objects.filter(pk=entry.pk), before=before, after=after)
+            changed += 1
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL parchemin.audit_redaction = 'off'")
+    return changed
+
+
+def _redacted(data, fields):
+    if not isinstance(data, dict):
+        return data
+    return {
+        key: (REDACTED if key in fields and value not in (None, "") else value)
+        for key, value in data.items()
+    }

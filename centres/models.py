@@ -219,6 +219,25 @@ class Invitation(models.Model):
         )
 
 
+class AppendOnlyError(ValueError):
+    """An audit entry may be written once, never changed nor deleted."""
+
+
+class AuditQuerySet(models.QuerySet):
+    """No bulk update or delete of audit entries (a PostgreSQL trigger refuses them too).
+    The one exception, the redaction of personal data in ``before``/``after`` once a
+    candidate is anonymised, goes through ``centres.audit.redact``."""
+
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only: no update")
+
+    def delete(self):
+        raise AppendOnlyError("Audit entries are append-only: no delete")
+
+    def _raw_delete(self, using):
+        raise AppendOnlyError("Audit entries are append-only: no delete")
+
+
 class AuditEntry(models.Model):
     """Append-only record of every state change: who, what, when, before, after, why."""
 
@@ -236,7 +255,9 @@ class AuditEntry(models.Model):
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
-    objects = ScopedManager(centre="centre")
+    objects = ScopedManager(
+        _manager_class=models.Manager.from_queryset(AuditQuerySet), centre="centre"
+    )
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -250,3 +271,6 @@ class AuditEntry(models.Model):
         if self.pk is not None:
             raise ValueError("Audit entries are append-only")
         super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit entries are append-only: no delete")

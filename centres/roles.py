@@ -31,6 +31,7 @@ class Capability(models.TextChoices):
     EVALUATE = "evaluate", _("Évaluer les candidats")
     DELIBERATE = "deliberate", _("Délibérer en jury")
     GIVE_COMPANY_OPINION = "give_company_opinion", _("Donner l'avis de l'entreprise")
+    VIEW_AUDIT_LOG = "view_audit_log", _("Consulter et exporter le journal d'audit")
 
 
 _STAFF = {
@@ -45,7 +46,12 @@ _STAFF = {
 ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.CENTRE_ADMIN: frozenset(
         _STAFF
-        | {Capability.MANAGE_USERS, Capability.MANAGE_SETTINGS, Capability.MANAGE_ACCOMMODATIONS}
+        | {
+            Capability.MANAGE_USERS,
+            Capability.MANAGE_SETTINGS,
+            Capability.MANAGE_ACCOMMODATIONS,
+            Capability.VIEW_AUDIT_LOG,
+        }
     ),
     Role.STAFF: frozenset(_STAFF),
     Role.ASSESSOR: frozenset({Capability.EVALUATE}),

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import company_views, invitation_views, twofactor_views, user_views, views
+from . import audit_views, company_views, invitation_views, twofactor_views, user_views, views
 
 app_name = "centres"
 
@@ -39,6 +39,9 @@ urlpatterns = [
     path("centre/entreprises/<int:pk>/modifier/", company_views.company_edit, name="company_edit"),
     # Centre settings.
     path("centre/reglages/", company_views.centre_settings, name="settings"),
+    # The audit log (view_audit_log).
+    path("centre/journal/", audit_views.audit_log, name="audit_log"),
+    path("centre/journal/export.csv", audit_views.audit_export, name="audit_export"),
     # The link mailed with an invitation.
     path("invitation/<str:token>/", invitation_views.accept, name="invitation_accept"),
 ]

@@ -34,6 +34,21 @@ def _invitation_token(w):
     return {"token": MATRIX_TOKEN}
 
 
+AUDIT_MARKER = "matrix.audit-marker-centre-a"
+
+
+def _audit_row(w):
+    from centres.models import AuditEntry
+
+    AuditEntry.objects.create(
+        centre=w.centre_a, action=AUDIT_MARKER, subject_type="centres.centre", subject_id="0"
+    )
+
+
+def _audit_marker(w):
+    return AUDIT_MARKER
+
+
 def _company(w):
     return {"pk": w.company_a.pk}
 
@@ -253,6 +268,22 @@ API = [
     ),
 ]
 
-ENTRIES = HTML + ACCOUNTS + API
+AUDIT = [
+    # The audit log (view_audit_log: centre administrators only).
+    Entry("centres:audit_log", allowed=ADMIN, setup=_audit_row, marker=_audit_marker),
+    Entry(
+        "centres:audit_log",
+        allowed=ADMIN,
+        setup=_audit_row,
+        marker=_audit_marker,
+        query="?action=matrix.&date_from=2000-01-01",
+        label="filtered",
+    ),
+    # A streamed CSV (no marker check here: tests/security/test_audit_log.py checks it).
+    Entry("centres:audit_export", allowed=ADMIN, setup=_audit_row),
+    Entry("api:audit-entry-list", allowed=ADMIN, setup=_audit_row, marker=_audit_marker),
+]
+
+ENTRIES = HTML + ACCOUNTS + API + AUDIT
 
 assert set(CENTRE_ROLES) >= set(COMPANY_READERS)

@@ -139,6 +139,8 @@ def test_production_mode_is_secure_by_default():
         "X_FRAME_OPTIONS",
         "SECURE_CONTENT_TYPE_NOSNIFF",
         "PASSWORD_HASHERS",
+        "TWO_FACTOR_ENFORCED",
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE",
     )
     assert values["DEBUG"] is False
     assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
@@ -149,6 +151,8 @@ def test_production_mode_is_secure_by_default():
     assert values["X_FRAME_OPTIONS"] == "DENY"
     assert values["SECURE_CONTENT_TYPE_NOSNIFF"]
     assert values["PASSWORD_HASHERS"][0].endswith("Argon2PasswordHasher")
+    assert values["TWO_FACTOR_ENFORCED"] is True
+    assert values["SESSION_EXPIRE_AT_BROWSER_CLOSE"] is True
 
 
 def test_a_bad_throttle_rate_fails_fast():
