@@ -243,12 +243,29 @@ def sign_grid(grid, *, acting_user, ip=None) -> Grid:
         if created:
             GridEvent.objects.create(grid=grid, author=user, action="signature")
             record(grid.centre_id, user, "grid.signed", grid, after={"member": member.pk})
-        signers = required_signers(grid)
-        signed = set(grid.signatures.values_list("member_id", flat=True))
-        minimum = grid.session.centre.commission_min_assessors
-        if len(signers) >= minimum and all(m.pk in signed for m in signers):
-            _lock(grid, user)
+        lock_if_signed(grid, user)
     return grid
+
+
+def lock_if_signed(grid, user) -> bool:
+    """Lock the grid (already row-locked by the caller) when every present member allowed
+    on the candidate has signed, and they are at least the centre's minimum."""
+    if grid.status == GridStatus.SIGNED or not grid.signatures.exists():
+        return False
+    signers = required_signers(grid)
+    signed = set(grid.signatures.values_list("member_id", flat=True))
+    minimum = grid.session.centre.commission_min_assessors
+    if len(signers) >= minimum and all(m.pk in signed for m in signers):
+        _lock(grid, user)
+        return True
+    return False
+
+
+def relock_session_grids(session, user) -> None:
+    """After the commission changed (a member absent or removed), lock the grids whose
+    remaining signers have all signed."""
+    for grid in Grid.objects.filter(session=session, signatures__isnull=False).distinct():
+        lock_if_signed(_lock_grid(grid), user)
 
 
 def _lock(grid, user) -> None:

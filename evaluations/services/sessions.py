@@ -29,7 +29,7 @@ from ..models import (
 from . import notifications
 from .common import actor_in, check_version, record, require_capability, user_of
 from .conflicts import company_refusal
-from .grids import create_grids
+from .grids import create_grids, relock_session_grids
 
 SESSION_FIELDS = ("label", "starts_at", "ends_at", "place", "modality", "notes")
 ACCEPTED_DOSSIER_STATUSES = {DossierStatus.AGREED, DossierStatus.IN_EVALUATION}
@@ -339,6 +339,7 @@ def remove_member(member, *, acting_user) -> None:
         record(
             session.centre, actor_user, "session.member_removed", session, before={"user": user.pk}
         )
+        relock_session_grids(session, actor_user)
 
 
 def set_presence(member, present: bool, *, acting_user) -> CommissionMember:
@@ -362,4 +363,6 @@ def set_presence(member, present: bool, *, acting_user) -> CommissionMember:
             before={"present": not present},
             after={"present": present},
         )
+        if not present:
+            relock_session_grids(session, actor_user)
     return member

@@ -78,6 +78,11 @@ def grid_page(request, pk):
             "candidate_name": services.candidate_full_name(grid.dossier),
             "i_signed": member is not None and member.pk in view.signed_member_ids,
             "i18n": grid_messages(),
+            "reopening": (
+                grid.reopenings.select_related("staff").first()
+                if grid.status == GridStatus.REOPENED
+                else None
+            ),
         },
     )
 

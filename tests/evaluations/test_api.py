@@ -293,3 +293,36 @@ def test_schema_documents_the_evaluation_endpoints(api_client):
     assert components["GridStatusEnum"]["enum"] == ["open", "signed", "reopened"]
     assert components["OpinionValueEnum"]["enum"] == ["favourable", "reserved", "unfavourable"]
     assert "current" in components["StaleScore"]["properties"]
+
+
+@pytest.mark.parametrize("rows", [1, 6])
+def test_session_list_endpoint_query_count(
+    api_client, world, assessors, rows, django_assert_num_queries
+):
+    for _ in range(rows):
+        seated_session(world, [], assessors=assessors)
+    client = _client(api_client, assessors[0])
+    url = reverse("api:evaluationsession-list")
+    client.get(url)
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    assert response.json()["count"] == rows
+
+
+@pytest.mark.parametrize("rows", [1, 6])
+def test_opinion_list_endpoint_query_count(
+    api_client, world, version, rows, django_assert_num_queries
+):
+    from evaluations import services
+
+    rep = world.user("company_rep")
+    for _ in range(rows):
+        dossier = agreed_dossier(world.centre_a, version, company=world.company_a)
+        services.give_opinion(dossier, acting_user=rep)
+    client = _client(api_client, rep)
+    url = reverse("api:companyopinion-list")
+    client.get(url)
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    data = response.json()
+    assert data["count"] == rows and len(data["results"][0]["items"]) == 2

@@ -262,3 +262,19 @@ def test_reopen_refuses_an_unsigned_grid(grid, staff):
     with pytest.raises(EvaluationError) as exc:
         services.reopen_grid(grid, acting_user=staff, reason="x")
     assert exc.value.code == "not_signed"
+
+
+def test_marking_the_last_unsigned_member_absent_locks_the_grid(
+    world, grid, session, assessors, staff
+):
+    from .factories import assessor, declare
+
+    third = assessor(world.centre_a, "assessor_a3")
+    services.add_member(session, third, acting_user=staff)
+    declare(third, session, grid.dossier)
+    complete(grid, assessors[0])
+    grid = sign_by_all(grid, assessors)
+    assert grid.status == GridStatus.OPEN  # the third member has not signed
+    services.set_presence(session.members.get(user=third), False, acting_user=staff)
+    grid.refresh_from_db()
+    assert grid.status == GridStatus.SIGNED

@@ -277,3 +277,12 @@ def test_dossier_page_flags_disagreements(client, world, session, dossier, asses
     client.force_login(rep)
     html = _html(client.get(reverse("candidates:dossier_detail", args=[dossier.pk])))
     assert "Désaccord" not in html and "Proposition de la commission" not in html
+
+
+def test_reopened_grid_shows_the_reason(client, world, grid, assessors, staff):
+    complete(grid, assessors[0])
+    sign_by_all(grid, assessors)
+    services.reopen_grid(grid, acting_user=staff, reason="Critère mal saisi")
+    client.force_login(assessors[0])
+    html = _html(client.get(reverse("evaluations:grid", args=[grid.pk])))
+    assert "Critère mal saisi" in html and 'data-editable="true"' in html
