@@ -8,7 +8,7 @@ from centres.access import Actor
 from centres.roles import Capability
 from centres.services import capabilities_in
 
-from ..errors import JuryError, StaleVersionError
+from ..errors import JuryError, StaleJuryVersion
 from ..models import JuryMember, JurySession
 
 STALE_MESSAGE = gettext_lazy(
@@ -54,7 +54,7 @@ def check_version(obj, expected_version) -> None:
     except (TypeError, ValueError):
         expected = -1
     if expected != obj.version:
-        raise StaleVersionError(STALE_MESSAGE)
+        raise StaleJuryVersion(STALE_MESSAGE)
 
 
 def record(centre, acting_user, action, subject, *, before=None, after=None, reason=""):

@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from centres.roles import Capability
 from centres.view_utils import paginate  # noqa: F401 - re-exported for the views
@@ -28,6 +29,8 @@ def presides(actor, session) -> bool:
 def back(request, default_name, **kwargs):
     """Redirect to the page the form came from (same site only) or a default page."""
     target = request.POST.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect(default_name, **kwargs)

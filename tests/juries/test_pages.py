@@ -376,3 +376,33 @@ def test_convene_helper_makes_a_paritary_jury(world, version):
     session = new_session(world, version)
     members = convene(world, session, jurors(world))
     assert [m.college for m in members] == ["employer", "employee", "employer", "employee"]
+
+
+def test_a_stale_edit_is_refused_with_a_clear_message(client, world, version):
+    session = new_session(world, version)
+    login(client, world.user("staff"))
+    data = {
+        "qualification": version.qualification_id,
+        "starts_at": timezone.localtime(session.starts_at).strftime("%Y-%m-%dT%H:%M"),
+        "place": "Salle 9",
+        "version": session.version,
+    }
+    assert client.post(reverse("juries:session_edit", args=[session.pk]), data).status_code == 302
+    response = client.post(
+        reverse("juries:session_edit", args=[session.pk]), {**data, "place": "Salle 10"}
+    )
+    assert response.status_code == 200
+    assert "modifiée par quelqu" in response.content.decode()
+    session.refresh_from_db()
+    assert session.place == "Salle 9"
+
+
+def test_redirects_stay_on_the_site(client, world, version, staff):
+    dossier = ready_dossier(world.centre_a, version)
+    session, members, (item,) = deliberating_session(world, version, [dossier])
+    login(client, world.user("staff"))
+    url = reverse("juries:item_absent", args=[session.pk, item.pk])
+    response = client.post(url, {"absent": "1", "next": "https://evil.example/"})
+    assert response["Location"] == reverse("juries:item_detail", args=[session.pk, item.pk])
+    response = client.post(url, {"absent": "0", "next": "/\\evil.example/"})
+    assert "evil" not in response["Location"]
