@@ -10,6 +10,7 @@ so and does what it can."""
 
 import datetime
 
+from django.db.models import Case, When
 from django.utils import timezone
 
 from candidates.models import AccessStatus, Dossier, DossierStatus
@@ -44,6 +45,14 @@ def _centres(context):
 
 
 def _candidates(centre, *, vae):
+    """Dossiers to evaluate: those already "in evaluation" first; one agreed dossier of the
+    centre is always left as it is (the demo keeps a dossier in every state)."""
+    keep = (
+        Dossier.objects.filter(centre=centre, status=DossierStatus.AGREED)
+        .order_by("id")
+        .values_list("pk", flat=True)
+        .first()
+    )
     qs = (
         Dossier.objects.filter(
             centre=centre,
@@ -51,9 +60,13 @@ def _candidates(centre, *, vae):
             competences__modality__code=SessionModality.REAL_WORK,
         )
         .exclude(evaluation_slots__isnull=False)
+        .exclude(pk=keep)
         .select_related("candidate", "company")
         .distinct()
-        .order_by("id")
+        .order_by(
+            Case(When(status=DossierStatus.IN_EVALUATION, then=0), default=1),
+            "id",
+        )
     )
     if vae:
         return list(qs.filter(access_route=AccessStatus.VAE)[:1])

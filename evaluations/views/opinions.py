@@ -124,14 +124,10 @@ def opinion_page(request, dossier_pk):
                     author_capacity=form.cleaned_data["author_capacity"],
                     expected_version=form.cleaned_data.get("version"),
                 )
-                if request.POST.get("action") == "sign":
-                    services.sign_opinion(opinion, acting_user=actor)
-                    messages.success(request, _("Avis signé et transmis au centre. Merci."))
-                else:
-                    messages.success(request, _("Avis enregistré (brouillon)."))
             except DomainError as exc:
                 form.add_error(None, str(exc.message))
             else:
+                _sign_or_confirm(request, opinion)
                 return redirect("evaluations:opinion", dossier_pk=dossier.pk)
     return render(
         request,
@@ -147,6 +143,19 @@ def opinion_page(request, dossier_pk):
             "staff": is_staff(actor),
         },
     )
+
+
+def _sign_or_confirm(request, opinion) -> None:
+    """The draft is saved; sign it when asked (a refusal leaves the saved draft)."""
+    if request.POST.get("action") != "sign":
+        messages.success(request, _("Avis enregistré (brouillon)."))
+        return
+    try:
+        services.sign_opinion(opinion, acting_user=request.actor)
+    except DomainError as exc:
+        messages.error(request, _("Brouillon enregistré, mais non signé : ") + str(exc.message))
+    else:
+        messages.success(request, _("Avis signé et transmis au centre. Merci."))
 
 
 @login_required

@@ -201,11 +201,15 @@ def test_company_rep_gives_and_signs_the_avis(client, world, dossier):
     data = {"author_capacity": "tutor", "general_comment": "Très impliquée", "action": "sign"}
     rows = list(dossier.competences.all())
     data[f"value_{rows[0].competence_id}"] = "favourable"
-    response = client.post(url, data)
-    assert "Donnez votre avis sur chaque compétence" in _html(response)
+    response = client.post(url, data, follow=True)
+    html = _html(response)
+    assert "non signé" in html and "Donnez votre avis sur chaque compétence" in html
+    assert dossier.company_opinion.status == OpinionStatus.DRAFT  # the draft is kept
+    version = response.context["form"]["version"].value()
+    assert version == dossier.company_opinion.version
     for row in rows:
         data[f"value_{row.competence_id}"] = "favourable"
-    data["version"] = dossier.company_opinion.version
+    data["version"] = version
     assert client.post(url, data).status_code == 302
     dossier.company_opinion.refresh_from_db()
     assert dossier.company_opinion.status == OpinionStatus.SIGNED
