@@ -35,3 +35,7 @@ urlpatterns = [
     path("verifier/", include("documents.public_urls")),
     path("api/v1/", include((api_v1, "api"))),
 ]
+
+# Clean French pages for faults (cqpm.faults): 503 + Retry-After when the database is
+# unreachable, 500 otherwise; neither touches the database.
+handler500 = "cqpm.faults.server_error"
