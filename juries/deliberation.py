@@ -92,6 +92,7 @@ def session_states(session, *, members=None, item_ids=None) -> tuple[list, list[
     """(members, one ItemState per agenda item). 6 queries whatever the size."""
     if members is None:
         members = list(JuryMember.objects.filter(session=session).select_related("user"))
+    members = sorted(members, key=lambda m: m.seat_order)
     items = _items(session, item_ids)
     conflicts = defaultdict(list)
     for conflict in ConflictOfInterest.objects.filter(item__in=[i.pk for i in items]):

@@ -111,6 +111,11 @@ class DossierFile:
         return [c for c in self.competences if c.status == TO_DECIDE]
 
     @property
+    def others(self) -> list[CompetenceFile]:
+        """Competences not decided in this session (credited or outside the target)."""
+        return [c for c in self.competences if c.status != TO_DECIDE]
+
+    @property
     def disagreements(self) -> list[CompetenceFile]:
         return [c for c in self.competences if c.disagreement]
 

@@ -188,6 +188,11 @@ class JuryMember(models.Model):
     def get_centre(self):
         return self.session.centre
 
+    @property
+    def seat_order(self):
+        """President first, then the employer college, then the employee college."""
+        return (not self.is_president, self.college != College.EMPLOYER, self.pk)
+
 
 class MinutesSignature(models.Model):
     """A present member's signature of the session's PV."""

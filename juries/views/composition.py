@@ -40,7 +40,10 @@ def members(request, pk):
         else:
             messages.success(request, _("Membre ajouté au jury."))
             return redirect("juries:members", pk=session.pk)
-    rows = list(JuryMember.objects.filter(session=session).select_related("user", "company"))
+    rows = sorted(
+        JuryMember.objects.filter(session=session).select_related("user", "company"),
+        key=lambda m: m.seat_order,
+    )
     return render(
         request,
         "juries/members.html",
@@ -141,7 +144,10 @@ def invitations(request, pk):
 def attendance(request, pk):
     actor = request.actor
     session = get_session_for_user(actor, pk, write=True)
-    rows = list(JuryMember.objects.filter(session=session).select_related("user"))
+    rows = sorted(
+        JuryMember.objects.filter(session=session).select_related("user"),
+        key=lambda m: m.seat_order,
+    )
     form = AttendanceForm(request.POST or None, members=rows)
     if request.method == "POST" and form.is_valid():
         try:
