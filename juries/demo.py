@@ -154,7 +154,7 @@ def _compose(session, staff, employers, employees, *, sent_at):
                 )
             )
     services.set_president(members[0], acting_user=staff)
-    services.record_invitations(session, acting_user=staff, sent_at=sent_at)
+    services.record_invitations(session, acting_user=staff, sent_at=sent_at, notify=False)
     return members
 
 

@@ -147,9 +147,12 @@ def _invitation_email(member_id: int) -> None:
         logger.warning("Jury invitation mail to member %s failed", member_id, exc_info=True)
 
 
-def record_invitations(session, *, acting_user, sent_at=None, justification="") -> JurySession:
-    """Record that the members were invited (and mail them). Unions are invited at least
-    15 calendar days before the session: later than that, a justification is required."""
+def record_invitations(
+    session, *, acting_user, sent_at=None, justification="", notify=True
+) -> JurySession:
+    """Record that the members were invited (and, with ``notify``, mail them). Unions are
+    invited at least 15 calendar days before the session: later than that, a justification
+    is required."""
     require_convener(acting_user, session.centre)
     justification = (justification or "").strip()
     sent_at = sent_at or timezone.now()
@@ -205,8 +208,9 @@ def record_invitations(session, *, acting_user, sent_at=None, justification="") 
             after={"invitations_sent_at": sent_at.isoformat(), "late": late},
             reason=justification,
         )
-        for member in members:
-            transaction.on_commit(partial(_invitation_email, member.pk))
+        if notify:
+            for member in members:
+                transaction.on_commit(partial(_invitation_email, member.pk))
     return session
 
 

@@ -184,3 +184,17 @@ def test_vae_needs_two_members(world, version, staff):
         session, ready_dossier(world.centre_a, version, route=AccessStatus.VAE), acting_user=staff
     )
     assert any("au moins 2 membres" in e for e in check_composition(session).errors)
+
+
+def test_invitations_are_mailed_after_commit(
+    world, version, staff, mailoutbox, django_capture_on_commit_callbacks
+):
+    session = new_session(world, version, starts_at=timezone.now() + datetime.timedelta(days=30))
+    users = jurors(world, 2)
+    for user, college in zip(users, ["employer", "employee"], strict=True):
+        services.add_member(session, user, acting_user=staff, college=college)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_invitations(session, acting_user=staff)
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(u.email for u in users)
+    assert "Convocation au jury paritaire" in mailoutbox[0].subject
+    assert f"/jurys/{session.pk}/" in mailoutbox[0].body
