@@ -32,6 +32,10 @@ class Capability(models.TextChoices):
     DELIBERATE = "deliberate", _("Délibérer en jury")
     GIVE_COMPANY_OPINION = "give_company_opinion", _("Donner l'avis de l'entreprise")
     VIEW_AUDIT_LOG = "view_audit_log", _("Consulter et exporter le journal d'audit")
+    MANAGE_PERSONAL_DATA = (
+        "manage_personal_data",
+        _("Exporter et anonymiser les données personnelles des candidats"),
+    )
 
 
 _STAFF = {
@@ -51,6 +55,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             Capability.MANAGE_SETTINGS,
             Capability.MANAGE_ACCOMMODATIONS,
             Capability.VIEW_AUDIT_LOG,
+            Capability.MANAGE_PERSONAL_DATA,
         }
     ),
     Role.STAFF: frozenset(_STAFF),

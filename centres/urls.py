@@ -1,6 +1,8 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from candidates import privacy_views
+
 from . import audit_views, company_views, invitation_views, twofactor_views, user_views, views
 
 app_name = "centres"
@@ -42,6 +44,23 @@ urlpatterns = [
     # The audit log (view_audit_log).
     path("centre/journal/", audit_views.audit_log, name="audit_log"),
     path("centre/journal/export.csv", audit_views.audit_export, name="audit_export"),
+    # Candidates' personal data: right of access, anonymisation (manage_personal_data).
+    path("centre/donnees-personnelles/", privacy_views.privacy_index, name="privacy"),
+    path(
+        "centre/donnees-personnelles/<int:pk>/",
+        privacy_views.privacy_candidate,
+        name="privacy_candidate",
+    ),
+    path(
+        "centre/donnees-personnelles/<int:pk>/export.json",
+        privacy_views.privacy_export,
+        name="privacy_export",
+    ),
+    path(
+        "centre/donnees-personnelles/<int:pk>/anonymiser/",
+        privacy_views.privacy_anonymise,
+        name="privacy_anonymise",
+    ),
     # The link mailed with an invitation.
     path("invitation/<str:token>/", invitation_views.accept, name="invitation_accept"),
 ]

@@ -49,6 +49,23 @@ def _audit_marker(w):
     return AUDIT_MARKER
 
 
+PRIVACY_MARKER = "EXPIREMATRICE"
+
+
+def _expired_candidate(w):
+    from tests.security.privacy_helpers import expired_candidate
+
+    return expired_candidate(w.centre_a, birth_name=PRIVACY_MARKER)[0]
+
+
+def _expired_candidate_pk(w):
+    return {"pk": _expired_candidate(w).pk}
+
+
+def _privacy_marker(w):
+    return PRIVACY_MARKER
+
+
 def _company(w):
     return {"pk": w.company_a.pk}
 
@@ -284,6 +301,22 @@ AUDIT = [
     Entry("api:audit-entry-list", allowed=ADMIN, setup=_audit_row, marker=_audit_marker),
 ]
 
-ENTRIES = HTML + ACCOUNTS + API + AUDIT
+PRIVACY = [
+    # Candidates' personal data (manage_personal_data: centre administrators only).
+    Entry("centres:privacy", allowed=ADMIN, setup=_expired_candidate, marker=_privacy_marker),
+    Entry("centres:privacy_candidate", allowed=ADMIN, kwargs=_expired_candidate_pk),
+    Entry("centres:privacy_export", allowed=ADMIN, kwargs=_expired_candidate_pk),
+    Entry("centres:privacy_anonymise", allowed=ADMIN, kwargs=_expired_candidate_pk),
+    Entry(
+        "centres:privacy_anonymise",
+        allowed=ADMIN,
+        method="post",
+        status=302,
+        kwargs=_expired_candidate_pk,
+        label="anonymise",
+    ),
+]
+
+ENTRIES = HTML + ACCOUNTS + API + AUDIT + PRIVACY
 
 assert set(CENTRE_ROLES) >= set(COMPANY_READERS)

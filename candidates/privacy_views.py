@@ -1,0 +1,108 @@
+"""Personal data pages of the centre administrator: find a candidate, see what is held,
+download it (right of access), anonymise once the retention period has passed."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from centres.access import require
+from centres.roles import Capability
+from centres.view_utils import paginate
+
+from . import privacy
+from .errors import DossierError
+from .models import Candidate, Dossier
+
+
+@require_GET
+@login_required
+def privacy_index(request):
+    actor = request.actor
+    require(actor, Capability.MANAGE_PERSONAL_DATA)
+    q = request.GET.get("q", "").strip()[:100]
+    found = None
+    if q:
+        found = Candidate.objects.filter(
+            Q(birth_name__icontains=q) | Q(usage_name__icontains=q) | Q(first_names__icontains=q)
+        ).order_by("birth_name", "first_names", "id")[:25]
+    eligible = privacy.eligible_candidates(actor.centre).order_by("birth_name", "id")
+    page, query_string = paginate(request, eligible)
+    return render(
+        request,
+        "centres/privacy/index.html",
+        {
+            "q": q,
+            "found": found,
+            "page": page,
+            "query_string": query_string,
+            "centre": actor.centre,
+            "cutoff": privacy.retention_cutoff(actor.centre),
+        },
+    )
+
+
+@require_GET
+@login_required
+def privacy_candidate(request, pk):
+    candidate = privacy.get_candidate_for_privacy(request.actor, pk)
+    dossiers = Dossier.objects.filter(candidate=candidate).select_related(
+        "referential_version__qualification"
+    )
+    return render(
+        request,
+        "centres/privacy/candidate.html",
+        {
+            "candidate": candidate,
+            "dossiers": dossiers.order_by("created_at", "pk"),
+            "eligible": privacy.eligible_candidates(request.actor.centre)
+            .filter(pk=candidate.pk)
+            .exists(),
+            "anonymised": privacy.is_anonymised(candidate),
+        },
+    )
+
+
+@require_GET
+@login_required
+def privacy_export(request, pk):
+    candidate = privacy.get_candidate_for_privacy(request.actor, pk)
+    document = privacy.export_candidate(request.actor, candidate)
+    body = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, default=str)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d")
+    response["Content-Disposition"] = (
+        f'attachment; filename="donnees-personnelles-candidat-{candidate.pk}-{stamp}.json"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+def privacy_anonymise(request, pk):
+    candidate = privacy.get_candidate_for_privacy(request.actor, pk)
+    if request.method == "POST":
+        try:
+            privacy.anonymise_candidate(candidate, acting_user=request.actor)
+        except DossierError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("Les données personnelles du candidat sont anonymisées."))
+        return redirect("centres:privacy_candidate", pk=candidate.pk)
+    return render(
+        request,
+        "centres/privacy/anonymise.html",
+        {
+            "candidate": candidate,
+            "eligible": privacy.eligible_candidates(request.actor.centre)
+            .filter(pk=candidate.pk)
+            .exists(),
+            "dossiers": Dossier.objects.filter(candidate=candidate).order_by("created_at", "pk"),
+        },
+    )
