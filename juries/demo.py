@@ -9,6 +9,7 @@ state through the candidates' services. Every person is fictitious."""
 
 import datetime
 
+from django.conf import settings
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -17,9 +18,10 @@ from candidates.models import AccessStatus, Candidate, Dossier, DossierStatus, S
 from centres.models import Centre, Company, Membership
 from centres.roles import Role
 from cqpm.models import Qualification, ReferentialVersion
+from documents.models import CertificateRecord
 
-from . import services
-from .models import Attendance, College, JurySession, VoteValue
+from . import paperwork, services
+from .models import Attendance, College, Decision, JurySession, SessionStatus, VoteValue
 from .services.common import actor_in
 
 LABEL_DECIDED = "Démonstration — jury délibéré"
@@ -163,6 +165,27 @@ def _at(days, hour):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
+def _hand_over_documents(context, centre, session, staff) -> None:
+    """Tell ``documents.demo`` that this centre's documents come from a real jury (its
+    batch is already requested), and print where the certificates can be verified."""
+    context.setdefault("document_batches", []).append(
+        (centre, paperwork.batch_label(session), [], staff)
+    )
+    summary = context.setdefault("summary", [])
+    for record in CertificateRecord.objects.filter(
+        centre=centre,
+        subject_type="juries.decision",
+        subject_id__in=[
+            str(pk)
+            for pk in Decision.objects.filter(item__session=session).values_list("pk", flat=True)
+        ],
+    ).order_by("number"):
+        summary.append(
+            f"  {centre.name} · {record.get_kind_display()} {record.number} : "
+            f"{settings.SITE_URL}/verifier/{record.display_code}/"
+        )
+
+
 def _decided(context, key, centre, qualification, staff, employers, employees):
     if JurySession.objects.filter(centre=centre, label=LABEL_DECIDED).exists():
         return None
@@ -258,6 +281,11 @@ def seed(context: dict) -> None:
             continue
         decided = _decided(context, key, centre, qualification, staff[0], employers, employees)
         opened = _open(context, key, centre, qualification, staff[0], employers, employees)
+        existing = JurySession.objects.filter(
+            centre=centre, label=LABEL_DECIDED, status=SessionStatus.CLOSED
+        ).first()
+        if existing is not None:
+            _hand_over_documents(context, centre, existing, staff[0])
         if decided or opened:
             summary.append(
                 f"Jurys — {centre.name} : une séance délibérée (CQPM délivré, validation "

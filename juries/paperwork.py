@@ -118,6 +118,10 @@ def certificate_facts(decision, kind, *, session, president="") -> CertificateFa
     )
 
 
+def batch_label(session) -> str:
+    return _("Documents du jury %(ref)s") % {"ref": session.reference}
+
+
 def after_close(session, decisions, *, acting_user) -> None:
     """Register the certificates and ask for the session's documents (one batch)."""
     user = _user(acting_user)
@@ -167,7 +171,7 @@ def after_close(session, decisions, *, acting_user) -> None:
         logger.warning("Jury %s: no renderer for %s; documents not requested", session.pk, missing)
     if requests:
         request_batch(
-            _("Documents du jury %(ref)s") % {"ref": session.reference},
+            batch_label(session),
             requests,
             centre=session.centre,
             acting_user=user,

@@ -42,3 +42,6 @@ def test_seed_builds_both_sessions_and_is_idempotent(world, version, settings):
     demo.seed(context)
     assert (JurySession.objects.count(), AuditEntry.objects.count()) == counts
     assert any("Jurys" in line for line in context["summary"])
+    # documents.demo is told the certificates come from a real jury
+    assert [batch[0] for batch in context["document_batches"]] == [world.centre_a] * 2
+    assert any("/verifier/" in line and "Parchemin" in line for line in context["summary"])
