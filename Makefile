@@ -62,5 +62,11 @@ format: install
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
+# Benchmark on PostgreSQL behind gunicorn (bench/run.py): database parchemin_bench (filled by
+# seed_scale once; BENCH_CENTRES/BENCH_DOSSIERS for a smaller volume), writes bench/RESULTS.md.
+bench: install
+	@command -v wrk >/dev/null || apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }
+	$(PY) bench/run.py
+
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache
