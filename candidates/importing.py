@@ -318,11 +318,15 @@ def parse_date(value):
     return None
 
 
-def _cell(cells, index):
+def _cell(cells, index, key=None):
     if index is None or index >= len(cells):
         return ""
     value = cells[index]
-    return value if isinstance(value, datetime.date) else str(value).strip()
+    if isinstance(value, datetime.date):
+        # A spreadsheet date is a date only in the birth-date column; elsewhere (a NIR or an
+        # e-mail typed where Excel saw a date) it is checked as the text it shows.
+        return value if key == "birth_date" else value.strftime("%d/%m/%Y")
+    return str(value).strip()
 
 
 def validate_rows(sheet: Sheet, mapping, existing_keys) -> list[RowResult]:
@@ -330,7 +334,7 @@ def validate_rows(sheet: Sheet, mapping, existing_keys) -> list[RowResult]:
     results, seen = [], {}
     file_errors = dict(sheet.errors)
     for line, cells in sheet.rows:
-        raw = {key: _cell(cells, mapping.get(key)) for key in COLUMNS_BY_KEY}
+        raw = {key: _cell(cells, mapping.get(key), key) for key in COLUMNS_BY_KEY}
         result = RowResult(line=line, values={})
         values = result.values
         for column in COLUMNS:
