@@ -100,6 +100,9 @@ def _load_tables(load: dict) -> list[str]:
             if r is None:
                 continue
             ratio = r["rps"] / base[c]["rps"] if base.get(c) else 0
+            if not r["requests"]:
+                out.append(f"| {name} | — | — | — | 0 | 0% | — | **no answer within the run** |")
+                continue
             out.append(
                 f"| {name} | {_ms(r['p50_us'])} | {_ms(r['p95_us'])} | {_ms(r['p99_us'])} | "
                 f"{r['rps']:.0f} | {ratio:.0%} | {r['non_2xx'] + r['socket_errors']} | "

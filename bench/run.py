@@ -183,10 +183,27 @@ def wrk(path: str, connections: int, headers: str = "", script="report.lua", ext
         f"http://127.0.0.1:{PORT}{path}",
     ]
     out = subprocess.run(cmd, env=e, check=True, text=True, capture_output=True).stdout
+    drain()
     match = re.search(r"BENCH_JSON (\{.*\})", out)
     data = json.loads(match.group(1))
     data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
     return data
+
+
+def drain() -> None:
+    """Wait until gunicorn has answered the requests still queued when wrk stopped (sync
+    workers keep serving their backlog), so they do not slow the next measurement."""
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=60):  # noqa: S310
+                pass
+        except OSError:
+            pass
+        if time.monotonic() - started < 0.05:
+            return
+        time.sleep(0.2)
 
 
 def reset_pool(ids) -> None:

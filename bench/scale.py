@@ -151,7 +151,10 @@ def ensure_referential():
 
 
 class Generator(JuriesAndDocuments):
-    def __init__(self, *, centres: int, dossiers: int, seed: int, jury_sessions: int, log):
+    def __init__(
+        self, *, centres: int, dossiers: int, seed: int, jury_sessions: int, log, weights=None
+    ):
+        self.weights = weights  # share of the dossiers per centre (uniform by default)
         self.n_centres, self.n_dossiers, self.seed = centres, dossiers, seed
         self.n_jury_sessions = jury_sessions
         self.rng = random.Random(seed)
@@ -309,7 +312,10 @@ class Generator(JuriesAndDocuments):
         candidates, dossiers = [], []
         self.dossiers: list[tuple] = []  # (id, centre_id, status, created_at, company_id)
         for i in range(n):
-            centre_index = rng.randrange(self.n_centres)
+            if self.weights:
+                centre_index = rng.choices(range(self.n_centres), weights=self.weights)[0]
+            else:
+                centre_index = rng.randrange(self.n_centres)
             centre_id = self.centres[centre_index]
             days = rng.uniform(0, 5 * 365)
             created = self.when(days, hour=8 + rng.randrange(10))
@@ -567,8 +573,15 @@ class Generator(JuriesAndDocuments):
                 )
 
 
-def generate(*, centres=40, dossiers=100_000, seed=1, jury_sessions=1000, log=print) -> dict:
+def generate(
+    *, centres=40, dossiers=100_000, seed=1, jury_sessions=1000, log=print, weights=None
+) -> dict:
     generator = Generator(
-        centres=centres, dossiers=dossiers, seed=seed, jury_sessions=jury_sessions, log=log
+        centres=centres,
+        dossiers=dossiers,
+        seed=seed,
+        jury_sessions=jury_sessions,
+        log=log,
+        weights=weights,
     )
     return generator.run()
