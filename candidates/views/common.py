@@ -1,14 +1,26 @@
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Q
+from django.utils.functional import cached_property
 
 from ..forms import ListFilterForm
 
 PAGE_SIZE = 25
+COUNT_CAP = 10_000
+
+
+class CappedCountPaginator(Paginator):
+    """Counts at most ``COUNT_CAP`` rows (``SELECT count(*) FROM (… LIMIT cap)``): a list
+    never counts a whole national table on every page; beyond the cap the last page is
+    the cap's (narrow the search to go further)."""
+
+    @cached_property
+    def count(self):
+        return self.object_list[:COUNT_CAP].count()
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    return CappedCountPaginator(queryset, per_page).get_page(request.GET.get("page"))
 
 
 def domain_error_message(request, error):
@@ -28,17 +40,21 @@ def filter_dossier_fields(request, companies, qs, *, prefix=""):
     if not form.is_valid():
         return form, qs, False
     data = form.cleaned_data
+    if prefix == "dossiers__":
+        return form, _filter_candidates(qs, data), False
     joined = False
     if data.get("q"):
-        cand = "" if prefix else "candidate__"
+        from ..models import Candidate
+
         for term in data["q"].split():
-            qs = qs.filter(
-                Q(**{f"{cand}birth_name__icontains": term})
-                | Q(**{f"{cand}usage_name__icontains": term})
-                | Q(**{f"{cand}first_names__icontains": term})
-                | Q(**{f"{prefix}company__name__icontains": term})
-            )
-        joined = bool(prefix)
+            # the names through a subquery on the (centre-scoped) candidates: the planner
+            # then reads the centre's candidates, not the whole national table
+            named = Candidate.objects.filter(
+                Q(birth_name__icontains=term)
+                | Q(usage_name__icontains=term)
+                | Q(first_names__icontains=term)
+            ).values("id")
+            qs = qs.filter(Q(candidate_id__in=named) | Q(company__name__icontains=term))
     if data.get("status"):
         qs = qs.filter(**{f"{prefix}status": data["status"]})
         joined = bool(prefix)
@@ -52,3 +68,28 @@ def filter_dossier_fields(request, companies, qs, *, prefix=""):
         qs = qs.filter(**{f"{prefix}company": data["company"]})
         joined = bool(prefix)
     return form, qs, joined
+
+
+def _filter_candidates(qs, data):
+    """The candidate list's filters without joining the dossiers (no DISTINCT over the
+    centre's candidates to count): dossier criteria are ``id IN (subquery)``, and all of
+    them must hold for the same dossier."""
+    from ..models import Dossier
+
+    for term in (data.get("q") or "").split():
+        qs = qs.filter(
+            Q(birth_name__icontains=term)
+            | Q(usage_name__icontains=term)
+            | Q(first_names__icontains=term)
+            | Q(pk__in=Dossier.objects.filter(company__name__icontains=term).values("candidate_id"))
+        )
+    fields = {
+        "status": "status",
+        "route": "access_route",
+        "qualification": "referential_version__qualification",
+        "company": "company",
+    }
+    wanted = {lookup: data[key] for key, lookup in fields.items() if data.get(key)}
+    if wanted:
+        qs = qs.filter(pk__in=Dossier.objects.filter(**wanted).values("candidate_id"))
+    return qs
