@@ -1,22 +1,11 @@
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db.models import Q
-from django.utils.functional import cached_property
+
+from cqpm.pagination import CappedCountPaginator
 
 from ..forms import ListFilterForm
 
 PAGE_SIZE = 25
-COUNT_CAP = 10_000
-
-
-class CappedCountPaginator(Paginator):
-    """Counts at most ``COUNT_CAP`` rows (``SELECT count(*) FROM (… LIMIT cap)``): a list
-    never counts a whole national table on every page; beyond the cap the last page is
-    the cap's (narrow the search to go further)."""
-
-    @cached_property
-    def count(self):
-        return self.object_list[:COUNT_CAP].count()
 
 
 def paginate(request, queryset, per_page=PAGE_SIZE):
