@@ -108,6 +108,10 @@ def prepare(out: str, pool_path: str) -> None:
             "jury_large": jury_large,
             "company": company,
             "pool_size": len(pool),
+            "autosave_probe": [
+                [pool[0][0], tokens[pool[0][1]]],
+                [pool[-1][0], tokens[pool[-1][1]]],
+            ],
             "pool_ids": [s for s, _u in pool],
         }
     Path(out).write_text(json.dumps(data))
@@ -162,6 +166,28 @@ def queries(targets_path: str) -> None:
         s1, q1 = _count(c, few)
         s2, q2 = _count(c, many)
         rows[name] = {"few": q1, "many": q2, "status": [s1, s2], "urls": [few, many]}
+    counts = []
+    for score_id, key in t["autosave_probe"]:
+        writer = Client(HTTP_AUTHORIZATION=f"Token {key}")
+        with CaptureQueriesContext(connection) as ctx:
+            response = writer.patch(
+                f"/api/v1/criterion-scores/{score_id}/",
+                {"state": "satisfied"},
+                content_type="application/json",
+                HTTP_IF_MATCH='"1"',
+            )
+        counts.append((response.status_code, len(ctx.captured_queries)))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE evaluations_criterionscore SET version = 1, state = '' WHERE id = %s",
+                [score_id],
+            )
+    rows["criterion autosave (two scores)"] = {
+        "few": counts[0][1],
+        "many": counts[1][1],
+        "status": [counts[0][0], counts[1][0]],
+        "urls": ["PATCH /api/v1/criterion-scores/<id>/"] * 2,
+    }
     print(json.dumps(rows))
 
 
