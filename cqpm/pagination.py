@@ -12,7 +12,12 @@ COUNT_CAP = 10_000
 class CappedCountPaginator(Paginator):
     @cached_property
     def count(self):
-        return self.object_list[:COUNT_CAP].count()
+        rows = self.object_list
+        if hasattr(rows, "order_by"):
+            rows = rows.order_by()  # a sliced count keeps ORDER BY: drop it, it only costs
+        if hasattr(rows, "count") and not isinstance(rows, list | tuple):
+            return rows[:COUNT_CAP].count()
+        return len(rows)
 
 
 class CappedCountPagination(PageNumberPagination):

@@ -105,7 +105,12 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Grid.objects.none()
-        qs = grid_queryset(self.request.actor).order_by("session", "dossier", "competence__number")
+        # Newest sessions first by id (not through the session's and dossier's default
+        # orderings, which join and sort every grid of the centre for each page): served by
+        # the index grid_centre_session_dossier (migration 0002), top-N without a full sort.
+        qs = grid_queryset(self.request.actor).order_by(
+            "-session_id", "-dossier_id", "competence__number"
+        )
         if self.action != "list":
             return qs
         params = self.request.query_params
