@@ -20,7 +20,16 @@ def production_env(**extra) -> dict:
     env = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"DEBUG", "REDIS_URL", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS"}
+        if k
+        not in {
+            "DEBUG",
+            "REDIS_URL",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+            "TWO_FACTOR_ENFORCED",
+            # Set by the browser tests' fixture for the whole session: never in production.
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     env.update(PRODUCTION_ENV)
     env.update(extra)
