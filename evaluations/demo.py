@@ -18,7 +18,16 @@ from centres.models import Centre, Membership
 from centres.roles import Role
 
 from . import services
-from .models import CompanyOpinion, EvaluationSession, Grid, SessionModality
+from .models import (
+    CompanyOpinion,
+    ConflictDeclaration,
+    CriterionScore,
+    EvaluationSession,
+    Grid,
+    GridSignature,
+    ScoreState,
+    SessionModality,
+)
 
 LABEL_NOW = "Démonstration — commission en atelier"
 LABEL_NEXT = "Démonstration — session à venir"
@@ -134,6 +143,127 @@ def _items(dossier, values):
         }
         for i, row in enumerate(rows)
     ]
+
+
+def _representative(context, company_id):
+    return (context.get("representatives") or {}).get(company_id) or next(
+        (
+            m.user
+            for m in Membership.objects.filter(
+                company_id=company_id, role=Role.COMPANY_REP, is_active=True
+            )
+            .select_related("user")
+            .order_by("id")
+        ),
+        None,
+    )
+
+
+def _score_in_bulk(grid, user, *, acquired, when):
+    """Every criterion of the grid scored at once (the per-criterion service is too slow
+    for the demo's volume): satisfied, "not applicable" for the conditional ones; for a
+    competence not acquired, the first criterion that applies is not satisfied."""
+    scores = list(grid.scores.select_related("criterion").order_by("criterion__order", "id"))
+    failing = None
+    if not acquired:
+        failing = next((s for s in scores if not s.criterion.conditional), None) or next(
+            iter(scores), None
+        )
+    for index, score in enumerate(scores):
+        if score is failing:
+            score.state = ScoreState.NOT_SATISFIED
+            score.comment = "Résultat attendu non atteint lors de la mise en situation."
+        elif score.criterion.conditional:
+            score.state, score.comment = ScoreState.NOT_APPLICABLE, ""
+        else:
+            score.state = ScoreState.SATISFIED
+            score.comment = "Observé en situation de travail." if index == 0 else ""
+        score.version += 1
+        score.updated_by, score.updated_at = user, when
+    CriterionScore.objects.bulk_update(
+        scores, ["state", "comment", "version", "updated_by", "updated_at"]
+    )
+
+
+def evaluate_for_jury(context, centre, *, staff, assessors, label, starts_at, plans):
+    """Evaluate dossiers (agreed, competences in real work) until they are ready for the jury,
+    through the evaluation services: a session, a commission of two assessors with their
+    conflict declarations signed, every grid scored, proposed and signed by both, the company
+    avis signed or recorded as not obtained; the readiness rule then moves each dossier.
+
+    ``plans``: ``[(dossier, not_acquired, avis)]`` where ``not_acquired`` is the set of
+    competence codes the commission proposes "non acquise" and ``avis`` maps competence
+    codes to a value other than "favourable" (``None``: the avis could not be obtained).
+    Returns the session (found by its label when it already exists: nothing is added)."""
+    session = EvaluationSession.objects.filter(centre=centre, label=label).first()
+    if session is not None:
+        return session
+    pair = assessors[:2]
+    session = services.schedule_session(
+        centre,
+        acting_user=staff,
+        label=label,
+        starts_at=starts_at,
+        ends_at=starts_at + datetime.timedelta(hours=8),
+        place=f"Atelier d'usinage — {centre.city or centre.name}",
+        modality=SessionModality.REAL_WORK,
+    )
+    for user in pair:
+        services.add_member(session, user, acting_user=staff)
+    for dossier, _not_acquired, _avis in plans:
+        services.add_dossier(session, dossier, acting_user=staff)
+        _declare(session, dossier, pair)
+    services.start_session(session, acting_user=staff)
+    for dossier, not_acquired, avis in plans:
+        _avis_for(context, dossier, staff, avis)
+        grids = Grid.objects.filter(session=session, dossier=dossier).select_related("competence")
+        for number, grid in enumerate(grids.order_by("competence__number")):
+            acquired = grid.competence.code not in not_acquired
+            _score_in_bulk(grid, pair[number % 2], acquired=acquired, when=starts_at)
+            services.set_proposal(
+                grid,
+                "acquise" if acquired else "non_acquise",
+                ""
+                if acquired
+                else "Les résultats attendus ne sont pas tous atteints : à retravailler.",
+                expected_version=grid.version,
+                acting_user=pair[number % 2],
+            )
+            _sign(grid, pair)
+    services.close_session(session, acting_user=staff)
+    signed_at = starts_at + datetime.timedelta(hours=7)
+    ConflictDeclaration.objects.filter(member__session=session).update(signed_at=starts_at)
+    GridSignature.objects.filter(grid__session=session).update(signed_at=signed_at)
+    CompanyOpinion.objects.filter(
+        dossier__in=[dossier for dossier, _n, _a in plans], signed_at__isnull=False
+    ).update(signed_at=starts_at - datetime.timedelta(days=2))
+    Grid.objects.filter(session=session).update(locked_at=signed_at, proposal_at=signed_at)
+    return session
+
+
+def _avis_for(context, dossier, staff, avis):
+    rep = _representative(context, dossier.company_id) if dossier.company_id else None
+    if avis is None or rep is None:
+        services.mark_opinion_unavailable(
+            dossier,
+            acting_user=staff,
+            reason="Le tuteur est en congé longue durée ; aucun autre interlocuteur.",
+        )
+        return
+    rows = dossier.competences.select_related("competence").order_by("competence__number")
+    items = []
+    for row in rows:
+        value = avis.get(row.competence.code, "favourable")
+        comment = "" if value == "favourable" else "Pas encore autonome sur ce point au poste."
+        items.append({"competence": row.competence_id, "value": value, "comment": comment})
+    opinion = services.give_opinion(
+        dossier,
+        acting_user=rep,
+        items=items,
+        general_comment="Salarié investi ; avis établi avec son responsable d'équipe.",
+        author_capacity="tutor",
+    )
+    services.sign_opinion(opinion, acting_user=rep)
 
 
 def _seed_centre(context, key, centre, summary):

@@ -2,10 +2,14 @@
 and a not-awarded candidate; PV, parchemin, attestation and letters requested) and a
 session open today, composed, its members present, ready to deliberate.
 
-Idempotent: sessions are found by their label in their centre. The dossiers are those
-"ready for jury" left by the earlier demos (the evaluations demo's, with signed grids and a
-company avis, first); when there are too few, dossiers are registered and brought to that
-state through the candidates' services. Every person is fictitious."""
+Idempotent: sessions are found by their label in their centre. Every dossier put on an
+agenda went through the real path: registered and validated through the candidates'
+services, then evaluated through the evaluations' services (a commission of the centre's
+assessors, conflict declarations signed, every criterion scored, proposals made, grids
+signed by both assessors, the company avis signed or recorded as not obtained), so that
+the evaluations' readiness rule made it "ready for jury" (``evaluations.demo.
+evaluate_for_jury``). The jury's votes follow the commission's proposals. Every person is
+fictitious."""
 
 import datetime
 
@@ -19,6 +23,8 @@ from centres.models import Centre, Company, Membership
 from centres.roles import Role
 from cqpm.models import Qualification, ReferentialVersion
 from documents.models import CertificateRecord
+from evaluations import demo as evaluations_demo
+from evaluations.models import Grid, GridStatus, Proposal
 
 from . import paperwork, services
 from .models import Attendance, College, Decision, JurySession, SessionStatus, VoteValue
@@ -31,10 +37,19 @@ ORGANISATIONS = {
     College.EMPLOYEE: ["CFDT Métallurgie", "FO Métaux"],
 }
 SEXES = [Sex.MALE, Sex.FEMALE, Sex.MALE, Sex.FEMALE]  # the demo jurors, in order
-EXTRA = [
-    ("Ménard", "Lucie", Sex.FEMALE),
-    ("Perrot", "Hugo", Sex.MALE),
-    ("Roche", "Inès", Sex.FEMALE),
+EVALUATION_DECIDED = "Démonstration — commission avant le jury délibéré"
+EVALUATION_OPEN = "Démonstration — commission avant le jury du jour"
+EVERY = "*"  # every competence of the dossier
+# (candidate, competences the commission proposes "non acquise", the company's avis on
+# the competences where it is not "favourable" — None: the avis could not be obtained)
+DECIDED_PLANS = [
+    (("Ménard", "Lucie", Sex.FEMALE), set(), {}),  # awarded
+    (("Fabre", "Julien", Sex.MALE), {"C7", "C8"}, {"C7": "reserved", "C8": "reserved"}),
+    (("Colin", "Sarah", Sex.FEMALE), EVERY, None),  # not awarded
+]
+OPEN_PLANS = [  # the avis disagrees with the commission on C4 and C6
+    (("Perrot", "Hugo", Sex.MALE), set(), {"C4": "unfavourable", "C6": "reserved"}),
+    (("Roche", "Inès", Sex.FEMALE), {"C8"}, None),
 ]
 
 
@@ -67,33 +82,13 @@ def _qualification():
     return Qualification.objects.get(pk=version.qualification_id) if version else None
 
 
-def _eligible(centre, qualification, count, *, prefer_grids):
-    """Dossiers ready for the jury, not on any agenda yet; those with signed grids (from the
-    evaluations demo) first or last."""
-    dossiers = (
-        Dossier.objects.filter(
-            centre=centre,
-            status=DossierStatus.READY_FOR_JURY,
-            referential_version__qualification=qualification,
-            jury_items__isnull=True,
-        )
-        .exclude(access_route=AccessStatus.VAE)
-        .select_related("candidate")
-        .distinct()
-    )
-    with_grids = list(dossiers.filter(grids__status="signed").distinct().order_by("id"))
-    others = [d for d in dossiers.order_by("id") if d not in with_grids]
-    ordered = with_grids + others if prefer_grids else others + with_grids
-    return ordered[:count]
-
-
-def _make_ready(actor, centre, qualification, count, offset):
-    """Register candidates and bring their dossiers to "ready for jury"."""
+def _agreed(actor, centre, qualification, people):
+    """Register the candidates and open their dossiers (company, every competence assessed
+    in real work), validated by the centre: ready to be evaluated."""
     company = Company.objects.filter(centre=centre).order_by("name").first()
     made = []
-    for index in range(count):
-        last, first, sex = EXTRA[(offset + index) % len(EXTRA)]
-        birth_date = datetime.date(1985 + index, 3, 10 + index)
+    for index, (last, first, sex) in enumerate(people):
+        birth_date = datetime.date(1984 + index, 3, 10 + index)
         candidate = Candidate.objects.filter(
             centre=centre, birth_name=last, first_names=first, birth_date=birth_date
         ).first() or candidates.register_candidate(
@@ -114,7 +109,9 @@ def _make_ready(actor, centre, qualification, count, offset):
             },
             confirm_duplicate=True,
         )
-        dossier = candidates.open_dossier(
+        dossier = Dossier.objects.filter(
+            candidate=candidate, referential_version__qualification=qualification
+        ).first() or candidates.open_dossier(
             actor,
             candidate,
             qualification=qualification,
@@ -122,22 +119,58 @@ def _make_ready(actor, centre, qualification, count, offset):
             company=company,
             tutor_name="Tuteur de démonstration",
         )
-        real = dossier.referential_version.modalities.get(code="real_work")
-        candidates.set_modalities(
-            actor, dossier, {row.competence_id: (real, None) for row in dossier.competences.all()}
-        )
-        for step in (candidates.submit, candidates.agree):
-            step(actor, dossier)
-        candidates.mark_in_evaluation(actor, dossier)
-        made.append(candidates.mark_ready_for_jury(actor, dossier))
+        if dossier.status == DossierStatus.DRAFT:
+            real = dossier.referential_version.modalities.get(code="real_work")
+            candidates.set_modalities(
+                actor,
+                dossier,
+                {row.competence_id: (real, None) for row in dossier.competences.all()},
+            )
+            candidates.submit(actor, dossier)
+            dossier.refresh_from_db()
+        if dossier.status == DossierStatus.SUBMITTED:
+            candidates.agree(actor, dossier)
+            dossier.refresh_from_db()
+        made.append(dossier)
     return made
 
 
-def _dossiers(actor, centre, qualification, count, *, prefer_grids, offset=0):
-    found = _eligible(centre, qualification, count, prefer_grids=prefer_grids)
-    if len(found) < count:
-        found += _make_ready(actor, centre, qualification, count - len(found), offset)
-    return found
+def _codes(dossier) -> set[str]:
+    return set(dossier.competences.values_list("competence__code", flat=True))
+
+
+def _ready(context, key, centre, qualification, staff, label, days, plans):
+    """The dossiers of ``plans`` (``[(person, not_acquired, avis)]``), evaluated by a
+    commission of the centre's assessors ``days`` days from today and so ready for the jury
+    (see ``evaluations.demo.evaluate_for_jury``); None when the centre has too few
+    assessors."""
+    assessors = _people(context, key, centre, Role.ASSESSOR)
+    if len(assessors) < max(2, centre.commission_min_assessors):
+        context.setdefault("summary", []).append(
+            f"Jurys — {centre.name} : moins de deux évaluateurs, aucun dossier évalué pour le jury."
+        )
+        return None
+    actor = actor_in(staff, centre)
+    dossiers = _agreed(actor, centre, qualification, [person for person, _n, _a in plans])
+    evaluations_demo.evaluate_for_jury(
+        context,
+        centre,
+        staff=staff,
+        assessors=assessors,
+        label=label,
+        starts_at=_at(days, 9),
+        plans=[
+            (dossier, _codes(dossier) if not_acquired == EVERY else not_acquired, avis)
+            for dossier, (_p, not_acquired, avis) in zip(dossiers, plans, strict=True)
+        ],
+    )
+    ready = list(
+        Dossier.objects.filter(
+            pk__in=[d.pk for d in dossiers], status=DossierStatus.READY_FOR_JURY
+        ).select_related("candidate")
+    )
+    ready.sort(key=lambda d: [x.pk for x in dossiers].index(d.pk))
+    return ready if len(ready) == len(dossiers) else None
 
 
 def _compose(session, staff, employers, employees, *, sent_at):
@@ -189,7 +222,11 @@ def _hand_over_documents(context, centre, session, staff) -> None:
 def _decided(context, key, centre, qualification, staff, employers, employees):
     if JurySession.objects.filter(centre=centre, label=LABEL_DECIDED).exists():
         return None
-    actor = actor_in(staff, centre)
+    dossiers = _ready(
+        context, key, centre, qualification, staff, EVALUATION_DECIDED, -60, DECIDED_PLANS
+    )
+    if dossiers is None:
+        return None
     starts_at = _at(-45, 14)
     session = services.create_session(
         centre,
@@ -202,22 +239,22 @@ def _decided(context, key, centre, qualification, staff, employers, employees):
     members = _compose(
         session, staff, employers, employees, sent_at=starts_at - datetime.timedelta(days=21)
     )
-    dossiers = _dossiers(actor, centre, qualification, 3, prefer_grids=False)
     items = [services.add_to_agenda(session, d, acting_user=staff) for d in dossiers]
     services.open_session(session, acting_user=staff)
     for member in members:
         services.set_attendance(member, Attendance.PRESENT, acting_user=staff)
     services.start_deliberation(session, acting_user=staff)
-    plans = [
-        lambda code: VoteValue.ACQUIRED,  # awarded
-        lambda code: VoteValue.NOT_ACQUIRED if code in {"C7", "C8"} else VoteValue.ACQUIRED,
-        lambda code: VoteValue.NOT_ACQUIRED,  # not awarded
-    ]
-    for item, plan in zip(items, plans, strict=True):
+    for item in items:  # awarded, partial (C7 and C8 not acquired), not awarded
         services.record_regularity(item, regular=True, acting_user=staff)
+        proposals = dict(
+            Grid.objects.filter(dossier=item.dossier, status=GridStatus.SIGNED).values_list(
+                "competence_id", "proposal"
+            )
+        )
         for row in item.dossier.competences.select_related("competence"):
-            for number, member in enumerate(members):
-                value = plan(row.competence.code)
+            acquired = proposals.get(row.competence_id) == Proposal.ACQUIRED
+            for number, member in enumerate(members):  # the jury follows the commission
+                value = VoteValue.ACQUIRED if acquired else VoteValue.NOT_ACQUIRED
                 if row.competence.code == "C5" and number == 3:
                     value = VoteValue.NOT_ACQUIRED  # a dissenting vote, outvoted
                 services.cast_vote(item, row.competence, value, acting_user=member.user)
@@ -234,7 +271,9 @@ def _decided(context, key, centre, qualification, staff, employers, employees):
 def _open(context, key, centre, qualification, staff, employers, employees):
     if JurySession.objects.filter(centre=centre, label=LABEL_OPEN).exists():
         return None
-    actor = actor_in(staff, centre)
+    dossiers = _ready(context, key, centre, qualification, staff, EVALUATION_OPEN, -12, OPEN_PLANS)
+    if dossiers is None:
+        return None
     starts_at = _at(0, 14)
     session = services.create_session(
         centre,
@@ -247,7 +286,7 @@ def _open(context, key, centre, qualification, staff, employers, employees):
     members = _compose(
         session, staff, employers, employees, sent_at=starts_at - datetime.timedelta(days=18)
     )
-    for dossier in _dossiers(actor, centre, qualification, 2, prefer_grids=True, offset=1):
+    for dossier in dossiers:
         services.add_to_agenda(session, dossier, acting_user=staff)
     services.open_session(session, acting_user=staff)
     for member in members:

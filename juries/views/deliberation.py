@@ -70,11 +70,13 @@ def item_detail(request, pk, item_pk):
             "presides": presides(actor, session),
             "can_convene": is_convener(actor),
             "check": check,
+            # No answer preselected: the juror must choose, unless a check is recorded.
             "regularity_form": RegularityForm(
-                initial={
-                    "regular": "1" if check is None or check.regular else "0",
-                    "comment": check.comment if check else "",
-                }
+                initial=(
+                    {"regular": "1" if check.regular else "0", "comment": check.comment}
+                    if check is not None
+                    else {}
+                )
             ),
             "conflict_form": ConflictForm(),
             "members": members,

@@ -4,6 +4,7 @@ their exports, exact query counts on the lists."""
 
 import csv
 import io
+import re
 
 import pytest
 from django.urls import reverse
@@ -220,6 +221,26 @@ def test_the_deliberation_page_shows_the_file(client, world, version):
         f"#competence-{version.competences.get(code='C1').pk}"
     )
     assert item.votes.get().value == "acquise"
+
+
+def _regularity_radios(client, session, item):
+    page = client.get(reverse("juries:item_detail", args=[session.pk, item.pk])).content.decode()
+    radios = re.findall(r'<input type="radio" name="regular"[^>]*>', page)
+    assert len(radios) == 2
+    return [radio for radio in radios if "checked" in radio]
+
+
+def test_the_regularity_check_has_no_preselected_answer(client, world, version, staff):
+    dossier = ready_dossier(world.centre_a, version)
+    session, members, (item,) = deliberating_session(world, version, [dossier], regular=False)
+    assert members[0].is_president
+    login(client, members[0].user)
+    assert _regularity_radios(client, session, item) == []  # the president must choose
+    services.record_regularity(
+        item, regular=False, comment="Une seule signature", acting_user=staff
+    )
+    (checked,) = _regularity_radios(client, session, item)  # the recorded answer is shown
+    assert 'value="0"' in checked
 
 
 def test_the_board_shows_who_voted_on_what(client, world, version):
