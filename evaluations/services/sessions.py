@@ -47,9 +47,21 @@ def _clean_session_fields(fields) -> dict:
     return data
 
 
+PLAUSIBLE_YEARS = (2000, 2100)
+
+
 def _check_dates(session) -> None:
     if session.starts_at is None:
         raise EvaluationError(_("Indiquez la date et l'heure de début."), code="start_required")
+    for moment in (session.starts_at, session.ends_at):
+        # Dates outside any plausible certification calendar are typing errors (and years
+        # before 1900 have no fixed UTC offset in Europe/Paris).
+        if moment is not None and not (PLAUSIBLE_YEARS[0] <= moment.year <= PLAUSIBLE_YEARS[1]):
+            raise EvaluationError(
+                _("Date invraisemblable : indiquez une date entre %(first)s et %(last)s.")
+                % {"first": PLAUSIBLE_YEARS[0], "last": PLAUSIBLE_YEARS[1]},
+                code="invalid_dates",
+            )
     if session.ends_at and session.ends_at <= session.starts_at:
         raise EvaluationError(
             _("La fin de la session doit suivre son début."), code="invalid_dates"

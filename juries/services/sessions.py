@@ -32,6 +32,12 @@ def _clean(fields) -> dict:
         raise JuryError(_("Indiquez le lieu de la séance."), code="place_required")
     if "starts_at" in data and data["starts_at"] is None:
         raise JuryError(_("Indiquez la date et l'heure de la séance."), code="date_required")
+    if data.get("starts_at") is not None and not 2000 <= data["starts_at"].year <= 2100:
+        raise JuryError(
+            _("Date invraisemblable : indiquez une date entre %(first)s et %(last)s.")
+            % {"first": 2000, "last": 2100},
+            code="invalid_date",
+        )
     qualification = data.get("qualification")
     if qualification is not None:
         if not isinstance(qualification, Qualification):
