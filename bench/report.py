@@ -10,6 +10,10 @@ AUTOSAVE = "criterion autosave (PATCH + If-Match)"
 P95_TARGET_MS, AUTOSAVE_P95_MS, RATIO_TARGET = 150, 50, 0.40
 
 
+def _now() -> str:
+    return f"{datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M}"
+
+
 def _ms(us) -> str:
     return f"{us / 1000:.1f}"
 
@@ -19,7 +23,7 @@ def write_results(facts: dict, path: Path) -> None:
     lines = [
         "# Benchmark results",
         "",
-        f"Written by `make bench` on {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC "
+        f"Written by `make bench` on {facts.get('finished_at') or _now()} UTC "
         f"(whole run: {facts['total_seconds']} s). **The machine is shared** with other "
         "engineers' test runs: figures move by tens of percent between runs; the load average "
         "at the start is given below.",

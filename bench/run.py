@@ -321,6 +321,7 @@ def main() -> None:
     facts["workers"] = WORKERS
     facts["duration"] = DURATION
     facts["total_seconds"] = round(time.monotonic() - started)
+    facts["finished_at"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
     (WORK / "facts.json").write_text(json.dumps(facts, indent=1, default=str))
     from report import write_results  # bench/report.py
 
