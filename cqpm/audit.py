@@ -1,6 +1,6 @@
 """Audit rows for the national referential (``centres.models.AuditEntry`` with no centre)."""
 
-from centres.models import AuditEntry
+from centres import audit
 from centres.scoping import scopes_disabled
 
 
@@ -9,12 +9,11 @@ def record(actor, action: str, subject, *, before=None, after=None, reason: str 
     (a management command). National data belongs to no centre: ``centre`` stays empty."""
     user = actor if getattr(actor, "is_authenticated", False) else None
     with scopes_disabled():
-        AuditEntry.objects.create(
+        audit.record(
             centre=None,
             actor=user,
             action=action,
-            subject_type=subject._meta.label_lower,
-            subject_id=str(subject.pk),
+            subject=subject,
             before=before,
             after=after,
             reason=reason,

@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from centres.models import AuditEntry
+from centres import audit
 from cqpm.errors import DomainError
 
 from .models import (
@@ -101,12 +101,11 @@ def enqueue_many(document_ids) -> int:
 
 
 def _audit(centre, actor, action, subject, *, before=None, after=None, reason=""):
-    AuditEntry.objects.create(
+    audit.record(
         centre=centre,
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,
-        subject_type=subject._meta.label_lower,
-        subject_id=str(subject.pk),
+        subject=subject,
         before=before,
         after=after,
         reason=reason,

@@ -11,8 +11,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from centres import audit
 from centres.access import require
-from centres.models import AuditEntry, Company
+from centres.models import Company
 from centres.roles import Capability
 from cqpm.errors import StaleVersionError
 from cqpm.models import Competence, EvaluationModality, Qualification, ReferentialVersion
@@ -61,12 +62,11 @@ ROUTES_NEEDING_COMPANY = frozenset(
 
 
 def _audit(actor, action, subject, *, before=None, after=None, reason=""):
-    AuditEntry.objects.create(
+    audit.record(
         centre=actor.centre,
-        actor=actor.user if getattr(actor.user, "pk", None) else None,
+        actor=actor,
         action=action,
-        subject_type=subject._meta.label_lower,
-        subject_id=str(subject.pk),
+        subject=subject,
         before=before,
         after=after,
         reason=reason,
