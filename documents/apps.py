@@ -9,13 +9,16 @@ class DocumentsConfig(AppConfig):
     def ready(self):
         from centres.home import register_home_section
         from centres.navigation import register_nav_item
+        from centres.privacy import register_anonymiser
         from centres.roles import Capability
 
         from .builders import CERTIFICATE_KINDS, build_certificate
         from .home import failed_documents_section
+        from .privacy import anonymise_documents
         from .services import register_renderer
 
         for kind in CERTIFICATE_KINDS:
             register_renderer(kind, build_certificate)
         register_nav_item(_("Documents"), "documents:list", Capability.VIEW_CENTRE, order=60)
         register_home_section(failed_documents_section)
+        register_anonymiser(anonymise_documents)
