@@ -22,6 +22,7 @@ from ..access import (
     require_jury_reader,
     sessions_for,
 )
+from ..board import prepare_board
 from ..composition import check_composition
 from ..deliberation import session_states
 from ..forms import CloseForm, SessionFilterForm, SessionForm
@@ -122,11 +123,13 @@ def session_edit(request, pk):
 def _board_context(actor, session):
     members, states = session_states(session)
     seat = next((m for m in members if m.user_id == actor.user.pk), None)
+    present = [m for m in members if m.attendance == Attendance.PRESENT]
     return {
         "session": session,
         "members": members,
-        "present": [m for m in members if m.attendance == Attendance.PRESENT],
+        "present": present,
         "states": states,
+        "member_header": prepare_board(states, present),
         "seat": seat,
         "can_convene": is_convener(actor),
         "presides": is_convener(actor) or bool(seat and seat.is_president),
