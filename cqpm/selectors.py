@@ -4,10 +4,20 @@ The referential is national, public data: everyone (anonymous included) sees pub
 archived versions; drafts are work in progress that only national administrators see.
 """
 
+from dataclasses import dataclass
+
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from .models import Bloc, Competence, Criterion, Qualification, ReferentialVersion
+from .models import (
+    Bloc,
+    Competence,
+    Condition,
+    Criterion,
+    ExpectedResult,
+    Qualification,
+    ReferentialVersion,
+)
 
 PUBLIC_STATUSES = (ReferentialVersion.Status.PUBLISHED, ReferentialVersion.Status.ARCHIVED)
 
@@ -81,3 +91,47 @@ def search_filter(folded_query: str) -> Q:
     for word in folded_query.split():
         condition &= Q(search_text__contains=word)
     return condition
+
+
+@dataclass(frozen=True)
+class CompetenceTexts:
+    """What a grid shows of its competence: its criteria (by id), conditions de réalisation
+    and résultats attendus, in the referential's order."""
+
+    criteria: dict
+    conditions: tuple
+    expected_results: tuple
+
+
+# competence id -> CompetenceTexts, for published and archived versions only: their content
+# cannot change any more (``_VersionContent`` refuses every save and delete), so each worker
+# reads it once. A draft's texts are read on every call.
+_COMPETENCE_TEXTS: dict[int, CompetenceTexts] = {}
+_COMPETENCE_TEXTS_MAX = 2000
+
+
+def competence_texts(competence_id: int) -> CompetenceTexts:
+    texts = _COMPETENCE_TEXTS.get(competence_id)
+    if texts is not None:
+        return texts
+    status = (
+        Competence.objects.filter(pk=competence_id)
+        .values_list("version__status", flat=True)
+        .first()
+    )
+    texts = CompetenceTexts(
+        criteria={c.pk: c for c in Criterion.objects.filter(competence_id=competence_id)},
+        conditions=tuple(Condition.objects.filter(competence_id=competence_id)),
+        expected_results=tuple(ExpectedResult.objects.filter(competence_id=competence_id)),
+    )
+    if status in PUBLIC_STATUSES:
+        if len(_COMPETENCE_TEXTS) >= _COMPETENCE_TEXTS_MAX:
+            _COMPETENCE_TEXTS.clear()
+        _COMPETENCE_TEXTS[competence_id] = texts
+    return texts
+
+
+def forget_competence_texts(**_kwargs) -> None:
+    """Empty this process's copy (connected to the referential's model signals: a test or
+    a draft being published never reads an outdated copy)."""
+    _COMPETENCE_TEXTS.clear()

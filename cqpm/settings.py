@@ -141,6 +141,9 @@ TEMPLATES = [
     },
 ]
 
+# Select and input widgets rendered in Python (same HTML): see cqpm/forms_renderer.py.
+FORM_RENDERER = "cqpm.forms_renderer.FastWidgetRenderer"
+
 # Database: SQLite under var/ by default, PostgreSQL (or anything dj-database-url knows)
 # with DATABASE_URL.
 DATABASE_URL = env_str("DATABASE_URL")

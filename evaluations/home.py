@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.access import dossiers_for
-from candidates.models import AccessStatus, DossierCompetence, DossierStatus
+from candidates.models import AccessStatus, DossierStatus
+from candidates.selectors import competence_rows
 from centres.roles import Capability
 
 from .access import is_staff, sessions_for
@@ -172,7 +173,7 @@ def dossier_section(request, dossier):
         if opinion is not None:
             values = {i.competence_id: i for i in opinion.items.all()}
         rows = []
-        for row in DossierCompetence.objects.filter(dossier=dossier).select_related("competence"):
+        for row in competence_rows(dossier):
             grid = grids.get(row.competence_id)
             item = values.get(row.competence_id)
             proposal = grid.proposal if grid and grid.status == GridStatus.SIGNED else ""

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 
 from candidates.access import accommodation_to_apply
 from candidates.models import DossierCompetence
-from cqpm.models import Condition, Criterion, ExpectedResult
+from cqpm.models import Criterion
+from cqpm.selectors import competence_texts
 
 from .models import CommissionMember, ConflictDeclaration, CriterionScore, GridSignature, Proposal
 
@@ -43,16 +44,22 @@ class GridView:
 
 
 def grid_scores(grid) -> list[CriterionScore]:
-    return list(
-        CriterionScore.objects.filter(grid=grid)
-        .select_related("criterion", "updated_by")
-        .order_by("criterion__order", "criterion_id")
-    )
+    """The grid's scores in the referential's order, each with its criterion (from the
+    referential's per-process copy: no join) and its last author."""
+    criteria = competence_texts(grid.competence_id).criteria
+    scores = list(CriterionScore.objects.filter(grid=grid).select_related("updated_by"))
+    for score in scores:
+        criterion = criteria.get(score.criterion_id)
+        if criterion is not None:
+            score.criterion = criterion
+    scores.sort(key=lambda s: (s.criterion.order, s.criterion_id))
+    return scores
 
 
 def grid_view(grid, *, with_accommodation=True) -> GridView:
-    """Everything the grid page shows (9 queries; the grid itself comes with its
-    session, dossier, candidate and competence already joined)."""
+    """Everything the grid page shows (5 queries, and 3 more the first time a worker meets
+    a draft competence: its texts; the grid itself comes with its session, dossier, candidate
+    and competence already joined)."""
     scores = grid_scores(grid)
     by_category = {}
     for score in scores:
@@ -79,12 +86,13 @@ def grid_view(grid, *, with_accommodation=True) -> GridView:
         .values_list("modality__label", flat=True)
         .first()
     )
+    texts = competence_texts(grid.competence_id)
     return GridView(
         grid=grid,
         headings=headings,
         scores=scores,
-        conditions=list(Condition.objects.filter(competence_id=grid.competence_id)),
-        expected_results=list(ExpectedResult.objects.filter(competence_id=grid.competence_id)),
+        conditions=list(texts.conditions),
+        expected_results=list(texts.expected_results),
         signatures=list(
             GridSignature.objects.filter(grid=grid).select_related("member__user").order_by("id")
         ),

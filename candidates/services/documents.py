@@ -20,6 +20,7 @@ from ..models import (
     DossierDocument,
     DossierStatus,
 )
+from ..selectors import competence_rows
 from .registration import _audit, _check_version, _event, covered_competence_codes, open_dossier
 
 logger = logging.getLogger(__name__)
@@ -29,7 +30,7 @@ def report_deadline(dossier):
     """The earliest report deadline of the dossier (None when no report is expected)."""
     deadlines = [
         r.report_deadline
-        for r in dossier.competences.select_related("modality")
+        for r in competence_rows(dossier)
         if r.modality_id and r.modality.requires_report and r.report_deadline
     ]
     return min(deadlines) if deadlines else None

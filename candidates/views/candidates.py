@@ -27,6 +27,8 @@ def candidate_list(request):
     if joined:
         qs = qs.distinct()
     page = paginate(request, qs.order_by("birth_name", "first_names", "id"))
+    for candidate in page:  # their dossiers are prefetched, newest first
+        candidate.latest_dossier = next(iter(candidate.dossiers.all()), None)
     return render(
         request,
         "candidates/candidate_list.html",

@@ -30,6 +30,7 @@ from ..models import (
     Target,
 )
 from ..sections import dossier_sections
+from ..selectors import competence_rows, prefetch_competence_rows
 from .common import filter_dossier_fields, paginate, query_string_without_page
 
 
@@ -188,7 +189,8 @@ def dossier_detail(request, pk):
     dossier = get_dossier_for_user(actor, pk)
     staff_view = actor.can(Capability.VIEW_CENTRE)
     can_write = actor.can(Capability.REGISTER_CANDIDATES)
-    rows = list(dossier.competences.select_related("competence__bloc", "modality"))
+    prefetch_competence_rows(dossier)  # the page's sections read them too
+    rows = competence_rows(dossier)
     context = {
         "dossier": dossier,
         "candidate": dossier.candidate,

@@ -16,6 +16,8 @@ from cqpm.errors import DomainError
 
 from .. import services
 from ..access import (
+    GRID_PAGE_RELATED,
+    GRID_RELATED,
     get_grid_for_user,
     get_session_dossier_for_user,
     is_staff,
@@ -27,11 +29,11 @@ from ..selectors import declaration_for, grid_view
 from .common import client_ip, error_message
 
 
-def _grid_access(request, pk):
+def _grid_access(request, pk, related=GRID_RELATED):
     """The grid, the acting member (or None) and their declaration; a member who has not
     declared yet is sent to the declaration first."""
     actor = request.actor
-    grid = get_grid_for_user(actor, pk)
+    grid = get_grid_for_user(actor, pk, related=related)
     member = member_for(actor, grid.session)
     declaration = declaration_for(member, grid.dossier_id)
     if member is None and not is_staff(actor):
@@ -46,7 +48,7 @@ def _declaration_url(grid):
 
 @login_required
 def grid_page(request, pk):
-    grid, member, declaration = _grid_access(request, pk)
+    grid, member, declaration = _grid_access(request, pk, GRID_PAGE_RELATED)
     if member is not None and declaration is None:
         return redirect(_declaration_url(grid))
     refused = declaration is not None and not declaration.accepted

@@ -137,7 +137,7 @@ def test_grid_page_costs_the_same_for_10_and_30_criteria(
     assert _html(response).count('class="criterion"') == criteria
 
 
-GRID_PAGE_QUERIES = 14
+GRID_PAGE_QUERIES = 12
 SESSION_LIST_QUERIES = 5
 OPINION_LIST_QUERIES = 5
 
