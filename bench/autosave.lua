@@ -1,6 +1,8 @@
 -- wrk script: the criterion autosave (PATCH with If-Match), each request on a score that
 -- was not written yet in this run (so If-Match "1" is current and every write is real).
 --   BENCH_POOL=file of "score_id token" lines, BENCH_OFFSET=first line of this run
+--   BENCH_THINK_MS=mean pause of each connection before each save (a tablet's pace: an
+--   assessor taps a criterion, then reads the next); 0 or unset = back to back (closed loop)
 local counter = 0
 local threads = {}
 
@@ -23,6 +25,15 @@ function init(args)
     i = i + 1
   end
   index = 0
+  think = tonumber(os.getenv("BENCH_THINK_MS") or "0")
+  math.randomseed(os.time() + tid)
+end
+
+function delay()
+  if think > 0 then
+    return math.random(math.floor(think / 2), math.floor(think * 3 / 2))
+  end
+  return 0
 end
 
 function request()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 BASELINE = "baseline (1 indexed query)"
 AUTOSAVE = "criterion autosave (PATCH + If-Match)"
+AUTOSAVE_PACED = "criterion autosave, paced (one save/s per client)"
 P95_TARGET_MS, AUTOSAVE_P95_MS, RATIO_TARGET = 150, 50, 0.40
 
 
@@ -91,6 +92,10 @@ def _load_tables(load: dict) -> list[str]:
     for name, url in load["targets"].items():
         out.append(f"- {name}: `{url}`")
     out.append(f"- {AUTOSAVE}: `PATCH /api/v1/criterion-scores/<id>/` (a fresh score each time)")
+    out.append(
+        f"- {AUTOSAVE_PACED}: the same PATCH, each connection pausing 0.5–1.5 s before each "
+        "save (a tablet's pace; the pause is not in the latency), at 50 connections only"
+    )
     for c in sorted({c for r in results.values() for c in r}, key=int):
         out += [
             "",
@@ -107,9 +112,10 @@ def _load_tables(load: dict) -> list[str]:
             if not r["requests"]:
                 out.append(f"| {name} | — | — | — | 0 | 0% | — | **no answer within the run** |")
                 continue
+            shown = "—" if name == AUTOSAVE_PACED else f"{ratio:.0%}"  # paced: not a capacity
             out.append(
                 f"| {name} | {_ms(r['p50_us'])} | {_ms(r['p95_us'])} | {_ms(r['p99_us'])} | "
-                f"{r['rps']:.0f} | {ratio:.0%} | {r['non_2xx'] + r['socket_errors']} | "
+                f"{r['rps']:.0f} | {shown} | {r['non_2xx'] + r['socket_errors']} | "
                 f"{_verdict(name, int(c), r, ratio)} |"
             )
     return out
@@ -117,14 +123,14 @@ def _load_tables(load: dict) -> list[str]:
 
 def _verdict(name, c, r, ratio) -> str:
     p95 = r["p95_us"] / 1000
-    if name == AUTOSAVE and c == 50:
+    if name in (AUTOSAVE, AUTOSAVE_PACED) and c == 50:
         return "met" if p95 < AUTOSAVE_P95_MS else f"**missed** ({p95 / AUTOSAVE_P95_MS:.1f}×)"
     if name == BASELINE or c != 10:
         return ""
     misses = []
     if p95 >= P95_TARGET_MS:
         misses.append(f"p95 {p95 / P95_TARGET_MS:.1f}× the 150 ms")
-    if name != AUTOSAVE and ratio < RATIO_TARGET:
+    if name not in (AUTOSAVE, AUTOSAVE_PACED) and ratio < RATIO_TARGET:
         misses.append(f"{ratio:.0%} < 40 %")
     return "met" if not misses else "**missed**: " + ", ".join(misses)
 

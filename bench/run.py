@@ -44,6 +44,8 @@ PORT = int(os.environ.get("BENCH_PORT") or _free_port())
 DURATION = int(os.environ.get("BENCH_DURATION", "6"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 CONCURRENCY = (1, 10, 50)
+AUTOSAVE = "criterion autosave (PATCH + If-Match)"
+AUTOSAVE_PACED = "criterion autosave, paced (one save/s per client)"
 
 
 def env() -> dict:
@@ -166,7 +168,9 @@ class Gunicorn:
                 self.proc.kill()
 
 
-def wrk(path: str, connections: int, headers: str = "", script="report.lua", extra=None):
+def wrk(
+    path: str, connections: int, headers: str = "", script="report.lua", extra=None, seconds=None
+):
     e = dict(os.environ, BENCH_HEADERS=headers, **(extra or {}))
     cmd = [
         "wrk",
@@ -175,7 +179,7 @@ def wrk(path: str, connections: int, headers: str = "", script="report.lua", ext
         "-c",
         str(connections),
         "-d",
-        f"{DURATION}s",
+        f"{seconds or DURATION}s",
         "--timeout",
         "10s",
         "-s",
@@ -231,7 +235,7 @@ def load_runs(t: dict, pool: Path) -> dict:
         "API jury sessions": ("/api/v1/jury-sessions/", token),
         "API documents": ("/api/v1/documents/", token),
     }
-    results = {name: {} for name in [*targets, "criterion autosave (PATCH + If-Match)"]}
+    results = {name: {} for name in [*targets, AUTOSAVE, AUTOSAVE_PACED]}
     for path, header in targets.values():  # warm every worker
         wrk_quiet(path, header)
     for connections in CONCURRENCY:
@@ -240,12 +244,23 @@ def load_runs(t: dict, pool: Path) -> dict:
             results[name][connections] = wrk(path, connections, header)
         reset_pool(t["pool_ids"])
         log(f"wrk -c {connections} autosave")
-        results["criterion autosave (PATCH + If-Match)"][connections] = wrk(
+        results[AUTOSAVE][connections] = wrk(
             "/api/v1/criterion-scores/0/",
             connections,
             script="autosave.lua",
             extra={"BENCH_POOL": str(pool), "BENCH_OFFSET": "0"},
         )
+    # 50 tablets at an assessor's pace: each saves about once a second (pauses of 0.5–1.5 s,
+    # not counted in the latency) — the load a commission day really puts on the server.
+    reset_pool(t["pool_ids"])
+    log("wrk -c 50 autosave, paced (one save per second per client)")
+    results[AUTOSAVE_PACED][50] = wrk(
+        "/api/v1/criterion-scores/0/",
+        50,
+        script="autosave.lua",
+        extra={"BENCH_POOL": str(pool), "BENCH_OFFSET": "0", "BENCH_THINK_MS": "1000"},
+        seconds=max(15, DURATION),
+    )
     reset_pool(t["pool_ids"])
     return {"targets": {k: v[0] for k, v in targets.items()}, "results": results}
 
