@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from cqpm.display import FastChoiceDisplay
+
 from .roles import Role
 from .validators import validate_siret
 
@@ -101,7 +103,7 @@ class Company(models.Model):
         return self.name
 
 
-class Membership(models.Model):
+class Membership(FastChoiceDisplay, models.Model):
     """A role of a user in a centre. A user may hold roles in several centres."""
 
     user = models.ForeignKey(

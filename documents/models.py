@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from cqpm.display import FastChoiceDisplay
+
 from .storage import private_document_storage
 
 
@@ -157,7 +159,7 @@ def normalise_verification_code(raw: str) -> str | None:
     return code
 
 
-class CertificateRecord(models.Model):
+class CertificateRecord(FastChoiceDisplay, models.Model):
     """The certificate register: one row per parchemin or attestation ever issued.
 
     The number is taken once, from the locked :class:`CertificateCounter` of the centre and
@@ -249,7 +251,7 @@ class CertificateRecord(models.Model):
         return f"{settings.SITE_URL}/verifier/{self.display_code}/"
 
 
-class GeneratedDocument(models.Model):
+class GeneratedDocument(FastChoiceDisplay, models.Model):
     """One PDF: a job row first, a private file once rendered."""
 
     centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="+")

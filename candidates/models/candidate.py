@@ -3,11 +3,13 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from cqpm.display import FastChoiceDisplay
+
 from ..nir import mask_nir
 from .choices import AccessStatus, Sex
 
 
-class Candidate(models.Model):
+class Candidate(FastChoiceDisplay, models.Model):
     """A person registered at a centre; may have several dossiers over the years."""
 
     centre = models.ForeignKey(

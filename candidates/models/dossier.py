@@ -4,10 +4,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from cqpm.display import FastChoiceDisplay
+
 from .choices import OPEN_STATUSES, AccessStatus, DossierStatus, Target
 
 
-class Dossier(models.Model):
+class Dossier(FastChoiceDisplay, models.Model):
     """The inscription: candidate × referential version (pinned) × centre."""
 
     Status = DossierStatus

@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from cqpm.display import FastChoiceDisplay
+
 from .choices import GridStatus, Proposal, ScoreState
 
 
-class Grid(models.Model):
+class Grid(FastChoiceDisplay, models.Model):
     Status = GridStatus
 
     centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="+")
@@ -59,7 +61,7 @@ class Grid(models.Model):
         return self.status == GridStatus.SIGNED
 
 
-class CriterionScore(models.Model):
+class CriterionScore(FastChoiceDisplay, models.Model):
     State = ScoreState
 
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="scores")

@@ -5,10 +5,12 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from cqpm.display import FastChoiceDisplay
+
 from .choices import AuthorCapacity, OpinionStatus, OpinionValue
 
 
-class CompanyOpinion(models.Model):
+class CompanyOpinion(FastChoiceDisplay, models.Model):
     """Given by a representative of the dossier's company, per competence; or recorded by
     centre staff as not obtained (with the reason). No row means no avis yet."""
 
@@ -56,7 +58,7 @@ class CompanyOpinion(models.Model):
         return self.status in {OpinionStatus.SIGNED, OpinionStatus.UNAVAILABLE}
 
 
-class CompanyOpinionItem(models.Model):
+class CompanyOpinionItem(FastChoiceDisplay, models.Model):
     opinion = models.ForeignKey(CompanyOpinion, on_delete=models.CASCADE, related_name="items")
     competence = models.ForeignKey("cqpm.Competence", on_delete=models.PROTECT, related_name="+")
     value = models.CharField(_("avis"), max_length=14, choices=OpinionValue.choices, blank=True)

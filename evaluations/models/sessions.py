@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from cqpm.display import FastChoiceDisplay
+
 from .choices import LinkKind, SessionModality, SessionStatus
 
 EVALUATE_PERMISSION = "evaluations.evaluate_session"
 
 
-class EvaluationSession(models.Model):
+class EvaluationSession(FastChoiceDisplay, models.Model):
     """A date and a place where a commission evaluates one or more dossiers."""
 
     Status = SessionStatus

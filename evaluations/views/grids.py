@@ -75,8 +75,9 @@ def grid_page(request, pk):
             "member": member,
             "editable": editable,
             "staff": is_staff(request.actor),
-            "states": ScoreState.choices,
-            "proposals": Proposal.choices,
+            # labels translated once, not once per criterion and button
+            "states": [(value, str(label)) for value, label in ScoreState.choices],
+            "proposals": [(value, str(label)) for value, label in Proposal.choices],
             "candidate_name": services.candidate_full_name(grid.dossier),
             "i_signed": member is not None and member.pk in view.signed_member_ids,
             "i18n": grid_messages(),
