@@ -2,6 +2,8 @@
 If-Match (412 stale with the other member's value, 428 without a version), the proposal,
 signatures and reopening."""
 
+import re
+
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -10,6 +12,7 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -20,8 +23,9 @@ from centres.roles import Capability
 from .. import services
 from ..access import grids_for, is_staff, member_for
 from ..errors import StaleScoreError, StaleVersionError
-from ..models import CriterionScore, Grid, GridStatus
+from ..models import CriterionScore, Grid, GridStatus, ScoreState
 from ..selectors import declaration_for, grid_view
+from ..services.scores import autosave_score
 from .serializers import (
     CriterionScoreSerializer,
     GridDetailSerializer,
@@ -31,6 +35,7 @@ from .serializers import (
     ReasonSerializer,
     StaleProposalSerializer,
     StaleScoreSerializer,
+    criterion_score_data,
 )
 from .sessions import READERS, STAFF, permissions_for
 
@@ -181,6 +186,63 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return detail_response(self.get_queryset().get(pk=grid.pk))
 
 
+class MiddlewareTokenAuthentication(TokenAuthentication):
+    """DRF's token authentication, reusing the user that ``ActiveCentreMiddleware`` already
+    resolved from this very ``Authorization: Token …`` header (one query less per request).
+
+    The middleware reads the token only when the request has no logged-in session user, and
+    keeps ``AnonymousUser`` when the token is unknown or its user inactive: an authenticated
+    actor beside an anonymous session user is therefore this token's user. Any other case
+    (another keyword's spelling, no middleware) is DRF's own lookup. ``request.auth`` is then
+    ``None`` instead of the ``Token`` row (nothing reads it)."""
+
+    def authenticate(self, request):
+        django_request = request._request
+        actor = getattr(django_request, "actor", None)
+        if (
+            actor is not None
+            and getattr(actor.user, "is_authenticated", False)
+            and not django_request.user.is_authenticated
+            and request.META.get("HTTP_AUTHORIZATION", "").startswith("Token ")
+        ):
+            return (actor.user, None)
+        return super().authenticate(request)
+
+
+SCORE_TEXT_FIELDS = ("comment", "justification")
+MAX_ID = 2**63 - 1
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _plain_text(value) -> bool:
+    """A string ``CharField`` takes as it is (then stripped): no NUL, no lone surrogate."""
+    return (
+        type(value) is str
+        and "\x00" not in value
+        and (value.isascii() or _SURROGATE.search(value) is None)
+    )
+
+
+def autosave_changes(data) -> dict | None:
+    """The fields of a score write, when ``CriterionScoreSerializer`` would take them as they
+    are (a JSON object; ``state`` a known value or ""; texts plain strings): read-only and
+    unknown keys are ignored, as the serializer does. ``None``: let the serializer answer."""
+    if type(data) is not dict:
+        return None
+    changes = {}
+    if "state" in data:
+        state = data["state"]
+        if type(state) is not str or (state and state not in ScoreState.values):
+            return None
+        changes["state"] = state
+    for name in SCORE_TEXT_FIELDS:
+        if name in data:
+            if not _plain_text(data[name]):
+                return None
+            changes[name] = data[name].strip()
+    return changes
+
+
 @extend_schema_view(
     retrieve=extend_schema(responses=CriterionScoreSerializer),
     update=extend_schema(
@@ -198,9 +260,15 @@ class CriterionScoreViewSet(
     """One criterion of a grid: ``state`` (satisfied / not_satisfied / not_applicable, or ""),
     ``comment``, ``justification`` (required for not_applicable unless the criterion is
     conditional). Writes need If-Match with the score's version: 412 when another member
-    changed it meanwhile (the body's ``current`` shows their value), 428 when missing."""
+    changed it meanwhile (the body's ``current`` shows their value), 428 when missing.
+
+    Writes are the tablet's autosave: their common outcomes go through
+    ``services.scores.autosave_score`` (two statements, the response built from the values it
+    read or wrote); anything else (no If-Match header, a body the serializer must judge, a
+    refusal) takes the general path below, which words every error."""
 
     serializer_class = CriterionScoreSerializer
+    authentication_classes = [MiddlewareTokenAuthentication, SessionAuthentication]
 
     def get_permissions(self):
         if self.action == "retrieve":
@@ -220,6 +288,9 @@ class CriterionScoreViewSet(
         return with_etag(Response(self.get_serializer(score).data), score)
 
     def update(self, request, *args, **kwargs):
+        response = self._autosave(request, kwargs.get(self.lookup_field, ""))
+        if response is not None:
+            return response
         partial = kwargs.pop("partial", False)
         score = self.get_object()
         version = expected_version(request)
@@ -245,3 +316,27 @@ class CriterionScoreViewSet(
             }
             return with_etag(Response(body, status=status.HTTP_412_PRECONDITION_FAILED), current)
         return with_etag(Response(self.get_serializer(score).data), score)
+
+    def _autosave(self, request, pk):
+        """The fast path of a write (see the class); ``None`` when the general one decides."""
+        pk = str(pk)
+        if not request.headers.get("If-Match", "").strip() or not (pk.isascii() and pk.isdigit()):
+            return None  # 428 / 404 are answered (in their order) by the general path
+        if int(pk) > MAX_ID:
+            return None  # not a bigint: never compared as numeric (no index) in raw SQL
+        changes = autosave_changes(request.data)
+        if changes is None:
+            return None
+        saved = autosave_score(
+            request.actor, int(pk), expected_version=expected_version(request), **changes
+        )
+        if saved is None:
+            return None
+        data = criterion_score_data(saved.score)
+        if saved.stale:
+            error = StaleScoreError(None)
+            data = {"code": error.code, "detail": str(error.message), "current": data}
+            response = Response(data, status=status.HTTP_412_PRECONDITION_FAILED)
+        else:
+            response = Response(data)
+        return with_etag(response, saved)

@@ -203,6 +203,18 @@ class CriterionScoreSerializer(serializers.ModelSerializer):
         return person_name(score.updated_by)
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def criterion_score_data(values: dict) -> dict:
+    """``CriterionScoreSerializer``'s output from the plain values the autosave read or wrote
+    (``evaluations.services.scores``): same keys, same order, ``updated_at`` formatted the same
+    way, without building a serializer per request."""
+    data = dict(values)
+    data["updated_at"] = _DATETIME.to_representation(values["updated_at"])
+    return data
+
+
 class GridScoreSerializer(CriterionScoreSerializer):
     criterion = GridCriterionSerializer(read_only=True)
 

@@ -77,6 +77,18 @@ def _check_editable(grid) -> None:
         raise EvaluationError(_("La session d'évaluation est close."), code="session_closed")
 
 
+def check_justification(state, conditional: bool, justification) -> None:
+    """``not_applicable`` needs a justification unless the criterion is conditional."""
+    if state == ScoreState.NOT_APPLICABLE and not conditional and not justification:
+        raise EvaluationError(
+            _(
+                "« Non applicable » demande une justification : ce critère s'applique à "
+                "toutes les situations."
+            ),
+            code="justification_required",
+        )
+
+
 def _clear_signatures(grid, user) -> None:
     signed = list(grid.signatures.values_list("member__user_id", flat=True))
     if signed:
@@ -128,18 +140,7 @@ def score_criterion(
             )
         if expected_version is None or str(expected_version).strip() != str(score.version):
             raise StaleScoreError(score)
-        if (
-            state == ScoreState.NOT_APPLICABLE
-            and not score.criterion.conditional
-            and not justification
-        ):
-            raise EvaluationError(
-                _(
-                    "« Non applicable » demande une justification : ce critère s'applique à "
-                    "toutes les situations."
-                ),
-                code="justification_required",
-            )
+        check_justification(state, bool(score.criterion.conditional), justification)
         before = _snapshot(score)
         after = {"state": state, "comment": comment, "justification": justification}
         if before == after:
