@@ -8,9 +8,12 @@ that; candidate data never is (national administrators see no candidate data).
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, Centre, Company, Invitation, Membership, User
+from .permissions import revoke_unheld_object_permissions
 
 
 def _is_national(request) -> bool:
@@ -52,8 +55,22 @@ class UnscopedAdminMixin(NationalAdminMixin):
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
+class UnscopedInlineFormSet(BaseInlineFormSet):
+    """The rows' hidden ``id`` field checked against every centre's rows: the request runs
+    in an empty centre scope, where the scoped manager would find none of them (and the
+    formset would refuse to save)."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        pk_name = self.model._meta.pk.name
+        if pk_name in form.fields and hasattr(form.fields[pk_name], "queryset"):
+            manager = self.model._default_manager
+            form.fields[pk_name].queryset = manager.with_scopes_disabled().get_queryset()
+
+
 class MembershipInline(UnscopedAdminMixin, admin.TabularInline):
     model = Membership
+    formset = UnscopedInlineFormSet
     fk_name = "user"
     extra = 0
     fields = ("centre", "role", "company", "handles_accommodations", "is_active")
@@ -68,6 +85,12 @@ class UserAdmin(NationalAdminMixin, DjangoUserAdmin):
         (_("Parchemin"), {"fields": ("is_national_admin",)}),
     )
     inlines = [MembershipInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # The account disabled, or roles withdrawn, changed or deleted in the inline: the
+        # object permissions those roles carried go (same transaction as the change).
+        revoke_unheld_object_permissions(form.instance, acting_user=request.user)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -104,6 +127,32 @@ class MembershipAdmin(UnscopedAdminMixin, admin.ModelAdmin):
     search_fields = ("user__username", "user__last_name", "user__email")
     list_select_related = ("user", "centre", "company")
     raw_id_fields = ("user",)
+
+    # A role withdrawn, changed, moved or deleted here takes the object permissions it
+    # carried with it, as ``centres.services.deactivate_membership`` does.
+    def save_model(self, request, obj, form, change):
+        previous_user = None
+        if change:
+            previous_user = Membership.objects.with_scopes_disabled().filter(pk=obj.pk)
+            previous_user = previous_user.values_list("user_id", flat=True).first()
+        super().save_model(request, obj, form, change)
+        revoke_unheld_object_permissions(obj.user, acting_user=request.user)
+        if previous_user not in (None, obj.user_id):
+            revoke_unheld_object_permissions(
+                User.objects.get(pk=previous_user), acting_user=request.user
+            )
+
+    def delete_model(self, request, obj):
+        with transaction.atomic():
+            super().delete_model(request, obj)
+            revoke_unheld_object_permissions(obj.user, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        with transaction.atomic():
+            users = list(User.objects.filter(pk__in=queryset.values("user_id")))
+            super().delete_queryset(request, queryset)
+            for user in users:
+                revoke_unheld_object_permissions(user, acting_user=request.user)
 
 
 @admin.register(Invitation)

@@ -8,13 +8,18 @@ from django_scopes import scopes_disabled
 from .. import audit
 from ..errors import CentreError
 from ..models import Membership
+from ..permissions import revoke_unheld_object_permissions
 from ..roles import Capability, Role
 from ._guards import _require, _user
 from .invitations import MEMBERSHIP_AUDIT_FIELDS
 
 
 def deactivate_membership(membership, *, acting_user, reason="") -> Membership:
-    """Withdraw a role. Refused for one's own roles and for the last active administrator."""
+    """Withdraw a role. Refused for one's own roles and for the last active administrator.
+
+    The person's object permissions in this centre that the role carried (their sessions
+    as assessor, as juror…) go with it, in the same transaction; those in other centres
+    stay. Reactivating the role gives none of them back."""
     user = _user(acting_user)
     with transaction.atomic(), scopes_disabled():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -52,10 +57,15 @@ def deactivate_membership(membership, *, acting_user, reason="") -> Membership:
             after=audit.snapshot(membership, MEMBERSHIP_AUDIT_FIELDS),
             reason=reason,
         )
+        revoke_unheld_object_permissions(
+            membership.user, centre=membership.centre_id, acting_user=user, reason=reason
+        )
     return membership
 
 
 def reactivate_membership(membership, *, acting_user, reason="") -> Membership:
+    """Give a withdrawn role back. The object permissions taken with it are not restored:
+    the person is granted their sessions again when they are assigned again."""
     user = _user(acting_user)
     with transaction.atomic(), scopes_disabled():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
