@@ -5,6 +5,7 @@ from rest_framework import serializers
 
 from centres.models import Company
 from cqpm.models import Bloc, EvaluationModality, Qualification, ReferentialVersion
+from cqpm.representation import PlannedRepresentation
 
 from ..models import (
     Candidate,
@@ -16,7 +17,7 @@ from ..models import (
 from ..services.registration import CANDIDATE_FIELDS
 
 
-class CandidateSerializer(serializers.ModelSerializer):
+class CandidateSerializer(PlannedRepresentation, serializers.ModelSerializer):
     nir = serializers.CharField(
         write_only=True,
         required=False,
@@ -57,7 +58,7 @@ class CandidateSerializer(serializers.ModelSerializer):
         return data
 
 
-class DossierCompetenceSerializer(serializers.ModelSerializer):
+class DossierCompetenceSerializer(PlannedRepresentation, serializers.ModelSerializer):
     code = serializers.CharField(source="competence.code", read_only=True)
     title = serializers.CharField(source="competence.title", read_only=True)
     bloc = serializers.CharField(source="competence.bloc.code", read_only=True)
@@ -67,7 +68,7 @@ class DossierCompetenceSerializer(serializers.ModelSerializer):
         fields = ["competence", "code", "title", "bloc", "modality", "report_deadline"]
 
 
-class DossierVersionSerializer(serializers.ModelSerializer):
+class DossierVersionSerializer(PlannedRepresentation, serializers.ModelSerializer):
     qualification = serializers.PrimaryKeyRelatedField(read_only=True)
     qualification_title = serializers.CharField(source="qualification.title", read_only=True)
 
@@ -105,7 +106,7 @@ def _published_blocs(request):
     return Bloc.objects.filter(version__status=ReferentialVersion.Status.PUBLISHED)
 
 
-class DossierSerializer(serializers.ModelSerializer):
+class DossierSerializer(PlannedRepresentation, serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     candidate = CentreScopedPK(_centre_candidates)
     candidate_name = serializers.CharField(source="candidate.full_name", read_only=True)
@@ -164,6 +165,30 @@ class DossierSerializer(serializers.ModelSerializer):
         data["version"] = instance.version
         return data
 
+    # The lists the view attached (``reading.attach_lists``: two queries for a page), else
+    # the relations.
+    def represent_target_blocs(self, dossier):
+        listed = dossier.__dict__.get("listed_target_blocs")
+        if listed is None:
+            return [bloc.pk for bloc in dossier.target_blocs.all()]
+        return listed
+
+    def represent_competences(self, dossier):
+        listed = dossier.__dict__.get("listed_competences")
+        if listed is None:
+            return self.fields["competences"].to_representation(dossier.competences.all())
+        return [
+            {
+                "competence": competence,
+                "code": code,
+                "title": title,
+                "bloc": bloc,
+                "modality": modality,
+                "report_deadline": None if deadline is None else deadline.isoformat(),
+            }
+            for _dossier, competence, code, title, bloc, modality, deadline in listed
+        ]
+
 
 class CompanyDossierSerializer(DossierSerializer):
     """What a company representative reads: no tutor e-mails, no withdrawal reason."""
@@ -192,7 +217,7 @@ class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(help_text=_("Motif de l'abandon (obligatoire)."))
 
 
-class DossierDocumentSerializer(serializers.ModelSerializer):
+class DossierDocumentSerializer(PlannedRepresentation, serializers.ModelSerializer):
     class Meta:
         model = DossierDocument
         fields = [

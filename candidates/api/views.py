@@ -28,6 +28,7 @@ from ..access import (
 from ..models import Candidate, Dossier, DossierCompetence, DossierDocument
 from .common import IF_MATCH, ActorCan, if_match, with_etag
 from .filters import CandidateFilter, DocumentFilter, DossierFilter
+from .reading import attach_lists, dossiers_to_show
 from .serializers import (
     CandidateSerializer,
     CompanyDossierSerializer,
@@ -169,6 +170,8 @@ class DossierViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Dossier.objects.none()
+        if self.action == "list":
+            return dossiers_to_show(self.request.actor)
         return (
             dossiers_for(self.request.actor)
             .prefetch_related(
@@ -186,13 +189,20 @@ class DossierViewSet(
         dossier = get_dossier_for_user(self.request.actor, self.kwargs["pk"], write=write)
         return self.get_queryset().get(pk=dossier.pk)
 
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        if page is not None:
+            attach_lists(page)
+        return page
+
     def _respond(self, dossier, status_code=status.HTTP_200_OK):
-        dossier = self.get_queryset().get(pk=dossier.pk)
+        dossier = dossiers_to_show(self.request.actor).get(pk=dossier.pk)
+        attach_lists([dossier])
         data = self.get_serializer(dossier).data
         return with_etag(Response(data, status=status_code), dossier)
 
     def retrieve(self, request, *args, **kwargs):
-        return self._respond(self.get_object())
+        return self._respond(get_dossier_for_user(request.actor, self.kwargs["pk"]))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

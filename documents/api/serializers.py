@@ -3,15 +3,22 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from cqpm.representation import ChoiceLabelField, PlannedRepresentation
+
 from ..models import CertificateKind, DocumentBatch, GeneratedDocument
 
+# Stands for the document's id in the download URL, resolved once (the router's ``pk``
+# accepts any segment without "/" or "."): the same URL as ``reverse`` with the id.
+_PK = "__pk__"
+_CERTIFICATE_KINDS = frozenset(CertificateKind.values)
 
-class DocumentSerializer(serializers.ModelSerializer):
+
+class DocumentSerializer(PlannedRepresentation, serializers.ModelSerializer):
     """A generated document. ``status`` is read-only: it changes through the pipeline and
     the ``retry`` verb only."""
 
-    kind_display = serializers.CharField(source="get_kind_display", read_only=True)
-    status_display = serializers.CharField(source="get_status_display", read_only=True)
+    kind_display = ChoiceLabelField(source="kind")
+    status_display = ChoiceLabelField(source="status")
     download_url = serializers.SerializerMethodField()
     verification_code = serializers.SerializerMethodField()
     certificate_number = serializers.SerializerMethodField()
@@ -43,12 +50,17 @@ class DocumentSerializer(serializers.ModelSerializer):
     def get_download_url(self, document) -> str | None:
         if not document.is_ready:
             return None
-        return reverse(
-            "api:document-download", kwargs={"pk": document.pk}, request=self.context.get("request")
-        )
+        around = self.__dict__.get("_download_url")
+        if around is None:  # resolved once per serializer, not once per row
+            url = reverse(
+                "api:document-download", kwargs={"pk": _PK}, request=self.context.get("request")
+            )
+            head, _pk, tail = url.rpartition(_PK)
+            around = self._download_url = (head, tail)
+        return f"{around[0]}{document.pk}{around[1]}"
 
     def _certificate(self, document):
-        if document.kind in CertificateKind.values and document.certificate_id:
+        if document.kind in _CERTIFICATE_KINDS and document.certificate_id:
             return document.certificate
         return None
 

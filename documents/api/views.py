@@ -33,6 +33,27 @@ class DocumentFilter(filters.FilterSet):
         fields = ["kind", "status", "subject_type", "subject_id", "batch"]
 
 
+# What ``DocumentSerializer`` reads: of the certificate record (a wide row, with the blocs
+# and competences it certifies), only its number and verification code.
+DOCUMENT_COLUMNS = (
+    "id",
+    "kind",
+    "label",
+    "subject_type",
+    "subject_id",
+    "status",
+    "attempts",
+    "error",
+    "file",
+    "sha256",
+    "batch",
+    "created_at",
+    "rendered_at",
+    "certificate__number",
+    "certificate__verification_code",
+)
+
+
 @extend_schema_view(
     list=extend_schema(tags=[TAG], summary=_("Documents du centre")),
     retrieve=extend_schema(tags=[TAG], summary=_("Un document et son état")),
@@ -47,6 +68,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
         return (
             documents_for(self.request.actor)
             .select_related("certificate")
+            .only(*DOCUMENT_COLUMNS)
             .order_by("-created_at", "-pk")
         )
 

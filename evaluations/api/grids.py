@@ -78,6 +78,36 @@ def grid_queryset(actor):
     )
 
 
+def grid_list_queryset(actor):
+    """The grids as ``GridSerializer`` reads them: no join on the session (only its id is
+    shown; joining it made PostgreSQL merge-join every session of the country for each
+    page) and only the columns shown."""
+    return (
+        grids_for(actor)
+        .select_related("dossier__candidate", "competence", "proposal_by")
+        .only(
+            "id",
+            "session",
+            "dossier__candidate__birth_name",
+            "dossier__candidate__usage_name",
+            "dossier__candidate__first_names",
+            "dossier__candidate__sex",
+            "competence__code",
+            "competence__title",
+            "status",
+            "proposal",
+            "proposal_justification",
+            "proposal_by__username",
+            "proposal_by__first_name",
+            "proposal_by__last_name",
+            "proposal_at",
+            "version",
+            "locked_at",
+        )
+        .order_by("-session_id", "-dossier_id", "competence__number")
+    )
+
+
 def detail_response(grid, *, status_code=status.HTTP_200_OK):
     data = GridDetailSerializer(grid, context={"view_data": grid_view(grid)}).data
     return with_etag(Response(data, status=status_code), grid)
@@ -113,11 +143,11 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         # Newest sessions first by id (not through the session's and dossier's default
         # orderings, which join and sort every grid of the centre for each page): served by
         # the index grid_centre_session_dossier (migration 0002), top-N without a full sort.
-        qs = grid_queryset(self.request.actor).order_by(
-            "-session_id", "-dossier_id", "competence__number"
-        )
         if self.action != "list":
-            return qs
+            return grid_queryset(self.request.actor).order_by(
+                "-session_id", "-dossier_id", "competence__number"
+            )
+        qs = grid_list_queryset(self.request.actor)
         params = self.request.query_params
         for name in ("session", "dossier"):
             value = params.get(name, "")

@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from candidates.models import Dossier
 from centres.roles import Role
+from cqpm.representation import PlannedRepresentation
 
 from ..models import (
     AuthorCapacity,
@@ -253,7 +254,7 @@ class SignerSerializer(serializers.Serializer):
         return person_name(member.user)
 
 
-class GridSerializer(serializers.ModelSerializer):
+class GridSerializer(PlannedRepresentation, serializers.ModelSerializer):
     competence_code = serializers.CharField(source="competence.code", read_only=True)
     competence_title = serializers.CharField(source="competence.title", read_only=True)
     candidate_name = serializers.CharField(source="dossier.candidate.full_name", read_only=True)

@@ -14,6 +14,7 @@ from candidates.models import Dossier
 from centres.models import Company, Membership
 from centres.roles import Capability, Role
 from cqpm.models import Competence, Qualification, ReferentialVersion
+from cqpm.representation import PlannedRepresentation
 
 from ..access import items_for, sessions_for
 from ..models import (
@@ -86,7 +87,7 @@ def _is_staff(serializer) -> bool:
     return bool(actor and actor.can(Capability.CONVENE_JURIES))
 
 
-class JurySessionSerializer(serializers.ModelSerializer):
+class JurySessionSerializer(PlannedRepresentation, serializers.ModelSerializer):
     reference = serializers.CharField(read_only=True)
     qualification = ScopedPK(_qualifications)
     qualification_title = serializers.CharField(source="qualification.title", read_only=True)

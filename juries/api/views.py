@@ -56,6 +56,21 @@ from .serializers import (
 )
 
 READERS = (Capability.CONVENE_JURIES, Capability.DELIBERATE)
+SESSION_COLUMNS = (
+    "id",
+    "qualification__title",
+    "label",
+    "starts_at",
+    "place",
+    "status",
+    "invitations_sent_at",
+    "late_invitation_justification",
+    "observations",
+    "opened_at",
+    "deliberation_started_at",
+    "closed_at",
+    "version",
+)
 STAFF = (Capability.CONVENE_JURIES,)
 
 
@@ -109,9 +124,12 @@ class JurySessionViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return JurySession.objects.none()
+        # Only what ``JurySessionSerializer`` shows (of the CQPM, its title): the list, the
+        # detail and the answer of every write read the session through here.
         return (
             sessions_for(self.request.actor)
             .select_related("qualification")
+            .only(*SESSION_COLUMNS)
             .order_by("-starts_at", "-id")
         )
 
