@@ -49,7 +49,10 @@ class CandidateSerializer(PlannedRepresentation, serializers.ModelSerializer):
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_nir_masked(self, obj):
-        identity = getattr(obj, "identity", None) if hasattr(obj, "identity") else None
+        try:
+            identity = obj.identity
+        except AttributeError:  # no identity row (RelatedObjectDoesNotExist is one)
+            return ""
         return identity.masked if identity else ""
 
     def to_representation(self, instance):
