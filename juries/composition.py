@@ -15,7 +15,16 @@ from django.utils.translation import gettext as _
 
 from candidates.models import AccessStatus
 
-from .models import INVITATION_NOTICE_DAYS, Attendance, College, ConflictOfInterest, Sex
+from .deliberation import agenda_rows
+from .models import (
+    INVITATION_NOTICE_DAYS,
+    Attendance,
+    College,
+    ConflictKind,
+    ConflictOfInterest,
+    JuryMember,
+    Sex,
+)
 
 
 @dataclass
@@ -47,18 +56,22 @@ def invitations_late(session) -> bool:
     return timezone.localtime(sent).date() > session.invitation_deadline()
 
 
-def check_composition(session, members=None) -> Composition:
-    """Everything the pages show about the composition (3 queries at most)."""
+def check_composition(session, members=None, agenda=None) -> Composition:
+    """Everything the pages show about the composition (3 queries at most). ``members``: all
+    the session's members; ``agenda``: its ``agenda_rows`` when the caller has them."""
     if members is None:
         members = list(session.members.select_related("user"))
+    if agenda is None:
+        vae_items = agenda_rows(session, access_route=AccessStatus.VAE)
+    else:
+        vae_items = [row for row in agenda if row.access_route == AccessStatus.VAE]
     result = Composition(members=members, quorum=session.centre.jury_quorum)
     result.employer = sum(1 for m in members if m.college == College.EMPLOYER)
     result.employee = sum(1 for m in members if m.college == College.EMPLOYEE)
     present = [m for m in members if m.attendance == Attendance.PRESENT]
     result.present = len(present)
     result.president = next((m for m in members if m.is_president), None)
-    vae_items = session.agenda.filter(dossier__access_route=AccessStatus.VAE)
-    result.has_vae = vae_items.exists()
+    result.has_vae = bool(vae_items)
     errors, warnings = result.errors, result.warnings
 
     if not members:
@@ -159,18 +172,33 @@ def _check_vae(result, members, vae_items) -> None:
             )
             % {"women": women, "men": men, "unknown": len(members) - women - men}
         )
-    linked = ConflictOfInterest.objects.filter(item__in=vae_items).select_related(
-        "member__user", "item__dossier__candidate"
+    items = {row.pk: (index, row) for index, row in enumerate(vae_items)}
+    seats = {m.pk: m for m in members}
+    linked = list(
+        ConflictOfInterest.objects.filter(item_id__in=list(items))
+        .order_by()  # sorted below, without the joins of the default ordering
+        .values_list("pk", "member_id", "item_id", "kind")
     )
-    for conflict in linked:
+    missing = {member_id for _pk, member_id, _item, _kind in linked} - set(seats)
+    if missing:  # a partial ``members``: the others read here
+        seats.update(
+            (m.pk, m) for m in JuryMember.objects.filter(pk__in=missing).select_related("user")
+        )
+
+    def order(conflict):  # agenda order, then seat order (president, college), as listed
+        pk, member_id, item_id, _kind = conflict
+        seat = seats[member_id]
+        return items[item_id][0], not seat.is_president, seat.college, member_id, pk
+
+    for _pk, member_id, item_id, kind in sorted(linked, key=order):
         result.errors.append(
             _(
                 "VAE : %(member)s a un lien avec %(candidate)s (%(kind)s) et ne peut pas siéger "
                 "tant que ce dossier est à l'ordre du jour."
             )
             % {
-                "member": conflict.member.name,
-                "candidate": conflict.item.dossier.candidate.full_name,
-                "kind": conflict.get_kind_display(),
+                "member": seats[member_id].name,
+                "candidate": items[item_id][1].candidate_name,
+                "kind": ConflictKind(kind).label,
             }
         )

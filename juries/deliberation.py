@@ -4,19 +4,27 @@ each competence's tally. Reads only, in a fixed number of queries for a whole se
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Prefetch
-
-from candidates.models import DossierCompetence
+from candidates.models import Candidate, DossierCompetence
+from cqpm.models import Competence
 
 from .models import AgendaItem, Attendance, ConflictOfInterest, JuryMember, Vote, VoteValue
 from .outcome import Tally, tally
 
 
+class CastVote(NamedTuple):
+    """A member's vote as the deliberation reads it (a session holds thousands: no model
+    instances)."""
+
+    member_id: int
+    value: str
+
+
 @dataclass
 class CompetenceState:
     competence: object
-    votes: dict  # member id → Vote
+    votes: dict  # member id → CastVote
     tally: Tally
     waiting_for: list  # eligible members who have not voted
 
@@ -72,15 +80,6 @@ def _items(session, item_ids=None):
             "regularity",
             "decision",
         )
-        .prefetch_related(
-            Prefetch(
-                "dossier__competences",
-                queryset=DossierCompetence.objects.select_related("competence__bloc").order_by(
-                    "competence__number"
-                ),
-                to_attr="to_decide",
-            )
-        )
         .order_by("position", "id")
     )
     if item_ids is not None:
@@ -88,18 +87,89 @@ def _items(session, item_ids=None):
     return list(qs)
 
 
+def _to_decide(items) -> dict:
+    """Dossier id → the competences it evaluates, in the referential's order. 2 queries:
+    the (dossier, competence) pairs as tuples, then each competence once (a session's
+    dossiers share their referential: a few competences for hundreds of pairs)."""
+    pairs = list(
+        DossierCompetence.objects.filter(dossier_id__in={item.dossier_id for item in items})
+        .order_by()
+        .values_list("dossier_id", "competence_id")
+    )
+    competences = Competence.objects.filter(pk__in={c for _d, c in pairs}).select_related("bloc")
+    by_id = {competence.pk: competence for competence in competences}
+    to_decide = defaultdict(list)
+    for dossier_id, competence_id in pairs:
+        to_decide[dossier_id].append(by_id[competence_id])
+    for row in to_decide.values():
+        row.sort(key=lambda competence: competence.number)
+    return to_decide
+
+
+class AgendaRow(NamedTuple):
+    """One agenda item as the session page lists it: a tuple, not model instances."""
+
+    pk: int
+    dossier_id: int
+    access_route: str
+    birth_name: str
+    usage_name: str
+    first_names: str
+    sex: str
+
+    @property
+    def candidate_name(self) -> str:
+        candidate = Candidate(
+            birth_name=self.birth_name,
+            usage_name=self.usage_name,
+            first_names=self.first_names,
+            sex=self.sex,
+        )
+        return candidate.full_name
+
+
+def agenda_rows(session, *, access_route=None) -> list[AgendaRow]:
+    """The session's agenda in order (optionally the dossiers of one access route). 1 query."""
+    items = AgendaItem.objects.filter(session=session)
+    if access_route is not None:
+        items = items.filter(dossier__access_route=access_route)
+    rows = items.order_by("position", "id").values_list(
+        "pk",
+        "dossier_id",
+        "dossier__access_route",
+        "dossier__candidate__birth_name",
+        "dossier__candidate__usage_name",
+        "dossier__candidate__first_names",
+        "dossier__candidate__sex",
+    )
+    return [AgendaRow(*row) for row in rows]
+
+
+def session_members(session) -> list:
+    """The session's members in seat order (president, employers, employees). 1 query."""
+    members = JuryMember.objects.filter(session=session).select_related("user").order_by()
+    return sorted(members, key=lambda m: m.seat_order)
+
+
 def session_states(session, *, members=None, item_ids=None) -> tuple[list, list[ItemState]]:
-    """(members, one ItemState per agenda item). 6 queries whatever the size."""
+    """(members, one ItemState per agenda item). 6 queries whatever the size (5 when
+    ``members`` are given)."""
     if members is None:
-        members = list(JuryMember.objects.filter(session=session).select_related("user"))
+        members = session_members(session)
     members = sorted(members, key=lambda m: m.seat_order)
     items = _items(session, item_ids)
+    to_decide = _to_decide(items)
     conflicts = defaultdict(list)
     for conflict in ConflictOfInterest.objects.filter(item__in=[i.pk for i in items]):
         conflicts[conflict.item_id].append(conflict)
     votes = defaultdict(lambda: defaultdict(dict))
-    for vote in Vote.objects.filter(item__in=[i.pk for i in items]):
-        votes[vote.item_id][vote.competence_id][vote.member_id] = vote
+    cast_votes = (
+        Vote.objects.filter(item__in=[i.pk for i in items])
+        .order_by()
+        .values_list("item_id", "competence_id", "member_id", "value")
+    )
+    for item_id, competence_id, member_id, value in cast_votes:
+        votes[item_id][competence_id][member_id] = CastVote(member_id, value)
     by_id = {m.pk: m for m in members}
     present = [m for m in members if m.attendance == Attendance.PRESENT]
     states = []
@@ -115,8 +185,7 @@ def session_states(session, *, members=None, item_ids=None) -> tuple[list, list[
             abstaining=[by_id[i] for i in conflicted if i in by_id],
             conflicts=conflicts[item.pk],
         )
-        for row in item.dossier.to_decide:
-            competence = row.competence
+        for competence in to_decide[item.dossier_id]:
             cast = {
                 member_id: vote
                 for member_id, vote in votes[item.pk][competence.pk].items()

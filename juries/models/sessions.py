@@ -49,6 +49,12 @@ class JurySession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Bumped, in the same transaction, by every service that changes what the session's
+    # board shows (votes, decisions, agenda, conflicts, regularity, attendance, status,
+    # revocation): the board's cache key (``juries.board``). Kept apart from ``version``,
+    # the optimistic-locking token of the session's own fields, so that a juror's vote
+    # does not make the president's closing form stale.
+    board_version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

@@ -30,6 +30,7 @@ from .common import (
     require_convener_or_president,
     require_status,
     seat_of,
+    touch_board,
     user_of,
 )
 from .decisions import refresh_item
@@ -181,6 +182,7 @@ def declare_conflict(item, member, *, kind, details="", acting_user) -> Conflict
             )
             if session.status == S.DELIBERATING:
                 refresh_item(item)
+            touch_board(session)
     return conflict
 
 
@@ -208,6 +210,7 @@ def remove_conflict(conflict, *, acting_user, reason="") -> None:
         conflict.delete()
         if session.status == S.DELIBERATING:
             refresh_item(item)
+        touch_board(session)
 
 
 # --- agenda -------------------------------------------------------------------------------
@@ -264,6 +267,7 @@ def add_to_agenda(session, dossier, *, acting_user) -> AgendaItem:
             item,
             after={"dossier": dossier.pk, "revises": revises.pk if revises else None},
         )
+        touch_board(session)
     return item
 
 
@@ -292,6 +296,7 @@ def remove_from_agenda(item, *, acting_user, reason="") -> None:
         )
         Decision.objects.filter(item=item).delete()
         item.delete()
+        touch_board(session)
 
 
 def set_candidate_absent(item, absent: bool, *, acting_user) -> AgendaItem:
@@ -315,6 +320,7 @@ def set_candidate_absent(item, absent: bool, *, acting_user) -> AgendaItem:
         )
         if session.status == S.DELIBERATING:
             refresh_item(item)
+        touch_board(session)
     return item
 
 
@@ -356,4 +362,5 @@ def record_regularity(item, *, regular: bool, comment="", acting_user) -> Regula
         )
         if session.status == S.DELIBERATING:
             refresh_item(item)
+        touch_board(session)
     return check

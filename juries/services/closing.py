@@ -33,6 +33,7 @@ from .common import (
     require_convener_or_president,
     require_status,
     seat_of,
+    touch_board,
     user_of,
 )
 from .decisions import referential_blocs, refresh_decision
@@ -135,11 +136,12 @@ def close_session(session, *, acting_user, expected_version=None, observations=N
         session.status = S.CLOSED
         session.closed_at = now
         session.closed_by = user_of(acting_user)
-        fields = ["status", "closed_at", "closed_by", "version", "updated_at"]
+        fields = ["status", "closed_at", "closed_by", "version", "board_version", "updated_at"]
         if observations is not None:
             session.observations = (observations or "").strip()
             fields.append("observations")
         session.version += 1
+        session.board_version += 1  # decisions frozen
         session.save(update_fields=fields)
         record(
             session.centre,
@@ -281,6 +283,7 @@ def revoke_decision(decision, *, reason, acting_user, later_session=None) -> Dec
             },
             reason=reason,
         )
+        touch_board(session)  # the closed session's board shows the revocation
         if later_session is not None:
             add_to_agenda(later_session, decision.dossier, acting_user=acting_user)
     return decision

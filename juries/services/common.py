@@ -1,5 +1,6 @@
 """Helpers shared by the jury services: who acts, with which capability, versions, audit."""
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -75,6 +76,12 @@ def lock_session(session) -> JurySession:
         .select_related("centre", "qualification")
         .get(pk=session.pk)
     )
+
+
+def touch_board(session) -> None:
+    """What the session's board shows changed: bump ``board_version`` (its cache key), in
+    the caller's transaction, so the board is never served older than what is committed."""
+    JurySession.objects.filter(pk=session.pk).update(board_version=F("board_version") + 1)
 
 
 def seat_of(session, acting_user) -> JuryMember | None:

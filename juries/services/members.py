@@ -13,7 +13,7 @@ from centres.roles import Role
 from ..errors import JuryError
 from ..models import SIT_PERMISSION, Attendance, College, JuryMember, SessionStatus, Sex
 from .agenda import detect_conflicts_for_member
-from .common import lock_session, record, require_convener, require_status
+from .common import lock_session, record, require_convener, require_status, touch_board
 from .decisions import refresh_session
 
 S = SessionStatus
@@ -86,6 +86,7 @@ def add_member(session, user, *, acting_user, college, **fields) -> JuryMember:
         grant_object_permission(user, SIT_PERMISSION, session, acting_user=acting_user)
         detect_conflicts_for_member(member, acting_user=acting_user)
         record(session.centre, acting_user, "jury.member_add", member, after=_snapshot(member))
+        touch_board(session)
     return member
 
 
@@ -127,6 +128,7 @@ def update_member(member, *, acting_user, **fields) -> JuryMember:
             before=before,
             after=_snapshot(member),
         )
+        touch_board(session)
     return member
 
 
@@ -147,6 +149,7 @@ def remove_member(member, *, acting_user) -> None:
         record(session.centre, acting_user, "jury.member_remove", member, before=before)
         member.delete()
         revoke_object_permission(user, SIT_PERMISSION, session, acting_user=acting_user)
+        touch_board(session)
 
 
 def set_president(member, *, acting_user) -> JuryMember:
@@ -181,6 +184,7 @@ def set_president(member, *, acting_user) -> JuryMember:
             before={"president": previous.pk if previous else None},
             after={"president": member.pk},
         )
+        touch_board(session)
     return member
 
 
@@ -213,4 +217,5 @@ def set_attendance(member, attendance, *, acting_user) -> JuryMember:
         )
         if session.status == S.DELIBERATING:
             refresh_session(session)
+        touch_board(session)
     return member

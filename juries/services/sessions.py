@@ -238,7 +238,8 @@ def _transition(session, *, acting_user, to, allowed_from, guard, timestamp, exp
         session.status = to
         setattr(session, timestamp, timezone.now())
         session.version += 1
-        session.save(update_fields=["status", timestamp, "version", "updated_at"])
+        session.board_version += 1  # the board's polling follows the status
+        session.save(update_fields=["status", timestamp, "version", "board_version", "updated_at"])
         record(
             session.centre,
             acting_user,

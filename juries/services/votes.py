@@ -10,7 +10,7 @@ from centres.roles import Capability
 
 from ..errors import JuryError
 from ..models import AgendaItem, Attendance, ConflictOfInterest, RegularityCheck, Vote, VoteValue
-from .common import can, lock_session, record, seat_of
+from .common import can, lock_session, record, seat_of, touch_board
 from .decisions import refresh_item
 
 
@@ -91,4 +91,5 @@ def cast_vote(item, competence, value, *, acting_user) -> Vote:
             after={"item": item.pk, "competence": competence.code, "value": value},
         )
         refresh_item(item)
+        touch_board(session)
     return vote

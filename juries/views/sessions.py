@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -22,11 +23,11 @@ from ..access import (
     require_jury_reader,
     sessions_for,
 )
-from ..board import prepare_board
+from ..board import board_html
 from ..composition import check_composition
-from ..deliberation import session_states
+from ..deliberation import agenda_rows, session_members, session_states
 from ..forms import CloseForm, SessionFilterForm, SessionForm
-from ..models import Attendance, SessionStatus
+from ..models import SessionStatus
 from .common import client_ip, error_message, paginate, presides
 
 S = SessionStatus
@@ -120,16 +121,11 @@ def session_edit(request, pk):
     return render(request, "juries/session_form.html", {"form": form, "session": session})
 
 
-def _board_context(actor, session):
-    members, states = session_states(session)
+def _seat_context(actor, session, members):
     seat = next((m for m in members if m.user_id == actor.user.pk), None)
-    present = [m for m in members if m.attendance == Attendance.PRESENT]
     return {
         "session": session,
         "members": members,
-        "present": present,
-        "states": states,
-        "member_header": prepare_board(states, present),
         "seat": seat,
         "can_convene": is_convener(actor),
         "presides": is_convener(actor) or bool(seat and seat.is_president),
@@ -141,8 +137,11 @@ def _board_context(actor, session):
 def session_detail(request, pk):
     actor = request.actor
     session = get_session_for_user(actor, pk)
-    context = _board_context(actor, session)
-    composition = check_composition(session, members=context["members"])
+    members = session_members(session)
+    agenda = agenda_rows(session)
+    context = _seat_context(actor, session, members)
+    context["board"] = board_html(session, members, agenda)
+    composition = check_composition(session, members=members, agenda=agenda)
     signed = set(session.minutes_signatures.values_list("member_id", flat=True))
     minutes = (
         documents_for(actor)
@@ -167,9 +166,8 @@ def session_detail(request, pk):
 @require_GET
 def session_board(request, pk):
     """The live board (polled by htmx while the jury deliberates)."""
-    actor = request.actor
-    session = get_session_for_user(actor, pk)
-    return render(request, "juries/_board.html", _board_context(actor, session))
+    session = get_session_for_user(request.actor, pk)
+    return HttpResponse(board_html(session, session_members(session)))
 
 
 def _transition(request, pk, service, success):
@@ -230,8 +228,9 @@ def session_close(request, pk):
                 ),
             )
             return redirect("juries:session_detail", pk=session.pk)
-    context = _board_context(actor, session)
-    context["form"] = form
+    members, states = session_states(session)
+    context = _seat_context(actor, session, members)
+    context.update(states=states, form=form)
     return render(request, "juries/session_close.html", context)
 
 

@@ -1,4 +1,5 @@
 import pytest
+from django.core.cache import cache
 
 from centres.access import build_actor
 
@@ -20,3 +21,12 @@ def _no_pdf_rendering(monkeypatch):
     """Documents are requested (rows written) but not rendered, except where a test
     renders on purpose."""
     monkeypatch.setattr("documents.services.enqueue_render", lambda document_id: True)
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """The session board is cached (``juries.board``): each test starts from an empty
+    cache, as after a deployment."""
+    cache.clear()
+    yield
+    cache.clear()
