@@ -290,7 +290,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "cqpm.pagination.CappedCountPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "centres.api.schema.CentreAutoSchema",  # + the X-Centre header
     # Rates are read on every request (cqpm.throttling): env-driven, high enough that a test
     # suite never meets them, low enough to stop a runaway client or a scraper.
     "DEFAULT_THROTTLE_CLASSES": ["cqpm.throttling.AnonThrottle", "cqpm.throttling.UserThrottle"],

@@ -9,7 +9,13 @@ from django.urls import reverse
 from centres.models import Centre, Company, Membership
 from centres.roles import Role
 
-from .factories import CompanyFactory, MembershipFactory, UserFactory, valid_siret
+from .factories import (
+    CompanyFactory,
+    MembershipFactory,
+    UserFactory,
+    pending_invitation,
+    valid_siret,
+)
 from .helpers import text
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +38,9 @@ def count_queries(client, url):
 # invitations count: the same for 3 or 30 rows.
 USER_LIST_QUERIES = 6
 COMPANY_LIST_QUERIES = 5
+# Session, user, active memberships (middleware), COUNT + page of the pending invitations
+# (company and inviter joined): the same for 1 or 30 rows.
+INVITATION_LIST_QUERIES = 5
 
 
 @pytest.mark.parametrize("rows", [3, 30])
@@ -55,6 +64,38 @@ def test_company_list_query_count_is_constant(world, client, rows, django_assert
         response = client.get(reverse("centres:companies"))
     assert response.status_code == 200
     assert len(response.context["page"].object_list) == min(25, rows + 1)
+
+
+@pytest.mark.parametrize("rows", [1, 30])
+def test_invitation_list_query_count_is_constant(
+    world, client, admin_a, rows, django_assert_num_queries
+):
+    for index in range(rows):
+        company = CompanyFactory(centre=world.centre_a, siret=valid_siret(index))
+        inviter = UserFactory(last_name=f"Inviteur{index:03d}")
+        if index % 2:
+            pending_invitation(
+                world.centre_a,
+                f"rep{index}@example.org",
+                invited_by=inviter,
+                role=Role.COMPANY_REP,
+                company=company,
+            )
+        else:
+            pending_invitation(
+                world.centre_a, f"jure{index}@example.org", invited_by=inviter, role=Role.JUROR
+            )
+    pending_invitation(world.centre_b, "ailleurs@example.org")  # another centre's
+    client.force_login(admin_a)
+    with django_assert_num_queries(INVITATION_LIST_QUERIES):
+        response = client.get(reverse("centres:invitations"))
+    assert response.status_code == 200
+    shown = response.context["page"].object_list
+    assert len(shown) == min(25, rows)
+    page = text(response)
+    assert "ailleurs@example.org" not in page
+    if rows > 1:
+        assert "Inviteur" in page and company.name in page
 
 
 def test_user_list_search_filter_and_pagination(world, client, admin_a):
