@@ -289,7 +289,8 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "cqpm.pagination.CappedCountPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    # django-filter's, skipping the filter set when the request names no filter.
+    "DEFAULT_FILTER_BACKENDS": ["cqpm.filtering.FilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "centres.api.schema.CentreAutoSchema",  # + the X-Centre header
     # Rates are read on every request (cqpm.throttling): env-driven, high enough that a test
     # suite never meets them, low enough to stop a runaway client or a scraper.
