@@ -12,7 +12,6 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins, status, viewsets
-from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
@@ -216,29 +215,6 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return detail_response(self.get_queryset().get(pk=grid.pk))
 
 
-class MiddlewareTokenAuthentication(TokenAuthentication):
-    """DRF's token authentication, reusing the user that ``ActiveCentreMiddleware`` already
-    resolved from this very ``Authorization: Token …`` header (one query less per request).
-
-    The middleware reads the token only when the request has no logged-in session user, and
-    keeps ``AnonymousUser`` when the token is unknown or its user inactive: an authenticated
-    actor beside an anonymous session user is therefore this token's user. Any other case
-    (another keyword's spelling, no middleware) is DRF's own lookup. ``request.auth`` is then
-    ``None`` instead of the ``Token`` row (nothing reads it)."""
-
-    def authenticate(self, request):
-        django_request = request._request
-        actor = getattr(django_request, "actor", None)
-        if (
-            actor is not None
-            and getattr(actor.user, "is_authenticated", False)
-            and not django_request.user.is_authenticated
-            and request.META.get("HTTP_AUTHORIZATION", "").startswith("Token ")
-        ):
-            return (actor.user, None)
-        return super().authenticate(request)
-
-
 SCORE_TEXT_FIELDS = ("comment", "justification")
 MAX_ID = 2**63 - 1
 _SURROGATE = re.compile("[\ud800-\udfff]")
@@ -298,7 +274,6 @@ class CriterionScoreViewSet(
     refusal) takes the general path below, which words every error."""
 
     serializer_class = CriterionScoreSerializer
-    authentication_classes = [MiddlewareTokenAuthentication, SessionAuthentication]
 
     def get_permissions(self):
         if self.action == "retrieve":
