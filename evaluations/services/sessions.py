@@ -304,6 +304,16 @@ def add_member(session, user, *, acting_user) -> CommissionMember:
         session = _open_session_for_change(session, actor_user)
         existing = CommissionMember.objects.filter(session=session, user=user).first()
         if existing:
+            if _assessor_membership(user, session.centre):
+                # seated before their role was withdrawn (which revoked the grant): adding
+                # them again gives the session back (nothing written when still held)
+                grant_object_permission(
+                    user,
+                    EVALUATE_PERMISSION,
+                    session,
+                    acting_user=actor_user,
+                    reason=_("Membre de la commission"),
+                )
             return existing
         if not _assessor_membership(user, session.centre):
             raise EvaluationError(

@@ -79,6 +79,9 @@ def add_member(session, user, *, acting_user, college, **fields) -> JuryMember:
             )
         existing = JuryMember.objects.filter(session=session, user=user).first()
         if existing is not None:
+            # seated before their role was withdrawn (which revoked the grant): convening
+            # them again gives the session back (nothing written when still held)
+            grant_object_permission(user, SIT_PERMISSION, session, acting_user=acting_user)
             return existing
         member = JuryMember.objects.create(
             session=session, user=user, added_by=getattr(acting_user, "user", acting_user), **data

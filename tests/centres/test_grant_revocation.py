@@ -352,3 +352,24 @@ def test_deactivating_from_the_page_revokes_inside_the_request_scope(
     role.refresh_from_db()
     assert not role.is_active
     assert evaluated_sessions(assessor) == {session_b}
+
+
+def test_adding_again_a_reactivated_member_who_kept_the_seat_grants_again(
+    world, admin_a, assessor, juror
+):
+    """The seat outlives the withdrawn role; adding the person again (no removal first, which
+    is refused once they signed or deliberated) gives the session back."""
+    evaluation, jury = evaluation_session(world), jury_session(world)
+    commission_seat = seat_assessor(world, evaluation, assessor)
+    jury_seat = seat_juror(world, jury, juror)
+    for user, role in ((assessor, Role.ASSESSOR), (juror, Role.JUROR)):
+        services.deactivate_membership(membership(user, world.centre_a, role), acting_user=admin_a)
+        services.reactivate_membership(membership(user, world.centre_a, role), acting_user=admin_a)
+    assert seat_assessor(world, evaluation, assessor) == commission_seat
+    assert seat_juror(world, jury, juror) == jury_seat
+    assert evaluated_sessions(assessor) == {evaluation}
+    assert jury_sessions(juror) == {jury}
+    # a second call writes nothing more
+    before = AuditEntry.objects.filter(action="permission.grant").count()
+    seat_assessor(world, evaluation, assessor)
+    assert AuditEntry.objects.filter(action="permission.grant").count() == before
