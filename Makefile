@@ -66,6 +66,7 @@ migrations-check: install
 # seed_scale once; BENCH_CENTRES/BENCH_DOSSIERS for a smaller volume), writes bench/RESULTS.md.
 bench: install
 	@command -v wrk >/dev/null || apt-get install -y wrk || { apt-get update && apt-get install -y wrk; }
+	@test -x /usr/sbin/nginx || apt-get install -y nginx-light || { apt-get update && apt-get install -y nginx-light; }
 	$(PY) bench/run.py
 
 clean:

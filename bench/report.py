@@ -25,9 +25,9 @@ def write_results(facts: dict, path: Path) -> None:
         "# Benchmark results",
         "",
         f"Written by `make bench` on {facts.get('finished_at') or _now()} UTC "
-        f"(whole run: {facts['total_seconds']} s). **The machine is shared** with other "
-        "engineers' test runs: figures move by tens of percent between runs; the load average "
-        "at the start is given below.",
+        f"(whole run: {facts['total_seconds']} s). The 2 cores may be shared with other "
+        "work (test runs): the load average at the start is given below; figures move by "
+        "tens of percent when the machine is loaded.",
         "",
         "## Machine and versions",
         "",
@@ -36,7 +36,9 @@ def write_results(facts: dict, path: Path) -> None:
     ]
     lines += [f"| {k} | {v} |" for k, v in m.items()]
     lines += [
-        f"| gunicorn workers | {facts['workers']} (sync), bound to 127.0.0.1 |",
+        f"| gunicorn workers | {facts['workers']} (sync) behind nginx (`bench/nginx.conf`), "
+        "both on 127.0.0.1 |",
+        f"| cache | Redis, `{facts.get('cache', '?')}` |",
         f"| wrk run per cell | {facts['duration']} s, 2 threads (1 for one connection) |",
         "",
         "## Dataset",

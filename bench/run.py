@@ -3,7 +3,8 @@
 1. database ``parchemin_bench`` (created, migrated, filled by ``seed_scale`` when empty;
    BENCH_CENTRES / BENCH_DOSSIERS choose a smaller volume);
 2. the SQL queries of every measured request, for few and for many rows (in process);
-3. gunicorn on 127.0.0.1 (its own, stopped at the end) with ``bench.settings``, and ``wrk``
+3. gunicorn (sync workers) behind nginx, both on 127.0.0.1 (their own, stopped at the end),
+   with ``bench.settings``, and ``wrk``
    at 1, 10 and 50 concurrent connections on each page/endpoint and on the baseline view,
    side by side in the same run (BENCH_DURATION seconds each, 6 by default);
 4. the candidate import of 5,000 and 50,000 rows, and the PDF figures
@@ -40,7 +41,9 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-PORT = int(os.environ.get("BENCH_PORT") or _free_port())
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
+PORT = int(os.environ.get("BENCH_PORT") or _free_port())  # nginx: what wrk measures
+GUNICORN_PORT = _free_port()
 DURATION = int(os.environ.get("BENCH_DURATION", "6"))
 WORKERS = int(os.environ.get("BENCH_WORKERS", str(2 * (os.cpu_count() or 1))))
 CONCURRENCY = (1, 10, 50)
@@ -62,6 +65,8 @@ def env() -> dict:
         API_USER_RATE="10000000/minute",
         API_ANON_RATE="10000000/minute",
         AXES_ENABLED="0",
+        # as deployed: the cache (throttles, jury boards) on Redis, shared by the workers
+        REDIS_URL=REDIS_URL,
         VAR_DIR=str(WORK / "var"),
         PYTHONPATH=str(ROOT),
     )
@@ -146,7 +151,7 @@ class Gunicorn:
             str(ROOT / ".venv/bin/gunicorn"),
             "cqpm.wsgi:application",
             "--bind",
-            f"127.0.0.1:{PORT}",
+            f"127.0.0.1:{GUNICORN_PORT}",
             "--workers",
             str(WORKERS),
             "--log-level",
@@ -156,9 +161,10 @@ class Gunicorn:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited (port {PORT} taken?)")
+                raise SystemExit(f"gunicorn exited (port {GUNICORN_PORT} taken?)")
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2):  # noqa: S310
+                url = f"http://127.0.0.1:{GUNICORN_PORT}/healthz"
+                with urllib.request.urlopen(url, timeout=2):  # noqa: S310
                     return self
             except OSError:
                 time.sleep(0.5)
@@ -170,6 +176,40 @@ class Gunicorn:
             self.proc.send_signal(signal.SIGTERM)
             try:
                 self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+
+
+class Nginx:
+    """nginx in front of gunicorn (bench/nginx.conf), as deployed: the clients' connections
+    end at nginx, gunicorn's sync workers see complete requests only. Without it, a client
+    that opens its connection and pauses (a tablet between two saves) holds a sync worker."""
+
+    def __enter__(self):
+        conf = WORK / "nginx.conf"
+        for name in ("nginx-body", "nginx-proxy", "nginx-fastcgi", "nginx-uwsgi", "nginx-scgi"):
+            (WORK / name).mkdir(exist_ok=True)
+        template = (ROOT / "bench/nginx.conf").read_text()
+        conf.write_text(template.format(work=WORK, port=PORT, upstream=GUNICORN_PORT))
+        cmd = [shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(conf), "-p", str(WORK)]
+        self.proc = subprocess.Popen(cmd, start_new_session=True)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"nginx exited (port {PORT} taken?): see {WORK}/nginx-error.log")
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{PORT}/healthz", timeout=2):  # noqa: S310
+                    return self
+            except OSError:
+                time.sleep(0.2)
+        self.__exit__()
+        raise SystemExit("nginx did not start")
+
+    def __exit__(self, *exc):
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGQUIT)
+            try:
+                self.proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
 
@@ -322,6 +362,8 @@ def machine() -> dict:
 def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (make bench does it)")
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        raise SystemExit("nginx is missing: apt-get install nginx-light (make bench does it)")
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
     facts = {"machine": machine()}
@@ -333,13 +375,14 @@ def main() -> None:
     t = json.loads(targets_path.read_text())
     log("query counts")
     facts["queries"] = json.loads(probe("queries", str(targets_path)))
-    with Gunicorn():
+    with Gunicorn(), Nginx():
         facts["load"] = load_runs(t, pool)
     log("import 5,000 and 50,000 rows")
     facts["import"] = json.loads(probe("import", "5000", "50000"))
     log("PDF figures (bench/documents_bench.py)")
     facts["pdf"] = pdf_figures()
     facts["workers"] = WORKERS
+    facts["cache"] = REDIS_URL
     facts["duration"] = DURATION
     facts["total_seconds"] = round(time.monotonic() - started)
     facts["finished_at"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
