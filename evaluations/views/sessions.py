@@ -27,7 +27,7 @@ from ..access import (
     sessions_for,
 )
 from ..forms import AddDossierForm, AddMemberForm, SessionForm
-from ..models import ConflictDeclaration, Grid, SessionDossier, SessionStatus
+from ..models import ConflictDeclaration, CriterionScore, Grid, SessionDossier, SessionStatus
 from ..services.sessions import ACCEPTED_DOSSIER_STATUSES, SESSION_FIELDS
 from .common import error_message, paginate
 
@@ -155,6 +155,13 @@ def session_detail(request, pk):
         .order_by("competence__number")
     ):
         grids[grid.dossier_id].append(grid)
+    # dossiers evaluated here can no longer leave the session (remove_dossier refuses)
+    scored = set(
+        CriterionScore.objects.filter(grid__session=session)
+        .exclude(state="")
+        .values_list("grid__dossier_id", flat=True)
+        .distinct()
+    )
     to_apply = dict(
         Accommodation.objects.filter(dossier__in=[s.dossier_id for s in slots])
         .exclude(to_apply="")
@@ -166,6 +173,8 @@ def session_detail(request, pk):
             "dossier": slot.dossier,
             "grids": grids.get(slot.dossier_id, []),
             "accommodation": to_apply.get(slot.dossier_id, ""),
+            "removable": slot.dossier_id not in scored
+            and not any(g.proposal or g.signature_count for g in grids.get(slot.dossier_id, [])),
             "my_declaration": declarations.get((me.pk, slot.dossier_id)) if me else None,
             "declarations": [(m, declarations.get((m.pk, slot.dossier_id))) for m in members],
         }

@@ -179,6 +179,21 @@ def test_session_page_for_staff_and_members(client, world, session, dossier, ass
     assert reverse("evaluations:grid", args=[dossier.grids.first().pk]) in html
 
 
+def test_a_dossier_is_offered_for_removal_only_until_it_is_scored(
+    client, world, session, dossier, grid, assessors
+):
+    remove_url = reverse("evaluations:session_remove_dossier", args=[session.pk, dossier.pk])
+    client.force_login(world.user("staff"))
+    assert remove_url in _html(client.get(reverse("evaluations:session_detail", args=[session.pk])))
+    score = grid.scores.select_related("criterion").first()
+    services.score_criterion(
+        grid, score.criterion, "satisfied", expected_version=score.version, acting_user=assessors[0]
+    )
+    html = _html(client.get(reverse("evaluations:session_detail", args=[session.pk])))
+    assert dossier.candidate.full_name in html
+    assert remove_url not in html  # the service would refuse it
+
+
 def test_session_create_page(client, world):
     client.force_login(world.user("staff"))
     response = client.post(
