@@ -24,6 +24,9 @@ from .factories import issue
 
 REDIS_URL = os.environ.get("CI_REDIS_URL", "redis://127.0.0.1:6379/0")
 WAIT_SECONDS = 90
+# A queue of this test run's own: another worker on the same Redis (a developer's
+# `make worker`, a second CI run) listens on "pdf" and would take the job otherwise.
+QUEUE = f"pdf-test-{uuid.uuid4().hex[:12]}"
 
 
 def _database_url() -> str:
@@ -57,7 +60,7 @@ def worker(tmp_path):
             "cqpm",
             "worker",
             "-Q",
-            "pdf",
+            QUEUE,
             "--concurrency=1",
             "--without-gossip",
             "--without-mingle",
@@ -88,7 +91,7 @@ def worker(tmp_path):
 def test_a_real_worker_renders_a_document_end_to_end(world, settings, worker):
     var_dir, log_path = worker
     settings.MEDIA_ROOT = var_dir / "media"  # where the worker stores files
-    with celery_broker(settings, REDIS_URL, eager=False):
+    with celery_broker(settings, REDIS_URL, eager=False, routes={"documents.tasks.*": QUEUE}):
         record = issue(world.centre_a, world.user("staff"), subject=("juries.decision", "e2e"))
         document = request_document(
             DocumentKind.CERTIFICATE,
@@ -110,3 +113,4 @@ def test_a_real_worker_renders_a_document_end_to_end(world, settings, worker):
     data = document.file.read()
     assert data.startswith(b"%PDF") and len(data) > 5000
     assert "documents.tasks.render_document" in log and "succeeded" in log
+    assert QUEUE in log  # it listened on this run's own queue only
