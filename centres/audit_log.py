@@ -7,21 +7,23 @@ import json
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .access import require
 from .models import AuditEntry
 from .roles import Capability
 
 CSV_COLUMNS = [
-    "date",
-    "acteur",
-    "nom de l'acteur",
-    "action",
-    "type d'objet",
-    "identifiant",
-    "avant",
-    "après",
-    "motif",
+    _("date"),
+    _("acteur"),
+    _("nom de l'acteur"),
+    _("action"),
+    _("type d'objet"),
+    pgettext_lazy("identifiant de l'objet (colonne du journal)", "identifiant"),
+    _("avant"),
+    _("après"),
+    _("motif"),
 ]
 # A cell a spreadsheet would run as a formula (CSV injection) is prefixed with a quote.
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -78,14 +80,19 @@ def _json(value) -> str:
 
 
 def csv_rows(queryset):
-    """The header then one list of cells per entry (streamed: ``iterator``)."""
+    """The header then one line per entry (streamed: ``iterator``). The header is translated
+    here, in the request's language, before the response starts streaming."""
+    header = [str(column) for column in CSV_COLUMNS]
+    return _csv_lines(header, queryset)
 
+
+def _csv_lines(header, queryset):
     class Echo:
         def write(self, value):
             return value
 
     writer = csv.writer(Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(CSV_COLUMNS)
+    yield "\ufeff" + writer.writerow(header)
     for entry in queryset.iterator(chunk_size=2000):
         actor = entry.actor
         cells = [

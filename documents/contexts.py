@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 # --- shared pieces ------------------------------------------------------------------------
 
@@ -117,7 +118,9 @@ class PdfContext:
     reference: str = ""
     generated_on: date = field(default_factory=timezone.localdate)
 
-    title = ""  # the document's title (class attribute, overridden per kind)
+    # The document's title (class attribute, overridden per kind): lazy, so it follows the
+    # language the template is rendered in (documents.rendering renders PDFs in French).
+    title = ""
 
 
 # --- convocation --------------------------------------------------------------------------
@@ -133,7 +136,7 @@ class ConvocationItem:
 class ConvocationContext(PdfContext):
     """Convocation of a candidate to an evaluation (filled by ``evaluations``)."""
 
-    title = "Convocation à l'évaluation"
+    title = _("Convocation à l'évaluation")
     candidate: Person
     qualification: Qualification
     starts_at: datetime
@@ -182,7 +185,7 @@ class GridCompetence:
 class EvaluationGridContext(PdfContext):
     """The signed evaluation grid of a dossier (filled by ``evaluations``)."""
 
-    title = "Grille d'évaluation"
+    title = _("Grille d'évaluation")
     candidate: Person
     qualification: Qualification
     dossier_reference: str = ""
@@ -208,7 +211,7 @@ class OpinionLine:
 class CompanyOpinionContext(PdfContext):
     """The company's avis on a candidate (filled by ``evaluations``; never for VAE)."""
 
-    title = "Avis de l'entreprise"
+    title = _("Avis de l'entreprise")
     candidate: Person
     qualification: Qualification
     company_name: str
@@ -248,7 +251,7 @@ class JuryMinutesContext(PdfContext):
     """The PV of a jury session (filled by ``juries``). Must stay legible for hundreds of
     decisions: the decisions table repeats its header on every page."""
 
-    title = "Procès-verbal de délibération du jury paritaire"
+    title = _("Procès-verbal de délibération du jury paritaire")
     qualification: Qualification
     session_date: date
     place: str
@@ -292,7 +295,7 @@ class ResultLetterContext(PdfContext):
     RNCP-registered (``rncp_registered``); the validity dates come from the referential's
     settings (24 months for competences, 5 years for blocs by default)."""
 
-    title = "Notification de la décision du jury"
+    title = _("Notification de la décision du jury")
     candidate: Person
     qualification: Qualification
     jury_date: date
@@ -338,5 +341,5 @@ class CertificateContext(PdfContext):
     @property
     def title(self) -> str:  # type: ignore[override]
         if self.kind == "attestation":
-            return "Attestation de validation partielle"
-        return "Certificat de qualification paritaire de la métallurgie"
+            return _("Attestation de validation partielle")
+        return _("Certificat de qualification paritaire de la métallurgie")

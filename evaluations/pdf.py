@@ -4,6 +4,7 @@ and the company's avis (subject: the avis). Each builder reads its rows at a fix
 of queries whatever the number of criteria."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from candidates.access import accommodation_to_apply
 from candidates.models import DossierCompetence
@@ -164,7 +165,8 @@ def grid_context(slot) -> EvaluationGridContext:
         place=session.place,
         competences=competences,
         assessors=[
-            Signature(name=_name(user), capacity="Évaluateur", signed_at=signed_at)
+            # Lazy: translated when the template is rendered (documents.rendering: French).
+            Signature(name=_name(user), capacity=gettext_lazy("Évaluateur"), signed_at=signed_at)
             for user, signed_at in signatures.values()
         ],
     )

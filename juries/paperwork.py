@@ -15,8 +15,9 @@ never fails because a document cannot be produced yet.
 import logging
 
 from django.db.models import Prefetch
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from candidates.services import add_months
 from documents import contexts as ctx
@@ -51,7 +52,16 @@ LETTER_OUTCOMES = {
     Outcome.PARTIAL: "partial",
     Outcome.NOT_AWARDED: "refused",
 }
-PRESIDENT_TITLE = "Président(e) du jury paritaire de délibération"
+# Lazy: the result letter translates it when the PDF is rendered (in French, see
+# documents.rendering); the certificate register stores it in French (``_register_title``).
+PRESIDENT_TITLE = gettext_lazy("Président(e) du jury paritaire de délibération")
+
+
+def _register_title() -> str:
+    """The signatory's title as the register keeps it: French, like the certificate it is
+    printed on, whatever the language of the user who closed the session."""
+    with translation.override("fr"):
+        return str(PRESIDENT_TITLE)
 
 
 def _user(acting_user):
@@ -114,7 +124,7 @@ def certificate_facts(decision, kind, *, session, president="") -> CertificateFa
         jury_date=session.jury_date,
         issued_place=session.centre.city or session.place,
         signatory_name=president,
-        signatory_title=PRESIDENT_TITLE if president else "",
+        signatory_title=_register_title() if president else "",
     )
 
 

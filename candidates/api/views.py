@@ -311,8 +311,10 @@ class DossierViewSet(
 
 def raise_required(field):
     from rest_framework.exceptions import ValidationError
+    from rest_framework.fields import Field
 
-    raise ValidationError({field: ["Ce champ est obligatoire."]})
+    # DRF's own "required" message (translated by DRF's catalogues), as for any other field.
+    raise ValidationError({field: [Field.default_error_messages["required"]]})
 
 
 @extend_schema_view(

@@ -4,6 +4,7 @@ signatures and reopening."""
 
 import re
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -60,7 +61,7 @@ def check_grid_reader(actor, grid) -> None:
     declaration = declaration_for(member_for(actor, grid.session), grid.dossier_id)
     if declaration is None:
         raise PermissionDenied(
-            "Signez d'abord votre déclaration d'absence de conflit d'intérêts pour ce candidat.",
+            _("Signez d'abord votre déclaration d'absence de conflit d'intérêts pour ce candidat."),
             code="declaration_required",
         )
     if not declaration.accepted:

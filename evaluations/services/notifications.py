@@ -1,5 +1,7 @@
 """Side effects run after commit: convocation e-mails, PDF requests (documents app).
 
+They run in the request that committed: mails and document labels are in that user's language.
+
 Each takes ids, re-reads its rows and never raises: a mail server or a missing renderer
 must not undo a committed evaluation (failures are logged)."""
 
@@ -10,6 +12,7 @@ from django.core.mail import send_mail
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 logger = logging.getLogger(__name__)
@@ -48,7 +51,7 @@ def convoke_candidate(session_dossier_id: int) -> None:
             return
         candidate = slot.dossier.candidate
         sent = _send(
-            f"Convocation à l'évaluation — {slot.session.centre.name}",
+            _("Convocation à l'évaluation — %(centre)s") % {"centre": slot.session.centre.name},
             "evaluations/email/convocation_candidate.txt",
             {"session": slot.session, "candidate": candidate, "dossier": slot.dossier},
             candidate.email,
@@ -70,7 +73,7 @@ def convoke_member(member_id: int) -> None:
             return
         url = settings.SITE_URL + reverse("evaluations:session_detail", args=[member.session_id])
         sent = _send(
-            f"Commission d'évaluation — {member.session.centre.name}",
+            _("Commission d'évaluation — %(centre)s") % {"centre": member.session.centre.name},
             "evaluations/email/convocation_member.txt",
             {"session": member.session, "member": member, "url": url},
             member.user.email,
@@ -128,7 +131,8 @@ def grid_signed(grid_id: int, user_id: int) -> None:
             slot,
             grid.session.centre,
             user,
-            f"Grille d'évaluation signée — dossier D-{grid.dossier_id:06d}",
+            _("Grille d'évaluation signée — dossier %(dossier)s")
+            % {"dossier": f"D-{grid.dossier_id:06d}"},
         )
 
 
@@ -147,5 +151,6 @@ def opinion_signed(opinion_id: int, user_id: int) -> None:
             opinion,
             opinion.centre,
             user,
-            f"Avis de l'entreprise — dossier D-{opinion.dossier_id:06d}",
+            _("Avis de l'entreprise — dossier %(dossier)s")
+            % {"dossier": f"D-{opinion.dossier_id:06d}"},
         )

@@ -83,21 +83,23 @@ def results(request):
     )
 
 
-HEADERS = [
-    "Séance",
-    "Date du jury",
-    "Lieu",
-    "CQPM",
-    "Dossier",
-    "Nom",
-    "Prénoms",
-    "Date de naissance",
-    "Décision",
-    "Compétences validées",
-    "Blocs validés",
-    "Révoquée le",
-    "Motif de la révocation",
-]
+def _headers() -> list[str]:
+    """The export's header row, in the language of the request."""
+    return [
+        _("Séance"),
+        _("Date du jury"),
+        _("Lieu"),
+        _("CQPM"),
+        _("Dossier"),
+        _("Nom"),
+        _("Prénoms"),
+        _("Date de naissance"),
+        _("Décision"),
+        _("Compétences validées"),
+        _("Blocs validés"),
+        _("Révoquée le"),
+        _("Motif de la révocation"),
+    ]
 
 
 def _row(decision) -> list:
@@ -142,7 +144,7 @@ def results_csv(request):
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(HEADERS)
+    writer.writerow(_headers())
     for decision in decisions:
         writer.writerow([_csv_value(value) for value in _row(decision)])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
@@ -158,8 +160,8 @@ def results_xlsx(request):
     _form, decisions = _results(request.actor, request)
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "Résultats"
-    sheet.append(HEADERS)
+    sheet.title = _("Résultats")
+    sheet.append(_headers())
     for decision in decisions:
         sheet.append(_row(decision))
     for column in ("B", "H"):

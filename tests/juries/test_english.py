@@ -1,0 +1,62 @@
+"""English for the users who chose it: the results exports speak their language, while the
+certificate register and the PDFs stay French whatever the language of the user who closed
+the session (the PDFs are rendered in French by ``documents.rendering``)."""
+
+import csv
+import io
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from centres.access import build_actor
+from documents.models import CertificateRecord, DocumentKind, GeneratedDocument
+from documents.rendering import render_html
+from juries import paperwork, services
+
+from .factories import A, all_codes, deliberating_session, ready_dossier, vote_all
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _french_again():
+    """A request with the English cookie leaves English active in this thread: restore the
+    default so that the next tests, which call services directly, get French again."""
+    yield
+    translation.deactivate()
+
+
+def english(client, user):
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def test_results_exports_in_english(client, world):
+    english(client, world.user("staff"))
+    response = client.get(reverse("juries:results_csv"))
+    header = next(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert header[:3] == ["Meeting", "Jury date", "Place"]
+    assert header[-2:] == ["Revoked on", "Reason for revocation"]
+    sheet = load_workbook(io.BytesIO(client.get(reverse("juries:results_xlsx")).content)).active
+    assert sheet.title == "Results"
+    assert [cell.value for cell in sheet[1]] == header
+
+
+def test_register_and_letters_stay_french_when_closed_in_english(world, version):
+    dossier = ready_dossier(world.centre_a, version, birth_name="Anglais")
+    session, members, (item,) = deliberating_session(world, version, [dossier])
+    vote_all(item, members, dict.fromkeys(all_codes(item), A))
+    with translation.override("en"):
+        services.close_session(session, acting_user=build_actor(world.user("staff")))
+        record = CertificateRecord.objects.get(kind="certificate")
+        assert record.signatory_title == "Président(e) du jury paritaire de délibération"
+        letter = GeneratedDocument.objects.get(kind=DocumentKind.RESULT_LETTER)
+        template, context = paperwork.build_result_letter(letter)
+        html = render_html(template, context)
+    assert "<title>Notification de la décision du jury</title>" in html
+    assert "Président(e) du jury paritaire de délibération" in html
+    assert "Chair of the joint deliberation jury" not in html
