@@ -16,6 +16,7 @@ from base64 import b32encode
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext as _
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -23,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 
 from . import audit
+from .errors import CentreError
 from .models import Membership
 from .roles import Role
 
@@ -130,6 +132,48 @@ def _new_recovery_codes(user) -> list[str]:
     codes = [StaticToken.random_token() for _ in range(RECOVERY_CODE_COUNT)]
     StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
     return codes
+
+
+def regenerate_recovery_codes(*, acting_user, code: str) -> list[str]:
+    """Replace the acting user's recovery codes with ten new ones (returned, shown once).
+
+    Confirmed by a current code of the authenticator app: a recovery code is refused here,
+    so a leaked sheet of codes cannot renew itself. The app's throttling (django-otp: a
+    delay doubling after each wrong code) applies as on the login code page. A wrong code
+    changes nothing and is logged as ``auth.otp_failure``. Raises :class:`CentreError`."""
+    token = normalise_code(code)
+    with transaction.atomic():
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=acting_user, confirmed=True)
+            .order_by("pk")
+            .first()
+        )
+        if device is None:
+            raise CentreError(
+                _("Activez d'abord la double authentification avec une application."),
+                code="otp_no_device",
+            )
+        if not device.verify_is_allowed()[0]:
+            raise CentreError(
+                _("Trop de codes erronés : patientez quelques secondes avant de réessayer."),
+                code="otp_throttled",
+            )
+        if token and device.verify_token(token):
+            codes = _new_recovery_codes(acting_user)
+            record_for_user(
+                acting_user, "auth.recovery_codes_regenerated", after={"codes": len(codes)}
+            )
+            return codes
+    # Outside the transaction: the throttling counter and the failure row must stay.
+    record_for_user(acting_user, "auth.otp_failure", reason="recovery codes")
+    raise CentreError(
+        _(
+            "Code incorrect ou déjà utilisé. Saisissez le code à 6 chiffres affiché en ce "
+            "moment par votre application (un code de secours ne convient pas ici)."
+        ),
+        code="otp_invalid",
+    )
 
 
 def normalise_code(raw: str) -> str:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 
 from . import twofactor
+from .errors import CentreError
 
 RECOVERY_SESSION_KEY = "twofactor_new_recovery_codes"
 
@@ -22,6 +23,17 @@ class CodeForm(forms.Form):
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True}
         ),
+    )
+
+
+class RegenerateCodesForm(CodeForm):
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Je comprends que mes codes de secours actuels ne fonctionneront plus."),
+        error_messages={
+            "required": gettext_lazy(
+                "Cochez cette case pour confirmer le remplacement de vos codes actuels."
+            )
+        },
     )
 
 
@@ -101,7 +113,8 @@ def setup(request):
 @never_cache
 @login_required
 def recovery_codes(request):
-    """The ten recovery codes, shown once right after the set-up, never again."""
+    """The ten recovery codes, shown once right after the set-up (or a regeneration),
+    never again."""
     codes = request.session.pop(RECOVERY_SESSION_KEY, None)
     if not codes:
         return redirect(_next_url(request))
@@ -109,4 +122,32 @@ def recovery_codes(request):
         request,
         "registration/two_factor_recovery_codes.html",
         {"codes": codes, "next": _next_url(request)},
+    )
+
+
+@never_cache
+@login_required
+def regenerate_codes(request):
+    """Replace the recovery codes: a warning, a tick to confirm, a current code from the app;
+    the new codes are then shown once on the recovery codes page."""
+    if not twofactor.has_confirmed_device(request.user):
+        return redirect(f"{reverse('two_factor_setup')}?next={_next_url(request)}")
+    form = RegenerateCodesForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = twofactor.regenerate_recovery_codes(
+                acting_user=request.user, code=form.cleaned_data["code"]
+            )
+        except CentreError as error:
+            form.add_error("code", error.message)
+        else:
+            request.session[RECOVERY_SESSION_KEY] = codes
+            messages.success(
+                request, _("Vos anciens codes de secours sont désormais inutilisables.")
+            )
+            return redirect(f"{reverse('two_factor_recovery_codes')}?next={_next_url(request)}")
+    return render(
+        request,
+        "registration/two_factor_regenerate_codes.html",
+        {"form": form, "next": _next_url(request)},
     )

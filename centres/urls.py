@@ -78,6 +78,11 @@ auth_urlpatterns = [
         name="two_factor_recovery_codes",
     ),
     path(
+        "double-authentification/nouveaux-codes-de-secours/",
+        twofactor_views.regenerate_codes,
+        name="two_factor_regenerate_codes",
+    ),
+    path(
         "mot-de-passe/",
         auth_views.PasswordChangeView.as_view(success_url=reverse_lazy("password_change_done")),
         name="password_change",

@@ -202,6 +202,16 @@ ACCOUNTS = [
         kwargs=lambda w: {"uidb64": "MQ", "token": "lien-invalide"},
     ),
     Entry("password_reset_complete", allowed=ALL_ROLES, public=True),
+    # Second factor, self-service new recovery codes: any logged-in user; without an
+    # enrolled app (the matrix users have none) it sends to the set-up page.
+    Entry("two_factor_regenerate_codes", allowed=ALL_ROLES, status=302),
+    Entry(
+        "two_factor_regenerate_codes",
+        allowed=ALL_ROLES,
+        method="post",
+        status=302,
+        data=lambda w: {"code": "123456", "confirm": "on"},
+    ),
 ]
 
 API = [
