@@ -4,6 +4,8 @@ import os
 from dataclasses import dataclass, field
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 from django_scopes import scopes_disabled
 from rest_framework.test import APIClient
 
@@ -36,6 +38,16 @@ def _fast_hashing_and_no_axes(settings):
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language (French): a request made in
+    English leaves English active in the thread, which services called afterwards would
+    use for their messages."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @dataclass
