@@ -183,8 +183,9 @@ class EvaluationSessionViewSet(
     def declarations(self, request, pk=None):
         """The acting member signs their conflict-of-interest declaration for one of the
         session's candidates. ``statement`` must contain the candidate's full name and
-        "Je déclare n'avoir aucun lien"; a declared (or detected) link is recorded and
-        answered 400 ``conflict_of_interest`` with the reason."""
+        "Je déclare n'avoir aucun lien" (or its English translation, "I declare that I have
+        no connection", whatever the language of the request); a declared (or detected) link
+        is recorded and answered 400 ``conflict_of_interest`` with the reason."""
         session = self.get_object()
         body = DeclarationSerializer(data=request.data, session=session)
         body.is_valid(raise_exception=True)

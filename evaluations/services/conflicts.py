@@ -3,9 +3,11 @@ the candidate (same company, trainer, VAE accompanist). Each member signs, for e
 candidate, a typed declaration; a declared or detected link refuses the member on that
 candidate, with the reason, and the refusal is kept."""
 
+from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django_scopes import scopes_disabled
 
 from centres.models import Membership
@@ -15,8 +17,24 @@ from ..errors import EvaluationError
 from ..models import CommissionMember, ConflictDeclaration, LinkKind, SessionDossier
 from .common import record, user_of
 
-# The sentence every "no link" declaration must contain (compared accent- and case-free).
-NO_LINK_SENTENCE = "je déclare n'avoir aucun lien"
+# The sentence every "no link" declaration must contain (compared accent- and case-free),
+# asked in the active language; its translation in any of the site's languages is accepted
+# whatever the language, so that a form sent just after switching the language still signs.
+NO_LINK_SENTENCE = gettext_noop("Je déclare n'avoir aucun lien")
+
+
+def no_link_sentence() -> str:
+    """The sentence in the active language (shown and quoted in the error)."""
+    return _(NO_LINK_SENTENCE)
+
+
+def no_link_sentences() -> set[str]:
+    """The sentence, folded, in every language of the site."""
+    sentences = {fold(NO_LINK_SENTENCE)}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            sentences.add(fold(_(NO_LINK_SENTENCE)))
+    return sentences
 
 
 def candidate_names(dossier) -> tuple[str, str]:
@@ -31,7 +49,8 @@ def candidate_full_name(dossier) -> str:
 
 
 def statement_model(dossier, user) -> str:
-    """The statement the member is asked to type (shown, never pre-filled)."""
+    """The statement the member is asked to type (shown, never pre-filled), in the active
+    language; it contains the "no link" sentence of that language."""
     return _(
         "Je soussigné(e) %(assessor)s, je déclare n'avoir aucun lien professionnel ou "
         "personnel avec %(candidate)s : je ne suis ni son employeur ni son collègue, je ne "
@@ -43,7 +62,8 @@ def statement_model(dossier, user) -> str:
 
 
 def statement_problems(statement: str, dossier) -> list[str]:
-    """What a typed "no link" statement lacks (empty list: it is valid)."""
+    """What a typed "no link" statement lacks (empty list: it is valid): the candidate's
+    full name and the "no link" sentence, in any of the site's languages."""
     text = fold(statement or "")
     problems = []
     first, last = candidate_names(dossier)
@@ -52,9 +72,10 @@ def statement_problems(statement: str, dossier) -> list[str]:
             _("La déclaration doit contenir le nom complet du candidat : %(name)s.")
             % {"name": candidate_full_name(dossier)}
         )
-    if fold(NO_LINK_SENTENCE) not in text:
+    if not any(sentence in text for sentence in no_link_sentences()):
         problems.append(
-            _("La déclaration doit contenir la phrase « Je déclare n'avoir aucun lien ».")
+            _("La déclaration doit contenir la phrase « %(sentence)s ».")
+            % {"sentence": no_link_sentence()}
         )
     return problems
 
