@@ -4,9 +4,11 @@ import datetime
 import re
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import formats, timezone, translation
 
 from centres import services
 from centres.access import ACTIVE_CENTRE_SESSION_KEY
@@ -235,3 +237,20 @@ def test_invite_form_errors(world, client, admin_a):
     staff = world.user("staff")
     response = client.post(reverse("centres:invite"), {"email": staff.email, "role": "staff"})
     assert "a déjà le rôle" in text(response)
+
+
+def test_invitation_dates_read_at_in_english(world, client, admin_a):
+    """The dates of the invitation list: « à » in French, "at" in English (not « à »)."""
+    invitation = pending_invitation(world.centre_a, "attente@example.org", invited_by=admin_a)
+    expires = timezone.localtime(invitation.expires_at)
+    client.force_login(admin_a)
+    french = text(client.get(reverse("centres:invitations")))
+    assert formats.date_format(expires, "j F Y à H:i") in french
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        english = text(client.get(reverse("centres:invitations")))
+        with translation.override("en"):
+            assert formats.date_format(expires, r"j F Y \a\t H:i") in english
+    finally:
+        translation.deactivate()
+    assert not re.search(r"\d à \d", english)

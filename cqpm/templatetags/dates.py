@@ -1,0 +1,39 @@
+"""Date-and-time display in the interface language: ``{% load dates %}``.
+
+``{{ value|date_at }}`` reads « 3 mars 2026 à 14:00 » in French and "3 March 2026 at 14:00" in
+English: the formats go through the catalogue (context « date format ») instead of holding a
+literal French « à ». Styles (argument):
+
+- ``""`` (default): ``j F Y à H:i``
+- ``"long"``: ``l j F Y à H:i`` (with the weekday)
+- ``"short"``: ``d/m/Y à H:i``
+- ``"h"``: ``j F Y à H\\hi`` (« 14h00 »)
+- ``"long h"``: ``l j F Y à H\\hi``
+"""
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils.translation import pgettext
+
+register = template.Library()
+
+
+def _format(style: str) -> str:
+    # One literal pgettext call per format, so that makemessages finds each of them.
+    if style == "long":
+        return pgettext("date format", "l j F Y à H:i")
+    if style == "short":
+        return pgettext("date format", "d/m/Y à H:i")
+    if style == "h":
+        return pgettext("date format", "j F Y à H\\hi")
+    if style == "long h":
+        return pgettext("date format", "l j F Y à H\\hi")
+    if style:
+        raise template.TemplateSyntaxError(f"date_at: unknown style {style!r}")
+    return pgettext("date format", "j F Y à H:i")
+
+
+@register.filter(expects_localtime=True, is_safe=False)
+def date_at(value, style=""):
+    """The date and the time of ``value`` joined by « à » / "at" (see the module docstring)."""
+    return date_filter(value, _format(str(style or "").strip()))
