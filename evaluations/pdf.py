@@ -58,6 +58,15 @@ def _qualification(dossier) -> Qualification:
     )
 
 
+def _label(instance, field_name):
+    """The lazy label of a choice (``""`` when empty): translated when the PDF template prints
+    it, in French (``get_FOO_display()`` would translate it now, in the request's language)."""
+    value = getattr(instance, field_name)
+    if not value:
+        return ""
+    return dict(instance._meta.get_field(field_name).flatchoices).get(value, value)
+
+
 def _name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
@@ -133,7 +142,7 @@ def grid_context(slot) -> EvaluationGridContext:
             groups.setdefault(score.criterion.category, []).append(
                 GridCriterion(
                     label=score.criterion.text,
-                    result=score.get_state_display() if score.state else "",
+                    result=_label(score, "state"),
                     conditional=score.criterion.is_conditional,
                     comment=" — ".join(x for x in (score.comment, score.justification) if x),
                 )
@@ -145,12 +154,12 @@ def grid_context(slot) -> EvaluationGridContext:
                 modality=modalities.get(grid.competence_id) or "",
                 conditions=" ".join(conditions.get(grid.competence_id, [])),
                 groups=[
-                    CriteriaGroup(heading=str(headings[code]), criteria=groups[code])
+                    CriteriaGroup(heading=headings[code], criteria=groups[code])
                     for code in headings
                     if code in groups
                 ],
                 expected_results=expected.get(grid.competence_id, []),
-                proposal=grid.get_proposal_display() if grid.proposal else "",
+                proposal=_label(grid, "proposal"),
                 comment=grid.proposal_justification,
             )
         )
@@ -174,7 +183,7 @@ def grid_context(slot) -> EvaluationGridContext:
 
 def opinion_context(opinion) -> CompanyOpinionContext:
     dossier = opinion.dossier
-    capacity = AuthorCapacity(opinion.author_capacity).label
+    capacity = AuthorCapacity(opinion.author_capacity).label  # lazy: French in the PDF
     return CompanyOpinionContext(
         centre=CentreHeader.from_centre(opinion.centre),
         reference=dossier.reference,
@@ -182,13 +191,13 @@ def opinion_context(opinion) -> CompanyOpinionContext:
         qualification=_qualification(dossier),
         company_name=opinion.company.name,
         author=Signature(
-            name=_name(opinion.signed_by), capacity=str(capacity), signed_at=opinion.signed_at
+            name=_name(opinion.signed_by), capacity=capacity, signed_at=opinion.signed_at
         ),
         given_on=timezone.localtime(opinion.signed_at).date() if opinion.signed_at else None,
         lines=[
             OpinionLine(
                 competence=CodeTitle(code=i.competence.code, title=i.competence.title),
-                opinion=i.get_value_display() if i.value else "",
+                opinion=_label(i, "value"),
                 comment=i.comment,
             )
             for i in opinion.items.select_related("competence").order_by("competence__number")

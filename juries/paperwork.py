@@ -16,6 +16,7 @@ import logging
 
 from django.db.models import Prefetch
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -253,6 +254,10 @@ def _decision_note(decision) -> str:
     return " ; ".join(notes)
 
 
+# Computed when the PDF template prints it, in the language active then (French).
+_lazy_decision_note = lazy(_decision_note, str)
+
+
 MARKS = {True: "A", False: "NA"}
 
 
@@ -301,12 +306,12 @@ def build_minutes(document):
                 blocs_validated=sorted(b.code for b in decision.validated_blocs.all())
                 if decision
                 else [],
-                outcome=decision.get_outcome_display() if decision else _("Non décidé"),
+                # Lazy texts: translated when documents.rendering renders them (in French).
+                outcome=Outcome(decision.outcome).label if decision else gettext_lazy("Non décidé"),
                 abstentions=[c.member.name for c in item.conflicts.all()],
-                note=_decision_note(decision) if decision else "",
+                note=_lazy_decision_note(decision) if decision else "",
             )
         )
-    college_label = dict(College.choices)
     context = ctx.JuryMinutesContext(
         centre=ctx.CentreHeader.from_centre(session.centre),
         reference=session.reference,
@@ -319,7 +324,7 @@ def build_minutes(document):
         members=[
             ctx.JuryMember(
                 name=m.name,
-                college=str(college_label[m.college]),
+                college=College(m.college).label,
                 is_president=m.is_president,
                 present=m.attendance == Attendance.PRESENT,
                 signed_at=next((s.signed_at for s in m.signatures.all()), None),
@@ -327,7 +332,7 @@ def build_minutes(document):
             for m in members
         ],
         quorum=session.centre.jury_quorum,
-        regularity_statement=_(
+        regularity_statement=gettext_lazy(
             "Le jury a vérifié, pour chaque candidat, que l'évaluation s'est déroulée "
             "conformément au référentiel et aux règles de la certification."
         ),

@@ -1,6 +1,7 @@
 """The PDFs this app plugs into the documents registry: convocation, signed grid, avis."""
 
 import pytest
+from django.utils import translation
 
 from candidates.models import Accommodation
 from documents.models import GeneratedDocument
@@ -95,3 +96,35 @@ def test_staff_produce_the_convocations_of_a_session(client, world, session, dos
     assert response["Location"] == reverse("documents:batch", args=[document.batch_id])
     assert document.subject_type == "evaluations.sessiondossier"
     assert dossier.candidate.full_name in document.label
+
+
+def test_contexts_built_in_english_render_in_french(
+    world, session, dossier, assessors, django_capture_on_commit_callbacks
+):
+    """Built during an English request, the grid and avis contexts keep lazy labels: the PDFs
+    (rendered in French by documents.rendering) show them in French."""
+    rep = world.user("company_rep")
+    items = [
+        {"competence": row.competence_id, "value": "reserved", "comment": ""}
+        for row in dossier.competences.all()
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        for grid in dossier.grids.all():
+            complete(grid, assessors[0])
+            sign_by_all(grid, assessors)
+        opinion = services.give_opinion(
+            dossier, acting_user=rep, items=items, author_capacity="tutor"
+        )
+        services.sign_opinion(opinion, acting_user=rep)
+    try:
+        translation.activate("en")
+        template, ctx = pdf.build_grid(GeneratedDocument.objects.get(kind="evaluation_grid"))
+        grid_html = render_html(template, ctx)
+        template, ctx = pdf.build_opinion(GeneratedDocument.objects.get(kind="company_opinion"))
+        opinion_html = render_html(template, ctx)
+    finally:
+        translation.deactivate()
+    assert "Acquise" in grid_html and "Satisfait" in grid_html
+    assert "Acquired" not in grid_html and ">Met<" not in grid_html
+    assert "Réservé" in opinion_html and "(Tuteur)" in opinion_html
+    assert "Reserved" not in opinion_html and "Tutor" not in opinion_html
