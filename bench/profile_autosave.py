@@ -14,31 +14,17 @@ comment), the only direct write this script makes; the grid events the requests 
 import argparse
 import cProfile
 import io
-import os
 import pstats
 import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
-os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/parchemin_bench")
-os.environ.setdefault("DEBUG", "0")
-os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-not-for-production-0123456789abcdef")
-os.environ.setdefault("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
-os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
-os.environ.setdefault("TWO_FACTOR_ENFORCED", "0")
-os.environ.setdefault("AXES_ENABLED", "0")
-os.environ.setdefault("API_USER_RATE", "10000000/minute")
-
-import django  # noqa: E402
-
-django.setup()
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
+from inprocess import ROOT  # noqa: E402  (sets Django up on the bench database)
 
 BODY = '{"state": "satisfied", "comment": "ok"}'
 
