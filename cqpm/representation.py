@@ -70,20 +70,6 @@ def _converter(field):
     return field.to_representation
 
 
-def _column_reader(field, attname, fallback):
-    convert = _converter(field)
-
-    def read(instance):
-        value = getattr(instance, attname, _MISSING)
-        if value is None:
-            return None
-        if value is _MISSING or isinstance(value, _CALLABLES):
-            return fallback(instance)
-        return value if convert is None else convert(value)
-
-    return read
-
-
 def _pk_reader(attname, fallback):
     def read(instance):
         value = getattr(instance, attname, _MISSING)
@@ -138,11 +124,7 @@ def _reader(serializer, field, model):
         return fallback
     if type(field).get_attribute is not drf_fields.Field.get_attribute:
         return fallback  # the field reads its value its own way
-    if len(attrs) == 1:
-        model_field = _model_field(model, attrs[0])
-        if model_field is not None and model_field.concrete and not model_field.is_relation:
-            return _column_reader(field, model_field.attname, fallback)
-    return _walk_reader(field, attrs, fallback)
+    return _walk_reader(field, attrs, fallback)  # a column (one attr) or a chain of them
 
 
 # Mixin for a (model) serializer: ``to_representation`` through a read plan built once per
