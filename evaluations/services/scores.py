@@ -32,10 +32,10 @@ from django.utils import timezone
 
 from centres.roles import ROLE_CAPABILITIES, Capability
 
+from ..access import EVALUATE_CODENAME
 from ..models import GridEvent, GridStatus, ScoreState, SessionStatus
 from .grids import SCORE_FIELDS, check_justification
 
-EVALUATE_CODENAME = "evaluate_session"  # evaluations.access.EVALUATE_CODENAME
 EVALUATOR_ROLES = sorted(
     role for role, caps in ROLE_CAPABILITIES.items() if Capability.EVALUATE in caps
 )
