@@ -154,11 +154,20 @@ if DATABASE_URL:
         raise ImproperlyConfigured(f"DATABASE_URL is not a valid database URL: {exc}") from exc
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 else:
+    # The embedded default takes a tablet's burst of saves (a queue sent when the network
+    # comes back, a few requests at a time, on runserver's threads): WAL lets readers go on
+    # beside the one writer; IMMEDIATE transactions take the write lock when they begin, so a
+    # writer waits its turn (up to ``timeout`` seconds) instead of failing with "database is
+    # locked" when a read-then-write transaction cannot upgrade its lock.
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": VAR_DIR / "parchemin.sqlite3",
-            "OPTIONS": {"timeout": 20},
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+            },
         }
     }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
