@@ -39,6 +39,20 @@ def _snapshot(score) -> dict:
     return {name: getattr(score, name) for name in SCORE_FIELDS}
 
 
+def already_applied(expected_version, current_version, author_id, user_id, held, wanted) -> bool:
+    """A resend of a change already applied: the tablet keeps the version a change was made
+    on until it has the answer, so when the answer was lost (network, reload) it sends the
+    change again on that older version. The record then holds exactly the value sent, saved
+    by the same member: that is the change itself, answered as saved, never as a conflict
+    with itself. Any other stale version (another member's change, a different value) is a
+    conflict."""
+    try:
+        expected = int(str(expected_version).strip())
+    except (TypeError, ValueError):
+        return False
+    return expected < current_version and author_id == user_id and held == wanted
+
+
 def _lock_grid(grid) -> Grid:
     return (
         Grid.objects.select_for_update(of=("self",))
@@ -138,11 +152,15 @@ def score_criterion(
             raise EvaluationError(
                 _("Ce critère n'appartient pas à cette grille."), code="unknown_criterion"
             )
-        if expected_version is None or str(expected_version).strip() != str(score.version):
-            raise StaleScoreError(score)
-        check_justification(state, bool(score.criterion.conditional), justification)
         before = _snapshot(score)
         after = {"state": state, "comment": comment, "justification": justification}
+        if expected_version is None or str(expected_version).strip() != str(score.version):
+            if already_applied(
+                expected_version, score.version, score.updated_by_id, user.pk, before, after
+            ):
+                return score
+            raise StaleScoreError(score)
+        check_justification(state, bool(score.criterion.conditional), justification)
         if before == after:
             return score  # nothing changed
         score.state, score.comment, score.justification = state, comment, justification
@@ -174,9 +192,13 @@ def set_proposal(grid, proposal, justification="", *, expected_version, acting_u
         grid, user = _editable(grid, acting_user)
         if expected_version is None:
             raise EvaluationError(_("Version de la grille manquante."), code="version_required")
-        check_version(grid, expected_version)
         before = {"proposal": grid.proposal, "justification": grid.proposal_justification}
         after = {"proposal": proposal, "justification": justification}
+        if already_applied(
+            expected_version, grid.version, grid.proposal_by_id, user.pk, before, after
+        ):
+            return grid
+        check_version(grid, expected_version)
         if before == after:
             return grid
         grid.proposal, grid.proposal_justification = proposal, justification

@@ -17,7 +17,9 @@ same rules, in one transaction:
    (a signature, a removed member): what ``score_criterion`` reads after its lock.
 
 It decides the common outcomes: the write, nothing to change and a stale version (both
-answered with the score re-read after the lock), and a missing justification. Anything else
+answered with the score re-read after the lock; a stale version whose change the score
+already holds, from the same member, is a resend of an applied change and answered as
+saved: ``grids.already_applied``), and a missing justification. Anything else
 (no such score in the centre, not visible, no capability, grid signed, session closed, no
 seat, no or refused declaration, or the write's guard failing) returns ``None``: the caller
 then runs ``score_criterion``, which decides and words the refusal. A rule is thus written
@@ -34,7 +36,7 @@ from centres.roles import ROLE_CAPABILITIES, Capability
 
 from ..access import EVALUATE_CODENAME
 from ..models import GridEvent, GridStatus, ScoreState, SessionStatus
-from .grids import SCORE_FIELDS, check_justification
+from .grids import SCORE_FIELDS, already_applied, check_justification
 
 EVALUATOR_ROLES = sorted(
     role for role, caps in ROLE_CAPABILITIES.items() if Capability.EVALUATE in caps
@@ -205,7 +207,14 @@ def autosave_score(actor, score_id: int, *, expected_version: int, **changes) ->
         if not _allowed(row, actor):
             return None
         if expected_version != row["version"]:
-            return Autosaved(_current(cursor, score_id), stale=True)
+            current = _current(cursor, score_id)
+            held = {name: current[name] for name in SCORE_FIELDS}
+            wanted = {**held, **changes}
+            wanted["state"] = wanted["state"] or ""
+            applied = already_applied(
+                expected_version, current["version"], current["updated_by"], user.pk, held, wanted
+            )
+            return Autosaved(current, stale=not applied)
         before = {name: row[name] for name in SCORE_FIELDS}
         after = {**before, **changes}
         after["state"] = after["state"] or ""
