@@ -4,6 +4,13 @@
 // version the member last saw. Unsent changes live in localStorage first, so nothing typed
 // is lost when the network drops: the queue is flushed when the browser is back online, on
 // "Réessayer", and on the next visit. A 412 shows the other member's value and who saved it.
+//
+// A queue sent when the tablet comes back goes a few requests at a time (MAX_INFLIGHT), and a
+// transient failure (network error while online, 5xx, 429) is retried by itself with
+// exponential backoff until the change is saved or a real refusal (400, 401/403, 412) is
+// shown. Each queued change keeps the version it was made on: a change the server applied
+// but whose answer was lost is sent again on that version, and the server answers it as
+// saved (same value, same member), never as a conflict with itself.
 (function () {
   "use strict";
 
@@ -28,12 +35,17 @@
   var retryAll = document.getElementById("retry-all");
   var proposalBox = document.getElementById("proposal");
   var TEXT_DELAY = 700;
+  var MAX_INFLIGHT = 3;
+  var RETRY_BASE = 500, RETRY_MAX = 30000, QUIET_ATTEMPTS = 3;
 
   // queue: { "<row key>": { payload: {...}, version: "3" } } — row key "s<id>" or "proposal"
   var queue = load();
   var inflight = {};
   var again = {};
   var timers = {};
+  var waiting = [];  // keys ready to send, waiting for a free slot (each key once)
+  var attempts = {};  // transient failures in a row, per key
+  var retryTimers = {};
   var saved = {};  // last value the server holds for each row (JSON), to skip idle re-sends
   var leaveTo = null;  // a link tapped while changes were still being sent
 
@@ -157,6 +169,14 @@
     if (inflight[key]) { again[key] = true; return; }
     if (blocked(row, item.payload)) { setRow(row, "needs", T.needsJustification); return; }
     if (!navigator.onLine) { setRow(row, "offline", T.offline); return; }
+    clearTimeout(retryTimers[key]); delete retryTimers[key];
+    if (Object.keys(inflight).length >= MAX_INFLIGHT) {
+      if (waiting.indexOf(key) === -1) { waiting.push(key); }
+      setRow(row, "saving", T.saving);
+      return;
+    }
+    var at = waiting.indexOf(key);
+    if (at !== -1) { waiting.splice(at, 1); }
     inflight[key] = true;
     setRow(row, "saving", T.saving);
     fetch(urlOf(key, row), {
@@ -172,15 +192,46 @@
     }).then(function (response) {
       return response.json().catch(function () { return {}; }).then(function (data) {
         delete inflight[key];
-        handle(key, row, item, response.status, data);
+        handle(key, row, item, response.status, data, response.headers.get("Retry-After"));
+        pump();
       });
     }, function () {
       delete inflight[key];
-      setRow(row, navigator.onLine ? "failed" : "offline", navigator.onLine ? T.failed : T.offline);
+      if (navigator.onLine) { retryLater(key, row, null); }
+      else { setRow(row, "offline", T.offline); }
+      pump();
     });
   }
 
-  function handle(key, row, item, status, data) {
+  // A slot is free: send the next waiting change.
+  function pump() {
+    while (waiting.length && Object.keys(inflight).length < MAX_INFLIGHT) {
+      var key = waiting.shift();
+      if (queue[key] && !inflight[key]) { send(key); }
+    }
+  }
+
+  // A transient failure: send again after 0.5 s, 1 s, 2 s… (at most 30 s, or what a 429's
+  // Retry-After asks), with a little jitter so that tablets do not come back together. The
+  // first attempts stay "saving"; then the row says it failed, and still retries by itself.
+  function retryLater(key, row, retryAfter) {
+    var n = attempts[key] = (attempts[key] || 0) + 1;
+    var delay = Math.min(RETRY_MAX, RETRY_BASE * Math.pow(2, n - 1)) * (0.8 + Math.random() * 0.4);
+    var asked = parseInt(retryAfter, 10);
+    if (asked > 0) { delay = Math.max(delay, Math.min(asked * 1000, RETRY_MAX)); }
+    if (n > QUIET_ATTEMPTS) { setRow(row, "failed", T.failed); }
+    else { setRow(row, "saving", T.saving); }
+    clearTimeout(retryTimers[key]);
+    retryTimers[key] = setTimeout(function () { delete retryTimers[key]; send(key); }, delay);
+  }
+
+  function handle(key, row, item, status, data, retryAfter) {
+    if (status >= 500 || status === 429 || status === 408) {
+      delete again[key];
+      if (queue[key]) { retryLater(key, row, retryAfter); }
+      return;
+    }
+    delete attempts[key];
     if (status >= 200 && status < 300) {
       row.setAttribute("data-version", data.version);
       saved[key] = JSON.stringify(item.payload);
@@ -253,6 +304,7 @@
       var row = rowOf(key);
       if (!row) { delete queue[key]; return; }
       if (row.getAttribute("data-row-state") === "conflict") { return; }
+      delete attempts[key];
       send(key);
     });
     persist();
@@ -291,7 +343,11 @@
       return;
     }
     var retry = event.target.closest(".row-retry");
-    if (retry) { send(keyOf(retry.closest("fieldset[data-row-state]"))); }
+    if (retry) {
+      var key = keyOf(retry.closest("fieldset[data-row-state]"));
+      delete attempts[key];
+      send(key);
+    }
   });
   app.addEventListener("input", function (event) {
     var row = event.target.closest("fieldset[data-row-state]");
