@@ -5,7 +5,11 @@ applied but whose answer was lost is recognised as applied, not as a conflict wi
 
 The usual live server runs on the PostgreSQL test database: here a real ``runserver`` is
 started on 127.0.0.1 with a temporary SQLite file (migrated, then filled by
-``tests/evaluations/sqlite_scene.py``), and stopped at the end of the module."""
+``tests/evaluations/sqlite_scene.py``), and stopped at the end of the module.
+
+The page cannot be reloaded while offline (no service worker: that is the offline app's
+business), so the reloads happen once the network is back, with the tablet's queue still in
+``localStorage``."""
 
 import json
 import os
@@ -83,7 +87,7 @@ def embedded_server(tmp_path_factory):
     )
     _run(["manage.py", "migrate", "--noinput", "-v0"], env)
     scene = json.loads(
-        _run(["-m", "tests.evaluations.sqlite_scene", str(CRITERIA), "2"], env).splitlines()[-1]
+        _run(["-m", "tests.evaluations.sqlite_scene", str(CRITERIA), "3"], env).splitlines()[-1]
     )
     port = _free_port()
     url = f"http://127.0.0.1:{port}"
@@ -251,3 +255,44 @@ def test_a_change_applied_but_unanswered_is_not_a_conflict_after_a_reload(
     assert {v[1:] for v in embedded_server.scores(grid).values()} == {
         (2, embedded_server.username, 1)
     }
+
+
+def test_transient_failures_are_retried_by_themselves_and_a_refusal_is_shown(
+    embedded_server, embedded_tablet
+):
+    page = embedded_tablet
+    grid = embedded_server.grids[2]
+    browser_login(page, embedded_server.username, DEFAULT_PASSWORD)
+    rows = _score_everything_offline(page, grid)
+    refused = f"/api/v1/criterion-scores/{rows.nth(0).get_attribute('data-score')}/"
+    seen = {}
+
+    def flaky(route):
+        """The first answer is a 503, the second a 429 (Retry-After: 1 s), then the server's;
+        one criterion is refused (403)."""
+        url = route.request.url
+        seen[url] = seen.get(url, 0) + 1
+        if url.endswith(refused):
+            route.fulfill(status=403, json={"detail": "Vous ne pouvez pas évaluer ce candidat."})
+        elif seen[url] == 1:
+            route.fulfill(status=503, body="")
+        elif seen[url] == 2:
+            route.fulfill(status=429, headers={"Retry-After": "1"}, json={"detail": "Trop vite"})
+        else:
+            route.continue_()
+
+    page.route(SCORE_URL, flaky)
+    page.context.set_offline(False)
+    for index in range(1, CRITERIA):
+        expect(rows.nth(index)).to_have_attribute("data-row-state", "saved", timeout=30_000)
+    first = rows.nth(0)
+    expect(first).to_have_attribute("data-row-state", "failed")
+    expect(first.locator(".row-state-text")).to_have_text("Vous ne pouvez pas évaluer ce candidat.")
+    expect(page.locator("[data-global-state]")).to_have_attribute("data-global-state", "failed")
+    page.wait_for_timeout(1500)
+    counts = {url.removeprefix(embedded_server.url): n for url, n in seen.items()}
+    assert counts.pop(refused) == 1  # a refusal is shown, not retried
+    assert len(counts) == CRITERIA - 1 and set(counts.values()) == {3}
+    scores = embedded_server.scores(grid)
+    assert scores.pop(int(first.get_attribute("data-score")))[1:] == (1, None, 0)
+    assert {v[1:] for v in scores.values()} == {(2, embedded_server.username, 1)}
