@@ -12,6 +12,7 @@ from django_scopes import scopes_disabled
 
 from .audit_log import AuditFilters, apply_filters, csv_rows, entries_for
 from .models import Membership
+from .sorting import AUDIT_SORT
 from .view_utils import paginate
 
 AUDIT_PAGE_SIZE = 50
@@ -88,11 +89,12 @@ def _filtered(request):
 @login_required
 def audit_log(request):
     form, entries = _filtered(request)
+    entries, sort = AUDIT_SORT.apply(entries, request.GET.get("sort"))
     page, query_string = paginate(request, entries, per_page=AUDIT_PAGE_SIZE)
     return render(
         request,
         "centres/audit/list.html",
-        {"form": form, "page": page, "query_string": query_string},
+        {"form": form, "page": page, "query_string": query_string, "sort": sort},
     )
 
 

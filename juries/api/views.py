@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from centres.access import get_object_or_404_scoped
 from centres.api.versioning import expected_version
 from centres.roles import Capability
+from cqpm.listing import SortColumns
+from cqpm.search import french, text_search
 
 from .. import services
 from ..access import (
@@ -87,10 +89,24 @@ def _verb(summary, request=None, response=None):
 class SessionFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=SessionStatus.choices, label=_("état"))
     qualification = filters.NumberFilter(field_name="qualification_id", label=_("CQPM"))
+    q = filters.CharFilter(method="search", label=_("Rechercher"))
 
     class Meta:
         model = JurySession
-        fields = ["status", "qualification"]
+        fields = ["status", "qualification", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(text_search(value, "label", "place", "qualification__title"))
+
+
+# the columns of the sessions page (juries.views.sessions) that the API shows
+SESSION_SORT = SortColumns(
+    "-date",
+    date="starts_at",
+    qualification=(french("qualification__title"), "starts_at"),
+    place=(french("place"), "starts_at"),
+    status=("status", "starts_at"),
+)
 
 
 @extend_schema_view(
@@ -113,6 +129,7 @@ class JurySessionViewSet(
     serializer_class = JurySessionSerializer
     permission_classes = [ActorCan]
     filterset_class = SessionFilter
+    sort_columns = SESSION_SORT
 
     def required_capabilities(self):
         if self.action in {"list", "retrieve", "sign"}:
