@@ -44,7 +44,7 @@ class SortColumns:
             for key, value in columns.items()
         }
         self.default = default
-        if self.resolve(default) != default:
+        if default.lstrip("-") not in self.columns:
             raise ValueError(f"default sort {default!r} names no column")
 
     def __contains__(self, key: str) -> bool:

@@ -85,10 +85,10 @@ def sql_fold(value):
     return "".join(fold_char(char) for char in str(value))
 
 
-def french_key(value: str) -> tuple[str, str]:
-    """The sort key of the ``french`` collation on SQLite: letters first, then case and
-    accents to break ties (as ICU's French collation does)."""
-    return sql_fold(value), value
+def french_key(value: str) -> tuple[str, str, str]:
+    """The sort key of the ``french`` collation on SQLite, as ICU's French collation: the
+    letters first, then the accents (without before with), then the case (lower first)."""
+    return sql_fold(value), value.casefold(), value.swapcase()
 
 
 def collate_french(left: str, right: str) -> int:
