@@ -228,3 +228,78 @@ def test_catalogue_search_ignores_accents_and_sorts_titles_the_french_way(client
         "Évaluateur industriel",
         "bobinier",
     ]
+
+
+# --- SQLite through Django: the hook, the lookup and the collation together --------------
+
+
+@pytest.fixture
+def embedded_sqlite(db):
+    """An in-memory SQLite connection of Django's SQLite backend (the embedded default of
+    ``make run``), opened the usual way (``connection_created`` fires), with the centres and
+    companies tables. Outside ``django.db.connections``: the test database stays PostgreSQL."""
+    from django.db.backends.sqlite3.base import DatabaseWrapper
+
+    from centres.models import Centre
+
+    wrapper = DatabaseWrapper(
+        {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": ":memory:",
+            "ATOMIC_REQUESTS": False,
+            "AUTOCOMMIT": True,
+            "CONN_MAX_AGE": 0,
+            "CONN_HEALTH_CHECKS": False,
+            "OPTIONS": {},
+            "TIME_ZONE": None,
+            "USER": "",
+            "PASSWORD": "",
+            "HOST": "",
+            "PORT": "",
+            "TEST": {},
+        },
+        alias="embedded_sqlite",
+    )
+    with wrapper.schema_editor(atomic=False) as editor:
+        editor.create_model(Centre)
+        editor.create_model(Company)
+    yield wrapper
+    wrapper.close()
+
+
+def _sqlite_insert(wrapper, model, objects):
+    from django.db.models.sql import InsertQuery
+
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    query = InsertQuery(model)
+    query.insert_values(fields, objects)
+    with wrapper.cursor() as cursor:
+        for sql, params in query.get_compiler(connection=wrapper).as_sql():
+            cursor.execute(sql, params)
+
+
+def _sqlite_names(wrapper, queryset):
+    sql, params = (
+        queryset.values_list("name", flat=True).query.get_compiler(connection=wrapper).as_sql()
+    )
+    with wrapper.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [name for (name,) in cursor.fetchall()]
+
+
+def test_search_and_order_through_django_on_sqlite(embedded_sqlite):
+    from centres.models import Centre
+
+    _sqlite_insert(embedded_sqlite, Centre, [Centre(pk=1, name="Centre", slug="centre")])
+    names = NAMES + ["MÉNARD Industrie", "Précision"]
+    _sqlite_insert(embedded_sqlite, Company, [Company(centre_id=1, name=n) for n in names])
+    rows = Company.objects.order_by("pk")
+    assert _sqlite_names(embedded_sqlite, rows.filter(text_search("menard", "name"))) == [
+        "MÉNARD Industrie"
+    ]
+    assert _sqlite_names(embedded_sqlite, rows.filter(text_search("PRECISION", "name"))) == [
+        "Précision"
+    ]
+    assert _sqlite_names(embedded_sqlite, rows.filter(same_text("name", "etienne"))) == ["ÉTIENNE"]
+    ordered = rows.filter(name__in=NAMES).order_by(french("name"))
+    assert _sqlite_names(embedded_sqlite, ordered) == FRENCH_ORDER
