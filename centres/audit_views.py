@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_scopes import scopes_disabled
 
+from cqpm.search import french
+
 from .audit_log import AuditFilters, apply_filters, csv_rows, entries_for
 from .models import Membership
 from .sorting import AUDIT_SORT
@@ -55,7 +57,7 @@ class AuditFilterForm(forms.Form):
         self.fields["actor"].queryset = (
             get_user_model()
             .objects.filter(pk__in=member_ids)
-            .order_by("last_name", "first_name", "username")
+            .order_by(french("last_name"), french("first_name"), "username")
         )
 
     def clean(self):

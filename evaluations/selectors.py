@@ -89,7 +89,7 @@ def grid_view(grid, *, with_accommodation=True) -> GridView:
             declarations__accepted=True,
         )
         .select_related("user")
-        .order_by("user__last_name", "id")
+        .order_by(french("user__last_name"), "id")
     )
     modality = (
         DossierCompetence.objects.filter(

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from centres.access import companies_for, require
 from centres.roles import Capability
 from cqpm.errors import StaleVersionError
+from cqpm.search import french
 
 from .. import services
 from ..access import can_see_accommodation, candidate_list_queryset, get_candidate_for_user
@@ -23,7 +24,7 @@ def candidate_list(request):
     require(actor, Capability.VIEW_CENTRE)
     qs = candidate_list_queryset(actor)
     form, qs, joined = filter_dossier_fields(
-        request, companies_for(actor).order_by("name"), qs, prefix="dossiers__"
+        request, companies_for(actor).order_by(french("name")), qs, prefix="dossiers__"
     )
     if joined:
         qs = qs.distinct()

@@ -12,6 +12,7 @@ from centres.access import companies_for, require_any
 from centres.roles import Capability
 from cqpm.errors import StaleVersionError
 from cqpm.models import Competence
+from cqpm.search import french
 
 from .. import services
 from ..access import (
@@ -39,7 +40,7 @@ def dossier_list(request):
     actor = request.actor
     require_any(actor, Capability.VIEW_CENTRE, Capability.GIVE_COMPANY_OPINION)
     form, qs, _joined = filter_dossier_fields(
-        request, companies_for(actor).order_by("name"), dossiers_for(actor)
+        request, companies_for(actor).order_by(french("name")), dossiers_for(actor)
     )
     qs, sort = DOSSIER_SORT.apply(qs, request.GET.get("sort"))
     page, query_string = paginate(request, qs)

@@ -14,7 +14,7 @@ from centres.api.permissions import has_capability
 from centres.api.versioning import IF_MATCH, expected_version, with_etag
 from centres.roles import Capability
 from cqpm.filtering import OrderingBackend
-from cqpm.search import text_search
+from cqpm.search import french, text_search
 
 from .. import services
 from ..access import sessions_for
@@ -135,7 +135,7 @@ class EvaluationSessionViewSet(
         slots = list(
             SessionDossier.objects.filter(session=session)
             .select_related("dossier__candidate", "dossier__company")
-            .order_by("dossier__candidate__birth_name", "id")
+            .order_by(french("dossier__candidate__birth_name"), "id")
         )
         grids = defaultdict(list)
         for grid in (

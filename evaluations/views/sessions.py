@@ -158,7 +158,7 @@ def session_detail(request, pk):
             "dossier__candidate__birth_name", "dossier__candidate__first_names", "id"
         )
     )
-    members = list(session.members.select_related("user").order_by("user__last_name", "id"))
+    members = list(session.members.select_related("user").order_by(french("user__last_name"), "id"))
     declarations = {
         (d.member_id, d.dossier_id): d
         for d in ConflictDeclaration.objects.filter(member__session=session)
