@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from django.contrib import messages
 from django.core.paginator import Page
 from django.db.models import Expression
+from django.db.models.expressions import OrderBy
 from django.utils.translation import ngettext
 
 from .pagination import CappedCountPaginator
@@ -30,6 +31,8 @@ PAGE_PARAM = "page"
 def _descending(item):
     if isinstance(item, str):
         return item[1:] if item.startswith("-") else f"-{item}"
+    if isinstance(item, OrderBy):  # F("x").desc(nulls_first=True): the other way round
+        return item.copy().reverse_ordering()
     return item.desc() if isinstance(item, Expression) else item
 
 
@@ -100,5 +103,5 @@ def paginate(request, queryset, *, per_page: int = PAGE_SIZE) -> tuple[Page, str
             "Voici la dernière.",
             total,
         )
-        messages.warning(request, text % {"asked": asked, "total": total})
+        messages.warning(request, text % {"asked": asked, "total": total}, fail_silently=True)
     return page, query_string(request)

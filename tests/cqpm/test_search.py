@@ -7,6 +7,7 @@ import pytest
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.db import connection
+from django.db.models import F
 from django.template import Context, Template
 from django.test import RequestFactory
 
@@ -149,6 +150,11 @@ def test_sort_columns_resolve_unknown_keys_to_the_default():
     assert SORT.order_by("city") == ["city", "name", "pk"]
     assert SORT.order_by("-city") == ["-city", "-name", "-pk"]
     assert SORT.order_by("-created") == ["pk", "-pk"]
+    revoked = SortColumns("state", state=F("revoked_at").desc(nulls_first=True))
+    [ascending, tie] = revoked.order_by("state")
+    [descending, tie] = revoked.order_by("-state")
+    assert (ascending.descending, ascending.nulls_first) == (True, True)
+    assert (descending.descending, descending.nulls_last) == (False, True)
     with pytest.raises(ValueError, match="names no column"):
         SortColumns("missing", name="name")
 
