@@ -488,10 +488,29 @@ class DecisionFilter(filters.FilterSet):
     revoked = filters.BooleanFilter(
         field_name="revoked_at", lookup_expr="isnull", exclude=True, label=_("révoquée")
     )
+    q = filters.CharFilter(method="search", label=_("Rechercher"))
 
     class Meta:
         model = Decision
-        fields = ["session", "outcome", "revoked"]
+        fields = ["session", "outcome", "revoked", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            text_search(
+                value,
+                "dossier__candidate__birth_name",
+                "dossier__candidate__usage_name",
+                "dossier__candidate__first_names",
+            )
+        )
+
+
+DECISION_SORT = SortColumns(
+    "-decided",
+    decided="decided_at",
+    outcome=("outcome", "-decided_at"),
+    candidate=(french("dossier__candidate__birth_name"), french("dossier__candidate__first_names")),
+)
 
 
 @extend_schema_view(
@@ -502,6 +521,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DecisionSerializer
     permission_classes = [ActorCan]
     filterset_class = DecisionFilter
+    sort_columns = DECISION_SORT
 
     def required_capabilities(self):
         if self.action in {"revoke", "resit"}:

@@ -12,6 +12,8 @@ from centres.access import build_actor
 from evaluations import services
 from evaluations.models import SessionModality
 
+from .factories import agreed_dossier
+
 PLACES = ["Salle Évrard", "atelier barbier", "Hall Précision"]
 
 
@@ -70,4 +72,40 @@ def test_api_sessions_search_and_ordering(api_client, world, sessions):
         "atelier barbier",
         "Hall Précision",
         "Salle Évrard",
+    ]
+
+
+@pytest.fixture
+def opinion_dossiers(world, version):
+    from evaluations.models import CompanyOpinion
+
+    made = {}
+    for name in ["MÉNARD", "bonnet", "Évrard", "BARBIER"]:
+        dossier = agreed_dossier(
+            world.centre_a, version, company=world.company_a, birth_name=name, first_names="Léa"
+        )
+        made[name] = CompanyOpinion.objects.create(
+            centre=world.centre_a, dossier=dossier, company=world.company_a
+        )
+    return made
+
+
+def test_opinion_list_search_and_sort(staff_client, opinion_dossiers):
+    url = reverse("evaluations:opinion_list")
+    html = _text(staff_client.get(url, {"q": "menard"}))
+    assert "MÉNARD Léa" in html and "BONNET Léa" not in html
+    html = _text(staff_client.get(url))
+    order = [html.find(f"{n} Léa") for n in ("BARBIER", "BONNET", "ÉVRARD", "MÉNARD")]
+    assert -1 < order[0] < order[1] < order[2] < order[3]
+    html = _text(staff_client.get(url, {"sort": "-candidate", "etat": "draft"}))
+    order = [html.find(f"{n} Léa") for n in ("MÉNARD", "ÉVRARD", "BONNET", "BARBIER")]
+    assert -1 < order[0] < order[1] < order[2] < order[3]
+    assert 'href="?sort=candidate&etat=draft"' in html
+
+
+def test_api_opinions_ordering(api_client, world, opinion_dossiers):
+    api_client.force_login(world.user("staff"))
+    response = api_client.get(reverse("api:companyopinion-list"), {"ordering": "candidate"})
+    assert [row["id"] for row in response.json()["results"]] == [
+        opinion_dossiers[n].pk for n in ("BARBIER", "bonnet", "Évrard", "MÉNARD")
     ]

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from .factories import new_session, referential
+from .factories import new_session, ready_dossier, referential
 
 PLACES = ["Salle Évrard", "atelier barbier", "Hall Précision"]
 
@@ -63,4 +63,49 @@ def test_api_jury_sessions_search_and_ordering(api_client, world, sessions):
         "atelier barbier",
         "Hall Précision",
         "Salle Évrard",
+    ]
+
+
+@pytest.fixture
+def decisions(world, version):
+    """Frozen decisions of one session for candidates named the French way round."""
+    from juries.models import AgendaItem, Decision
+
+    session = new_session(world, version, starts_at=timezone.now() + datetime.timedelta(days=2))
+    now = timezone.now()
+    made = {}
+    for position, name in enumerate(["MÉNARD", "bonnet", "Évrard", "BARBIER"]):
+        dossier = ready_dossier(world.centre_a, version, birth_name=name, first_names="Amélie")
+        item = AgendaItem.objects.create(session=session, dossier=dossier, position=position)
+        made[name] = Decision.objects.create(
+            centre=world.centre_a,
+            item=item,
+            dossier=dossier,
+            outcome="awarded",
+            decided_at=now,
+            frozen_at=now,
+        )
+    return made
+
+
+def test_results_search_and_sort_by_candidate(staff_client, decisions):
+    url = reverse("juries:results")
+    html = _text(staff_client.get(url, {"q": "menard"}))
+    assert "MÉNARD Amélie" in html and "BONNET Amélie" not in html
+    html = _text(staff_client.get(url, {"sort": "candidate"}))
+    order = [html.find(f"{n} Amélie") for n in ("BARBIER", "BONNET", "ÉVRARD", "MÉNARD")]
+    assert -1 < order[0] < order[1] < order[2] < order[3]
+    html = _text(staff_client.get(url))  # the agenda order by default
+    order = [html.find(f"{n} Amélie") for n in ("MÉNARD", "BONNET", "ÉVRARD", "BARBIER")]
+    assert -1 < order[0] < order[1] < order[2] < order[3]
+
+
+def test_api_decisions_search_and_ordering(api_client, world, decisions):
+    api_client.force_login(world.user("staff"))
+    url = reverse("api:jury-decision-list")
+    response = api_client.get(url, {"q": "evrard"})
+    assert [row["id"] for row in response.json()["results"]] == [decisions["Évrard"].pk]
+    response = api_client.get(url, {"ordering": "candidate"})
+    assert [row["id"] for row in response.json()["results"]] == [
+        decisions[name].pk for name in ("BARBIER", "bonnet", "Évrard", "MÉNARD")
     ]
