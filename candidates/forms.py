@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from centres.models import Company
 from cqpm.models import Bloc, Qualification, ReferentialVersion
+from cqpm.search import french
 
 from .models import AccessStatus, Candidate, DocumentKind, DossierStatus, Target
 from .nir import validate_nir
@@ -122,7 +123,9 @@ class DossierForm(forms.Form):
     def __init__(self, *args, centre, dossier=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.dossier = dossier
-        self.fields["company"].queryset = Company.objects.filter(centre=centre).order_by("name")
+        self.fields["company"].queryset = Company.objects.filter(centre=centre).order_by(
+            french("name")
+        )
         if dossier is None:
             versions = published_versions()
             self.fields["qualification"].queryset = Qualification.objects.filter(

@@ -5,7 +5,6 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -15,10 +14,17 @@ from django.views.decorators.http import require_GET
 from centres.access import require
 from centres.roles import Capability
 from centres.view_utils import paginate
+from cqpm.listing import SortColumns
+from cqpm.search import french, text_search
 
 from . import privacy
 from .errors import DossierError
 from .models import Candidate, Dossier
+from .selectors import CANDIDATE_NAME_FIELDS
+
+ELIGIBLE_SORT = SortColumns(
+    "name", name=(french("birth_name"), french("first_names")), birth_date="birth_date"
+)
 
 
 @require_GET
@@ -29,10 +35,11 @@ def privacy_index(request):
     q = request.GET.get("q", "").strip()[:100]
     found = None
     if q:
-        found = Candidate.objects.filter(
-            Q(birth_name__icontains=q) | Q(usage_name__icontains=q) | Q(first_names__icontains=q)
-        ).order_by("birth_name", "first_names", "id")[:25]
-    eligible = privacy.eligible_candidates(actor.centre).order_by("birth_name", "id")
+        found = Candidate.objects.filter(text_search(q, *CANDIDATE_NAME_FIELDS)).order_by(
+            french("birth_name"), french("first_names"), "id"
+        )[:25]
+    eligible = privacy.eligible_candidates(actor.centre)
+    eligible, sort = ELIGIBLE_SORT.apply(eligible, request.GET.get("sort"))
     page, query_string = paginate(request, eligible)
     return render(
         request,
@@ -42,6 +49,7 @@ def privacy_index(request):
             "found": found,
             "page": page,
             "query_string": query_string,
+            "sort": sort,
             "centre": actor.centre,
             "cutoff": privacy.retention_cutoff(actor.centre),
         },

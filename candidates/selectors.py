@@ -2,7 +2,32 @@
 
 from django.db.models import Prefetch, prefetch_related_objects
 
+from cqpm.listing import SortColumns
+from cqpm.search import french
+
 from .models import DossierCompetence
+
+# What a candidate search looks in (``cqpm.search.text_search``).
+CANDIDATE_NAME_FIELDS = ("birth_name", "usage_name", "first_names")
+
+# The columns the candidate and dossier lists sort by (pages ``?sort=``, API ``?ordering=``).
+CANDIDATE_SORT = SortColumns(
+    "name",
+    name=(french("birth_name"), french("first_names")),
+    birth_date="birth_date",
+    status="access_status",
+    created="created_at",
+)
+DOSSIER_SORT = SortColumns(
+    "-created",
+    reference="pk",
+    candidate=(french("candidate__birth_name"), french("candidate__first_names")),
+    qualification=french("referential_version__qualification__title"),
+    route="access_route",
+    company=french("company__name"),
+    status="status",
+    created="created_at",
+)
 
 
 def prefetch_competence_rows(dossier) -> None:

@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_scopes import scopes_disabled
 
+from cqpm.search import french
+
 from .audit_log import AuditFilters, apply_filters, csv_rows, entries_for
 from .models import Membership
+from .sorting import AUDIT_SORT
 from .view_utils import paginate
 
 AUDIT_PAGE_SIZE = 50
@@ -54,7 +57,7 @@ class AuditFilterForm(forms.Form):
         self.fields["actor"].queryset = (
             get_user_model()
             .objects.filter(pk__in=member_ids)
-            .order_by("last_name", "first_name", "username")
+            .order_by(french("last_name"), french("first_name"), "username")
         )
 
     def clean(self):
@@ -88,11 +91,12 @@ def _filtered(request):
 @login_required
 def audit_log(request):
     form, entries = _filtered(request)
+    entries, sort = AUDIT_SORT.apply(entries, request.GET.get("sort"))
     page, query_string = paginate(request, entries, per_page=AUDIT_PAGE_SIZE)
     return render(
         request,
         "centres/audit/list.html",
-        {"form": form, "page": page, "query_string": query_string},
+        {"form": form, "page": page, "query_string": query_string, "sort": sort},
     )
 
 

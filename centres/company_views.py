@@ -7,6 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from cqpm.errors import StaleVersionError
+from cqpm.listing import SortColumns
+from cqpm.search import french, text_search
 
 from . import services
 from .access import companies_for, get_centre_settings_for_user, get_company_for_user, require
@@ -14,6 +16,7 @@ from .errors import CentreError
 from .forms import CentreSettingsForm, CompanyForm, SearchForm
 from .models import Membership
 from .roles import Capability, Role
+from .sorting import COMPANY_SORT
 from .view_utils import add_domain_error, paginate
 
 COMPANY_ERROR_FIELDS = {
@@ -24,12 +27,20 @@ COMPANY_ERROR_FIELDS = {
 }
 
 
+# the API's columns and the page's count of active representatives
+COMPANY_PAGE_SORT = SortColumns(
+    "name",
+    **COMPANY_SORT.columns,
+    representatives=("representative_count", french("name")),
+)
+
+
 def search_companies(queryset, q: str):
     q = (q or "").strip()
     if not q:
         return queryset
     digits = "".join(ch for ch in q if ch.isdigit())
-    condition = Q(name__icontains=q) | Q(city__icontains=q)
+    condition = text_search(q, "name", "city")
     if digits:
         condition |= Q(siret__contains=digits)
     return queryset.filter(condition)
@@ -47,11 +58,12 @@ def company_list(request):
     )
     if form.is_valid():
         companies = search_companies(companies, form.cleaned_data["q"])
-    page, query_string = paginate(request, companies.order_by("name", "id"))
+    companies, sort = COMPANY_PAGE_SORT.apply(companies, request.GET.get("sort"))
+    page, query_string = paginate(request, companies)
     return render(
         request,
         "centres/company_list.html",
-        {"form": form, "page": page, "query_string": query_string},
+        {"form": form, "page": page, "query_string": query_string, "sort": sort},
     )
 
 

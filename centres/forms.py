@@ -4,6 +4,8 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
+from cqpm.search import french
+
 from .models import Centre, Company
 from .roles import Role
 from .validators import normalize_siret, validate_siret
@@ -45,7 +47,9 @@ class InviteForm(forms.Form):
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the active centre's companies can be chosen (explicit filter + request scope).
-        self.fields["company"].queryset = Company.objects.filter(centre=centre).order_by("name")
+        self.fields["company"].queryset = Company.objects.filter(centre=centre).order_by(
+            french("name")
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -2,11 +2,12 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from cqpm.search import text_search
 
 from . import services
 from .access import (
@@ -19,6 +20,7 @@ from .access import (
 from .errors import CentreError
 from .forms import InviteForm, MembershipFilterForm
 from .roles import Capability, Role
+from .sorting import INVITATION_SORT, USER_SORT
 from .view_utils import add_domain_error, paginate
 
 
@@ -27,16 +29,15 @@ def user_list(request):
     actor = request.actor
     require(actor, Capability.MANAGE_USERS)
     form = MembershipFilterForm(request.GET or None)
-    memberships = memberships_for(actor).order_by("user__last_name", "user__first_name", "id")
+    memberships, sort = USER_SORT.apply(memberships_for(actor), request.GET.get("sort"))
     status = "active"
     if form.is_valid():
         q = form.cleaned_data["q"].strip()
         if q:
             memberships = memberships.filter(
-                Q(user__first_name__icontains=q)
-                | Q(user__last_name__icontains=q)
-                | Q(user__email__icontains=q)
-                | Q(user__username__icontains=q)
+                text_search(
+                    q, "user__first_name", "user__last_name", "user__email", "user__username"
+                )
             )
         if form.cleaned_data["role"]:
             memberships = memberships.filter(role=form.cleaned_data["role"])
@@ -56,6 +57,7 @@ def user_list(request):
             "form": form,
             "page": page,
             "query_string": query_string,
+            "sort": sort,
             "pending_count": pending.count(),
         },
     )
@@ -161,19 +163,16 @@ def invite(request):
 def invitation_list(request):
     actor = request.actor
     require(actor, Capability.MANAGE_USERS)
-    invitations = (
-        invitations_for(actor)
-        .filter(accepted_at__isnull=True, revoked_at__isnull=True)
-        .order_by("-created_at", "-id")
-    )
+    invitations = invitations_for(actor).filter(accepted_at__isnull=True, revoked_at__isnull=True)
+    invitations, sort = INVITATION_SORT.apply(invitations, request.GET.get("sort"))
     q = request.GET.get("q", "").strip()[:100]
     if q:
-        invitations = invitations.filter(email__icontains=q)
+        invitations = invitations.filter(text_search(q, "email"))
     page, query_string = paginate(request, invitations)
     return render(
         request,
         "centres/invitation_list.html",
-        {"page": page, "query_string": query_string, "q": q, "now": timezone.now()},
+        {"page": page, "query_string": query_string, "q": q, "now": timezone.now(), "sort": sort},
     )
 
 

@@ -1,21 +1,8 @@
-"""Small helpers shared by HTML views: pagination that keeps the filters, domain errors
-shown on forms."""
-
-from django.core.paginator import Paginator
+"""Small helpers shared by HTML views: pagination that keeps the filters (``cqpm.listing``),
+domain errors shown on forms."""
 
 from cqpm.errors import DomainError
-
-PAGE_SIZE = 25
-
-
-def paginate(request, queryset, *, per_page: int = PAGE_SIZE):
-    """The requested page (invalid numbers fall back to the first/last page) and the query
-    string without ``page`` for the pagination links. Costs one COUNT and one SELECT."""
-    paginator = Paginator(queryset, per_page)
-    page = paginator.get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page, params.urlencode()
+from cqpm.listing import PAGE_SIZE, paginate  # noqa: F401 - the one paginator, re-exported
 
 
 def add_domain_error(form, exc: DomainError, field_codes: dict[str, str] | None = None) -> None:

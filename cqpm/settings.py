@@ -299,7 +299,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "cqpm.pagination.CappedCountPagination",
     "PAGE_SIZE": 50,
     # django-filter's, skipping the filter set when the request names no filter.
-    "DEFAULT_FILTER_BACKENDS": ["cqpm.filtering.FilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["cqpm.filtering.FilterBackend", "cqpm.filtering.OrderingBackend"],
     "DEFAULT_SCHEMA_CLASS": "centres.api.schema.CentreAutoSchema",  # + the X-Centre header
     # Rates are read on every request (cqpm.throttling): env-driven, high enough that a test
     # suite never meets them, low enough to stop a runaway client or a scraper.

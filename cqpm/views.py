@@ -5,12 +5,12 @@ are shown to national administrators only (``cqpm.selectors``). Each page costs 
 number of queries whatever the size of the referential (prefetching).
 """
 
-from django.core.paginator import Paginator
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
+from .listing import paginate
 from .models import Competence, Criterion, ReferentialVersion
+from .search import french, text_search
 from .selectors import (
     criteria_for,
     get_version_for_user,
@@ -34,15 +34,12 @@ def _query_string(request, **overrides) -> str:
 
 def catalogue(request):
     query = request.GET.get("q", "").strip()
-    qualifications = qualifications_for(request.user).order_by("title", "pk")
+    qualifications = qualifications_for(request.user).order_by(french("title"), "pk")
     if query:
         qualifications = qualifications.filter(
-            Q(title__icontains=query)
-            | Q(code__icontains=query)
-            | Q(rncp_code__icontains=query)
-            | Q(slug__icontains=query)
+            text_search(query, "title", "code", "rncp_code", "slug")
         )
-    page = Paginator(qualifications, CATALOGUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    page, _query = paginate(request, qualifications, per_page=CATALOGUE_PAGE_SIZE)
     for qualification in page.object_list:
         published = [
             v
@@ -128,7 +125,7 @@ def criteria_search(request, slug, number):
         criteria = criteria.filter(category=category)
     if competence:
         criteria = criteria.filter(competence__code=competence)
-    page = Paginator(criteria, CRITERIA_PAGE_SIZE).get_page(request.GET.get("page"))
+    page, _query = paginate(request, criteria, per_page=CRITERIA_PAGE_SIZE)
     return render(
         request,
         "cqpm/criteria_search.html",

@@ -3,8 +3,7 @@ register. Thin views: access helpers decide visibility, services do every write.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import F, Q
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -12,6 +11,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centres.access import require
 from centres.roles import Capability
+from cqpm.listing import SortColumns, paginate
+from cqpm.search import french, text_search
 
 from .access import (
     batches_for,
@@ -27,6 +28,23 @@ from .models import DocumentStatus
 from .services import DocumentError, request_document, retry_document, revoke_certificate
 
 PAGE_SIZE = 30
+DOCUMENT_SORT = SortColumns(
+    "-created",
+    label=french("label"),
+    kind=("kind", "-created_at"),
+    status=("status", "-created_at"),
+    created="created_at",
+    by=(french("created_by__last_name"), french("created_by__first_name"), "-created_at"),
+)
+CERTIFICATE_SORT = SortColumns(
+    "-number",
+    number=("year", "sequence"),
+    holder=(french("holder_last_name"), french("holder_first_name")),
+    kind=("kind", "-year", "-sequence"),
+    qualification=(french("qualification_title"), "-year", "-sequence"),
+    issued="issued_on",
+    status=(F("revoked_at").desc(nulls_first=True), "-year", "-sequence"),
+)
 
 
 @login_required
@@ -43,23 +61,25 @@ def document_list(request):
         if data["status"]:
             documents = documents.filter(status=data["status"])
         if data["q"]:
-            q = data["q"]
+            q = data["q"].strip()
             documents = documents.filter(
-                Q(label__icontains=q) | Q(subject_id=q) | Q(certificate__number__icontains=q)
+                text_search(q, "label", "certificate__number") | Q(subject_id=q)
             )
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    documents, sort = DOCUMENT_SORT.apply(documents, request.GET.get("sort"))
+    page, querystring = paginate(request, documents, per_page=PAGE_SIZE)
     batches = list(batches_for(actor)[:5])
     return render(
         request,
         "documents/list.html",
-        {"form": form, "page": page, "batches": batches, "querystring": _querystring(request)},
+        {
+            "form": form,
+            "page": page,
+            "batches": batches,
+            "querystring": querystring,
+            "filtered": form.is_valid() and any(form.cleaned_data.values()),
+            "sort": sort,
+        },
     )
-
-
-def _querystring(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 @login_required
@@ -98,7 +118,7 @@ def batch_detail(request, pk):
     actor = request.actor
     batch = get_batch_for_user(actor, pk)
     documents = batch.documents.select_related("certificate").order_by("pk")
-    page = Paginator(documents, 50).get_page(request.GET.get("page"))
+    page, _query = paginate(request, documents, per_page=50)
     return render(
         request,
         "documents/batch.html",
@@ -139,24 +159,27 @@ def certificate_list(request):
     records = certificates_for(actor)
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            q = data["q"]
-            records = records.filter(
-                Q(number__icontains=q)
-                | Q(holder_last_name__icontains=q)
-                | Q(holder_first_name__icontains=q)
-            )
+        records = records.filter(
+            text_search(data["q"], "number", "holder_last_name", "holder_first_name")
+        )
         if data["kind"]:
             records = records.filter(kind=data["kind"])
         if data["state"] == "valid":
             records = records.filter(revoked_at__isnull=True)
         elif data["state"] == "revoked":
             records = records.filter(revoked_at__isnull=False)
-    page = Paginator(records, PAGE_SIZE).get_page(request.GET.get("page"))
+    records, sort = CERTIFICATE_SORT.apply(records, request.GET.get("sort"))
+    page, querystring = paginate(request, records, per_page=PAGE_SIZE)
     return render(
         request,
         "documents/certificates.html",
-        {"form": form, "page": page, "querystring": _querystring(request)},
+        {
+            "form": form,
+            "page": page,
+            "querystring": querystring,
+            "filtered": form.is_valid() and any(form.cleaned_data.values()),
+            "sort": sort,
+        },
     )
 
 

@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from centres.roles import Role
+from cqpm.search import french
 
 from .models import AuthorCapacity, LinkKind, OpinionValue, SessionModality
 
@@ -56,7 +57,7 @@ class AddMemberForm(forms.Form):
                 memberships__is_active=True,
             )
             .exclude(commission_seats__session=session)
-            .order_by("last_name", "first_name")
+            .order_by(french("last_name"), french("first_name"))
             .distinct()
         )
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username

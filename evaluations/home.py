@@ -11,6 +11,7 @@ from candidates.access import dossiers_for
 from candidates.models import AccessStatus, DossierStatus
 from candidates.selectors import competence_rows
 from centres.roles import Capability
+from cqpm.search import french
 
 from .access import is_staff, sessions_for
 from .models import (
@@ -98,7 +99,9 @@ def company_section(request):
             to_evaluate=Count("competences", distinct=True),
             signed=Count("grids", filter=Q(grids__status=GridStatus.SIGNED), distinct=True),
         )
-        .order_by("candidate__birth_name", "candidate__first_names", "id")[: LIMIT * 3]
+        .order_by(french("candidate__birth_name"), french("candidate__first_names"), "id")[
+            : LIMIT * 3
+        ]
     )
     to_give = []
     for dossier in dossiers:

@@ -5,10 +5,22 @@ from dataclasses import dataclass, field
 
 from candidates.access import accommodation_to_apply
 from candidates.models import DossierCompetence
+from cqpm.listing import SortColumns
 from cqpm.models import Criterion
+from cqpm.search import french
 from cqpm.selectors import competence_texts
 
 from .models import CommissionMember, ConflictDeclaration, CriterionScore, GridSignature, Proposal
+
+# The columns the session lists sort by (pages ``?sort=``, API ``?ordering=``).
+SESSION_SORT = SortColumns(
+    "-date",
+    date="starts_at",
+    label=french("label"),
+    place=(french("place"), "starts_at"),
+    modality=("modality", "starts_at"),
+    status=("status", "starts_at"),
+)
 
 
 @dataclass
@@ -77,7 +89,7 @@ def grid_view(grid, *, with_accommodation=True) -> GridView:
             declarations__accepted=True,
         )
         .select_related("user")
-        .order_by("user__last_name", "id")
+        .order_by(french("user__last_name"), "id")
     )
     modality = (
         DossierCompetence.objects.filter(

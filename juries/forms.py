@@ -9,6 +9,7 @@ from django_scopes import scopes_disabled
 from centres.models import Company, Membership
 from centres.roles import Role
 from cqpm.models import Qualification, ReferentialVersion
+from cqpm.search import french
 
 from .models import Attendance, College, ConflictKind, Outcome, SessionStatus, Sex
 
@@ -33,7 +34,7 @@ def published_qualifications():
     return (
         Qualification.objects.filter(versions__status=ReferentialVersion.Status.PUBLISHED)
         .distinct()
-        .order_by("title")
+        .order_by(french("title"))
     )
 
 
@@ -93,7 +94,7 @@ class MemberForm(forms.Form):
         self.fields["user"].queryset = (
             User.objects.filter(pk__in=juror_ids)
             .exclude(pk__in=list(taken))
-            .order_by("last_name", "first_name", "username")
+            .order_by(french("last_name"), french("first_name"), "username")
         )
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
 

@@ -1,11 +1,12 @@
 import django_filters
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Company
 from cqpm.models import Qualification
+from cqpm.search import text_search
 
 from ..models import AccessStatus, Candidate, Dossier, DossierDocument, DossierStatus
+from ..selectors import CANDIDATE_NAME_FIELDS
 
 
 def _companies(request):
@@ -14,14 +15,17 @@ def _companies(request):
 
 
 def _search(prefix_candidate, prefix_dossier):
+    """Each word in a name or the company (accents and case ignored, as on the pages), or
+    a dossier reference ("D-000079")."""
+
     def method(queryset, name, value):
         for term in value.split():
-            queryset = queryset.filter(
-                Q(**{f"{prefix_candidate}birth_name__icontains": term})
-                | Q(**{f"{prefix_candidate}usage_name__icontains": term})
-                | Q(**{f"{prefix_candidate}first_names__icontains": term})
-                | Q(**{f"{prefix_dossier}company__name__icontains": term})
-            )
+            pk = Dossier.pk_from_reference(term)
+            if pk is not None:
+                queryset = queryset.filter(**{f"{prefix_dossier}pk": pk})
+                continue
+            fields = [f"{prefix_candidate}{field}" for field in CANDIDATE_NAME_FIELDS]
+            queryset = queryset.filter(text_search(term, *fields, f"{prefix_dossier}company__name"))
         return queryset
 
     return method

@@ -26,6 +26,7 @@ from ..access import (
     get_dossier_for_user,
 )
 from ..models import Candidate, Dossier, DossierCompetence, DossierDocument
+from ..selectors import CANDIDATE_SORT, DOSSIER_SORT
 from .common import IF_MATCH, ActorCan, if_match, with_etag
 from .filters import CandidateFilter, DocumentFilter, DossierFilter
 from .reading import attach_lists, dossiers_to_show
@@ -62,6 +63,7 @@ class CandidateViewSet(
     serializer_class = CandidateSerializer
     permission_classes = [ActorCan]
     filterset_class = CandidateFilter
+    sort_columns = CANDIDATE_SORT
 
     def required_capabilities(self):
         return READ if self.action in {"list", "retrieve"} else WRITE
@@ -72,7 +74,7 @@ class CandidateViewSet(
         return (
             candidates_for(self.request.actor)
             .select_related("identity")
-            .order_by("birth_name", "first_names", "id")
+            .order_by(*CANDIDATE_SORT.order_by(None))
         )
 
     def get_object(self):
@@ -152,6 +154,7 @@ class DossierViewSet(
     serializer_class = DossierSerializer
     permission_classes = [ActorCan]
     filterset_class = DossierFilter
+    sort_columns = DOSSIER_SORT
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def required_capabilities(self):

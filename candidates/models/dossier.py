@@ -1,3 +1,5 @@
+import re
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -7,6 +9,9 @@ from django_scopes import ScopedManager
 from cqpm.display import FastChoiceDisplay
 
 from .choices import OPEN_STATUSES, AccessStatus, DossierStatus, Target
+
+# ``Dossier.reference`` read back: "D-000079", any case, with or without the dash and zeros
+_REFERENCE = re.compile(r"[dD]-?0*(\d{1,9})")
 
 
 class Dossier(FastChoiceDisplay, models.Model):
@@ -82,6 +87,12 @@ class Dossier(FastChoiceDisplay, models.Model):
     @property
     def reference(self) -> str:
         return f"D-{self.pk:06d}"
+
+    @staticmethod
+    def pk_from_reference(text: str) -> int | None:
+        """The id a reference names ("D-000079", "d-79", "D000079"), else None."""
+        match = _REFERENCE.fullmatch(text.strip())
+        return int(match.group(1)) if match else None
 
     @property
     def is_open(self) -> bool:

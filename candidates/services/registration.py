@@ -17,6 +17,7 @@ from centres.models import Company
 from centres.roles import Capability
 from cqpm.errors import StaleVersionError
 from cqpm.models import Competence, EvaluationModality, Qualification, ReferentialVersion
+from cqpm.search import same_text
 
 from ..errors import DossierError, PossibleDuplicate
 from ..models import (
@@ -118,11 +119,12 @@ def add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def find_duplicates(centre, *, birth_name, first_names, birth_date, exclude_pk=None):
-    """Candidates of the centre with the same names and birth date (case-insensitive)."""
+    """Candidates of the centre with the same names and birth date (accents and case
+    ignored: "arnaud amelie" is « ARNAUD Amélie »)."""
     qs = Candidate.objects.filter(
+        same_text("birth_name", birth_name),
+        same_text("first_names", first_names),
         centre=centre,
-        birth_name__iexact=birth_name.strip(),
-        first_names__iexact=first_names.strip(),
         birth_date=birth_date,
     )
     if exclude_pk:

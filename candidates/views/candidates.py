@@ -8,12 +8,14 @@ from django.utils.translation import gettext as _
 from centres.access import companies_for, require
 from centres.roles import Capability
 from cqpm.errors import StaleVersionError
+from cqpm.search import french
 
 from .. import services
 from ..access import can_see_accommodation, candidate_list_queryset, get_candidate_for_user
 from ..forms import CandidateForm
 from ..models import CandidateIdentity, Credit
-from .common import filter_dossier_fields, paginate, query_string_without_page
+from ..selectors import CANDIDATE_SORT
+from .common import filter_dossier_fields, paginate
 
 
 @login_required
@@ -22,11 +24,12 @@ def candidate_list(request):
     require(actor, Capability.VIEW_CENTRE)
     qs = candidate_list_queryset(actor)
     form, qs, joined = filter_dossier_fields(
-        request, companies_for(actor).order_by("name"), qs, prefix="dossiers__"
+        request, companies_for(actor).order_by(french("name")), qs, prefix="dossiers__"
     )
     if joined:
         qs = qs.distinct()
-    page = paginate(request, qs.order_by("birth_name", "first_names", "id"))
+    qs, sort = CANDIDATE_SORT.apply(qs, request.GET.get("sort"))
+    page, query_string = paginate(request, qs)
     for candidate in page:  # their dossiers are prefetched, newest first
         candidate.latest_dossier = next(iter(candidate.dossiers.all()), None)
     return render(
@@ -35,7 +38,8 @@ def candidate_list(request):
         {
             "page": page,
             "filter_form": form,
-            "query_string": query_string_without_page(request),
+            "query_string": query_string,
+            "sort": sort,
             "can_register": actor.can(Capability.REGISTER_CANDIDATES),
         },
     )

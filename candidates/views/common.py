@@ -1,25 +1,15 @@
 from django.contrib import messages
 from django.db.models import Q
 
-from cqpm.pagination import CappedCountPaginator
+from cqpm.listing import paginate  # noqa: F401 - re-exported for the views
+from cqpm.search import text_search
 
 from ..forms import ListFilterForm
-
-PAGE_SIZE = 25
-
-
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    return CappedCountPaginator(queryset, per_page).get_page(request.GET.get("page"))
+from ..selectors import CANDIDATE_NAME_FIELDS
 
 
 def domain_error_message(request, error):
     messages.error(request, str(error.message))
-
-
-def query_string_without_page(request):
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
 
 
 def filter_dossier_fields(request, companies, qs, *, prefix=""):
@@ -33,17 +23,20 @@ def filter_dossier_fields(request, companies, qs, *, prefix=""):
         return form, _filter_candidates(qs, data), False
     joined = False
     if data.get("q"):
-        from ..models import Candidate
+        from ..models import Candidate, Dossier
 
         for term in data["q"].split():
+            # the reference printed on every letter ("D-000079") names one dossier
+            pk = Dossier.pk_from_reference(term)
+            if pk is not None:
+                qs = qs.filter(pk=pk)
+                continue
             # the names through a subquery on the (centre-scoped) candidates: the planner
             # then reads the centre's candidates, not the whole national table
-            named = Candidate.objects.filter(
-                Q(birth_name__icontains=term)
-                | Q(usage_name__icontains=term)
-                | Q(first_names__icontains=term)
-            ).values("id")
-            qs = qs.filter(Q(candidate_id__in=named) | Q(company__name__icontains=term))
+            named = Candidate.objects.filter(text_search(term, *CANDIDATE_NAME_FIELDS))
+            qs = qs.filter(
+                Q(candidate_id__in=named.values("id")) | text_search(term, "company__name")
+            )
     if data.get("status"):
         qs = qs.filter(**{f"{prefix}status": data["status"]})
         joined = bool(prefix)
@@ -66,11 +59,13 @@ def _filter_candidates(qs, data):
     from ..models import Dossier
 
     for term in (data.get("q") or "").split():
+        pk = Dossier.pk_from_reference(term)
+        if pk is not None:
+            qs = qs.filter(pk__in=Dossier.objects.filter(pk=pk).values("candidate_id"))
+            continue
+        employed = Dossier.objects.filter(text_search(term, "company__name"))
         qs = qs.filter(
-            Q(birth_name__icontains=term)
-            | Q(usage_name__icontains=term)
-            | Q(first_names__icontains=term)
-            | Q(pk__in=Dossier.objects.filter(company__name__icontains=term).values("candidate_id"))
+            text_search(term, *CANDIDATE_NAME_FIELDS) | Q(pk__in=employed.values("candidate_id"))
         )
     fields = {
         "status": "status",

@@ -12,6 +12,7 @@ from centres.access import companies_for, require_any
 from centres.roles import Capability
 from cqpm.errors import StaleVersionError
 from cqpm.models import Competence
+from cqpm.search import french
 
 from .. import services
 from ..access import (
@@ -30,8 +31,8 @@ from ..models import (
     Target,
 )
 from ..sections import dossier_sections
-from ..selectors import competence_rows, prefetch_competence_rows
-from .common import filter_dossier_fields, paginate, query_string_without_page
+from ..selectors import DOSSIER_SORT, competence_rows, prefetch_competence_rows
+from .common import filter_dossier_fields, paginate
 
 
 @login_required
@@ -39,16 +40,18 @@ def dossier_list(request):
     actor = request.actor
     require_any(actor, Capability.VIEW_CENTRE, Capability.GIVE_COMPANY_OPINION)
     form, qs, _joined = filter_dossier_fields(
-        request, companies_for(actor).order_by("name"), dossiers_for(actor)
+        request, companies_for(actor).order_by(french("name")), dossiers_for(actor)
     )
-    page = paginate(request, qs.order_by("-created_at", "-id"))
+    qs, sort = DOSSIER_SORT.apply(qs, request.GET.get("sort"))
+    page, query_string = paginate(request, qs)
     return render(
         request,
         "candidates/dossier_list.html",
         {
             "page": page,
             "filter_form": form,
-            "query_string": query_string_without_page(request),
+            "query_string": query_string,
+            "sort": sort,
             "read_only": not actor.can(Capability.REGISTER_CANDIDATES),
         },
     )

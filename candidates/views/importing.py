@@ -3,7 +3,6 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +15,7 @@ from .. import importing
 from ..access import get_import_for_user
 from ..errors import DossierError
 from ..models import CandidateImport
+from .common import paginate
 
 PREVIEW_PAGE_SIZE = 200
 
@@ -130,9 +130,7 @@ def import_preview(request, pk):
         return redirect("candidates:import_upload")
     errors = [r for r in results if not r.ok]
     only_errors = request.GET.get("erreurs") == "1"
-    page = Paginator(errors if only_errors else results, PREVIEW_PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page, _query = paginate(request, errors if only_errors else results, per_page=PREVIEW_PAGE_SIZE)
     return render(
         request,
         "candidates/import_preview.html",

@@ -9,6 +9,7 @@ from rest_framework.permissions import IsAuthenticated
 from ..audit_log import AuditFilters, apply_filters, entries_for
 from ..models import AuditEntry
 from ..roles import Capability
+from ..sorting import AUDIT_SORT
 from .permissions import has_capability
 
 
@@ -75,6 +76,7 @@ class AuditEntryFilter(filters.FilterSet):
 class AuditEntryViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     serializer_class = AuditEntrySerializer
     filterset_class = AuditEntryFilter
+    sort_columns = AUDIT_SORT
 
     def get_permissions(self):
         return [IsAuthenticated(), has_capability(Capability.VIEW_AUDIT_LOG)()]

@@ -4,20 +4,23 @@ Querysets come from the access helpers (``centres.access``), already restricted 
 active centre by the request scope; writes go through ``centres.services``.
 """
 
-from django.db.models import Q
 from django.utils import timezone
 from django_scopes import scopes_disabled
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import filters, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from cqpm.filtering import OrderingBackend, SearchBackend
+from cqpm.search import text_search
+
 from .. import services
 from ..access import companies_for, invitations_for, memberships_for
 from ..models import Centre, Company, Invitation, Membership
 from ..roles import Capability, Role
+from ..sorting import COMPANY_SORT, INVITATION_SORT, USER_SORT
 from .permissions import has_capability
 from .serializers import (
     CentreSettingsSerializer,
@@ -60,9 +63,6 @@ class MeView(GenericAPIView):
 
 
 @extend_schema_view(
-    list=extend_schema(
-        parameters=[OpenApiParameter("search", str, description="Raison sociale, SIRET ou ville.")]
-    ),
     retrieve=extend_schema(responses=CompanySerializer),
     update=extend_schema(parameters=[IF_MATCH]),
     partial_update=extend_schema(parameters=[IF_MATCH]),
@@ -77,8 +77,10 @@ class CompanyViewSet(
     """Companies of the active centre. A company representative sees only their own."""
 
     serializer_class = CompanySerializer
-    filter_backends = [filters.SearchFilter]
+    filter_backends = [SearchBackend, OrderingBackend]
     search_fields = ["name", "siret", "city"]
+    search_description = "Raison sociale, SIRET ou ville (accents et majuscules ignorés)."
+    sort_columns = COMPANY_SORT
 
     def get_permissions(self):
         if self.action in {"list", "retrieve"}:
@@ -90,7 +92,7 @@ class CompanyViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request actor
             return Company.objects.none()
-        return companies_for(self.request.actor).order_by("name", "id")
+        return companies_for(self.request.actor).order_by(*COMPANY_SORT.order_by(None))
 
     def retrieve(self, request, *args, **kwargs):
         company = self.get_object()
@@ -133,7 +135,8 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
     """Roles of people in the active centre (capability manage_users)."""
 
     serializer_class = MembershipSerializer
-    filter_backends = []
+    filter_backends = [OrderingBackend]
+    sort_columns = USER_SORT
 
     def get_permissions(self):
         return [IsAuthenticated(), has_capability(Capability.MANAGE_USERS)()]
@@ -141,7 +144,7 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Membership.objects.none()
-        qs = memberships_for(self.request.actor).order_by("user__last_name", "id")
+        qs = memberships_for(self.request.actor).order_by(*USER_SORT.order_by(None))
         if self.action != "list":
             return qs
         params = self.request.query_params
@@ -152,10 +155,9 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
         search = params.get("search", "").strip()
         if search:
             qs = qs.filter(
-                Q(user__first_name__icontains=search)
-                | Q(user__last_name__icontains=search)
-                | Q(user__username__icontains=search)
-                | Q(user__email__icontains=search)
+                text_search(
+                    search, "user__first_name", "user__last_name", "user__username", "user__email"
+                )
             )
         return qs
 
@@ -186,7 +188,8 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
     ever sent by e-mail to the invited address."""
 
     serializer_class = InvitationSerializer
-    filter_backends = []
+    filter_backends = [OrderingBackend]
+    sort_columns = INVITATION_SORT
 
     def get_permissions(self):
         return [IsAuthenticated(), has_capability(Capability.MANAGE_USERS)()]

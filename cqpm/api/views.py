@@ -16,8 +16,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
 from centres import twofactor
+from cqpm.filtering import OrderingBackend, SearchBackend
+from cqpm.listing import SortColumns
 from cqpm.loader import export_tree
 from cqpm.models import Criterion, ReferentialVersion
+from cqpm.search import french
 from cqpm.selectors import (
     criteria_for,
     qualifications_for,
@@ -39,6 +42,7 @@ from .serializers import (
 )
 
 TAG = "référentiel"
+QUALIFICATION_SORT = SortColumns("title", title=french("title"), code=("code", french("title")))
 
 
 @extend_schema_view(
@@ -49,10 +53,13 @@ class QualificationViewSet(viewsets.ReadOnlyModelViewSet):
     permission_classes = [AllowAny]
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
-    filter_backends = []
+    filter_backends = [SearchBackend, OrderingBackend]
+    search_fields = ["title", "code", "rncp_code", "slug"]
+    search_description = "Intitulé, code CQPM, fiche RNCP (accents et majuscules ignorés)."
+    sort_columns = QUALIFICATION_SORT
 
     def get_queryset(self):
-        return qualifications_for(self.request.user).order_by("title", "pk")
+        return qualifications_for(self.request.user).order_by(*QUALIFICATION_SORT.order_by(None))
 
     def get_serializer_class(self):
         if self.action == "retrieve":

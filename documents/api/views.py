@@ -11,6 +11,8 @@ from rest_framework.response import Response
 
 from centres.access import require
 from centres.roles import Capability
+from cqpm.listing import SortColumns
+from cqpm.search import french, text_search
 
 from ..access import batches_for, documents_for, get_document_for_user
 from ..downloads import document_response
@@ -27,10 +29,24 @@ class DocumentFilter(filters.FilterSet):
     subject_type = filters.CharFilter(label=_("type de sujet"))
     subject_id = filters.CharFilter(label=_("identifiant du sujet"))
     batch = filters.NumberFilter(field_name="batch_id", label=_("lot"))
+    q = filters.CharFilter(method="search", label=_("Recherche"))
 
     class Meta:
         model = GeneratedDocument
-        fields = ["kind", "status", "subject_type", "subject_id", "batch"]
+        fields = ["kind", "status", "subject_type", "subject_id", "batch", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(text_search(value, "label", "certificate__number"))
+
+
+# the columns of the documents page (documents.views.DOCUMENT_SORT) that the API shows
+DOCUMENT_SORT = SortColumns(
+    "-created",
+    label=french("label"),
+    kind=("kind", "-created_at"),
+    status=("status", "-created_at"),
+    created="created_at",
+)
 
 
 # What ``DocumentSerializer`` reads: of the certificate record (a wide row, with the blocs
@@ -61,6 +77,7 @@ DOCUMENT_COLUMNS = (
 class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DocumentSerializer
     filterset_class = DocumentFilter
+    sort_columns = DOCUMENT_SORT
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation: no request actor

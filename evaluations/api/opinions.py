@@ -9,6 +9,9 @@ from rest_framework.response import Response
 
 from centres.api.versioning import IF_MATCH, expected_version, with_etag
 from centres.roles import Capability
+from cqpm.filtering import OrderingBackend
+from cqpm.listing import SortColumns
+from cqpm.search import french
 
 from .. import services
 from ..access import opinion_dossiers_for
@@ -50,7 +53,16 @@ class CompanyOpinionViewSet(
     obtained."""
 
     serializer_class = CompanyOpinionSerializer
-    filter_backends = []
+    filter_backends = [OrderingBackend]
+    sort_columns = SortColumns(
+        "-updated",
+        updated="updated_at",
+        status=("status", "-updated_at"),
+        candidate=(
+            french("dossier__candidate__birth_name"),
+            french("dossier__candidate__first_names"),
+        ),
+    )
     http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_permissions(self):

@@ -3,7 +3,6 @@ declarations."""
 
 from collections import defaultdict
 
-from django.db.models import Q
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -14,10 +13,13 @@ from candidates.models import Dossier
 from centres.api.permissions import has_capability
 from centres.api.versioning import IF_MATCH, expected_version, with_etag
 from centres.roles import Capability
+from cqpm.filtering import OrderingBackend
+from cqpm.search import french, text_search
 
 from .. import services
 from ..access import sessions_for
 from ..models import CommissionMember, EvaluationSession, Grid, SessionDossier, SessionStatus
+from ..selectors import SESSION_SORT
 from ..services.sessions import SESSION_FIELDS
 from .serializers import (
     AddDossierSerializer,
@@ -40,7 +42,9 @@ def permissions_for(*capabilities):
 @extend_schema_view(
     list=extend_schema(
         parameters=[
-            OpenApiParameter("search", str, description="Intitulé ou lieu."),
+            OpenApiParameter(
+                "search", str, description="Intitulé ou lieu (accents et majuscules ignorés)."
+            ),
             OpenApiParameter("status", str, enum=SessionStatus.values),
         ]
     ),
@@ -59,7 +63,8 @@ class EvaluationSessionViewSet(
     only the sessions whose commission they sit on."""
 
     serializer_class = EvaluationSessionSerializer
-    filter_backends = []
+    filter_backends = [OrderingBackend]
+    sort_columns = SESSION_SORT
 
     def get_permissions(self):
         if self.action in {"list", "retrieve"} or (
@@ -81,7 +86,7 @@ class EvaluationSessionViewSet(
             qs = qs.filter(status=params["status"])
         search = params.get("search", "").strip()
         if search:
-            qs = qs.filter(Q(label__icontains=search) | Q(place__icontains=search))
+            qs = qs.filter(text_search(search, "label", "place"))
         return qs
 
     def retrieve(self, request, *args, **kwargs):
@@ -130,7 +135,7 @@ class EvaluationSessionViewSet(
         slots = list(
             SessionDossier.objects.filter(session=session)
             .select_related("dossier__candidate", "dossier__company")
-            .order_by("dossier__candidate__birth_name", "id")
+            .order_by(french("dossier__candidate__birth_name"), "id")
         )
         grids = defaultdict(list)
         for grid in (

@@ -11,6 +11,8 @@ from candidates.models import AccessStatus, DossierCompetence, DossierStatus
 from centres.access import require_any
 from centres.roles import Capability
 from cqpm.errors import DomainError
+from cqpm.listing import SortColumns
+from cqpm.search import french, text_search
 
 from .. import services
 from ..access import get_opinion_dossier_for_user, is_staff, opinion_dossiers_for
@@ -24,6 +26,13 @@ LISTED_STATUSES = [
     DossierStatus.READY_FOR_JURY,
     DossierStatus.DECIDED,
 ]
+OPINION_SORT = SortColumns(
+    "candidate",
+    candidate=(french("candidate__birth_name"), french("candidate__first_names")),
+    company=(french("company__name"), french("candidate__birth_name")),
+    dossier="pk",
+    opinion=("company_opinion__status", french("candidate__birth_name")),
+)
 STATE_FILTERS = {
     "missing": Q(company_opinion__isnull=True),
     "draft": Q(company_opinion__status=OpinionStatus.DRAFT),
@@ -43,25 +52,27 @@ def opinion_list(request):
         .select_related("company_opinion")
     )
     q = request.GET.get("q", "").strip()
-    for term in q.split():
-        qs = qs.filter(
-            Q(candidate__birth_name__icontains=term)
-            | Q(candidate__usage_name__icontains=term)
-            | Q(candidate__first_names__icontains=term)
-            | Q(company__name__icontains=term)
+    qs = qs.filter(
+        text_search(
+            q,
+            "candidate__birth_name",
+            "candidate__usage_name",
+            "candidate__first_names",
+            "company__name",
         )
+    )
     state = request.GET.get("etat", "")
     if state in STATE_FILTERS:
         qs = qs.filter(STATE_FILTERS[state])
-    page, query_string = paginate(
-        request, qs.order_by("candidate__birth_name", "candidate__first_names", "id")
-    )
+    qs, sort = OPINION_SORT.apply(qs, request.GET.get("sort"))
+    page, query_string = paginate(request, qs)
     return render(
         request,
         "evaluations/opinion_list.html",
         {
             "page": page,
             "query_string": query_string,
+            "sort": sort,
             "q": q,
             "state": state,
             "states": [

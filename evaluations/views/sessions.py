@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -16,6 +16,8 @@ from candidates.models import Accommodation, Dossier
 from centres.access import require
 from centres.roles import Capability
 from cqpm.errors import DomainError
+from cqpm.listing import SortColumns
+from cqpm.search import french, text_search
 
 from .. import services
 from ..access import (
@@ -28,10 +30,18 @@ from ..access import (
 )
 from ..forms import AddDossierForm, AddMemberForm, SessionForm
 from ..models import ConflictDeclaration, CriterionScore, Grid, SessionDossier, SessionStatus
+from ..selectors import SESSION_SORT
 from ..services.sessions import ACCEPTED_DOSSIER_STATUSES, SESSION_FIELDS
 from .common import error_message, paginate
 
 CANDIDATE_DOSSIERS_SHOWN = 20
+# the API's columns and the page's counts
+SESSION_PAGE_SORT = SortColumns(
+    "-date",
+    **SESSION_SORT.columns,
+    dossiers=("n_dossiers", "starts_at"),
+    members=("n_members", "starts_at"),
+)
 
 
 @login_required
@@ -46,21 +56,26 @@ def session_list(request):
     if q:
         for term in q.split():
             qs = qs.filter(
-                Q(label__icontains=term)
-                | Q(place__icontains=term)
-                | Q(session_dossiers__dossier__candidate__birth_name__icontains=term)
-                | Q(session_dossiers__dossier__candidate__usage_name__icontains=term)
+                text_search(
+                    term,
+                    "label",
+                    "place",
+                    "session_dossiers__dossier__candidate__birth_name",
+                    "session_dossiers__dossier__candidate__usage_name",
+                )
             ).distinct()
     status = request.GET.get("status", "")
     if status in SessionStatus.values:
         qs = qs.filter(status=status)
-    page, query_string = paginate(request, qs.order_by("-starts_at", "-id"))
+    qs, sort = SESSION_PAGE_SORT.apply(qs, request.GET.get("sort"))
+    page, query_string = paginate(request, qs)
     return render(
         request,
         "evaluations/session_list.html",
         {
             "page": page,
             "query_string": query_string,
+            "sort": sort,
             "q": q,
             "status": status,
             "statuses": SessionStatus.choices,
@@ -119,16 +134,17 @@ def _candidate_dossiers(session, q):
         .exclude(evaluation_slots__session=session)
         .select_related("candidate", "company")
         .distinct()
-        .order_by("candidate__birth_name", "candidate__first_names", "id")
+        .order_by(french("candidate__birth_name"), french("candidate__first_names"), "id")
     )
-    for term in q.split():
-        qs = qs.filter(
-            Q(candidate__birth_name__icontains=term)
-            | Q(candidate__usage_name__icontains=term)
-            | Q(candidate__first_names__icontains=term)
-            | Q(company__name__icontains=term)
+    return qs.filter(
+        text_search(
+            q,
+            "candidate__birth_name",
+            "candidate__usage_name",
+            "candidate__first_names",
+            "company__name",
         )
-    return qs
+    )
 
 
 @login_required
@@ -142,7 +158,7 @@ def session_detail(request, pk):
             "dossier__candidate__birth_name", "dossier__candidate__first_names", "id"
         )
     )
-    members = list(session.members.select_related("user").order_by("user__last_name", "id"))
+    members = list(session.members.select_related("user").order_by(french("user__last_name"), "id"))
     declarations = {
         (d.member_id, d.dossier_id): d
         for d in ConflictDeclaration.objects.filter(member__session=session)

@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from centres.access import get_object_or_404_scoped
 from centres.api.versioning import expected_version
 from centres.roles import Capability
+from cqpm.listing import SortColumns
+from cqpm.search import french, text_search
 
 from .. import services
 from ..access import (
@@ -87,10 +89,24 @@ def _verb(summary, request=None, response=None):
 class SessionFilter(filters.FilterSet):
     status = filters.ChoiceFilter(choices=SessionStatus.choices, label=_("état"))
     qualification = filters.NumberFilter(field_name="qualification_id", label=_("CQPM"))
+    q = filters.CharFilter(method="search", label=_("Rechercher"))
 
     class Meta:
         model = JurySession
-        fields = ["status", "qualification"]
+        fields = ["status", "qualification", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(text_search(value, "label", "place", "qualification__title"))
+
+
+# the columns of the sessions page (juries.views.sessions) that the API shows
+SESSION_SORT = SortColumns(
+    "-date",
+    date="starts_at",
+    qualification=(french("qualification__title"), "starts_at"),
+    place=(french("place"), "starts_at"),
+    status=("status", "starts_at"),
+)
 
 
 @extend_schema_view(
@@ -113,6 +129,7 @@ class JurySessionViewSet(
     serializer_class = JurySessionSerializer
     permission_classes = [ActorCan]
     filterset_class = SessionFilter
+    sort_columns = SESSION_SORT
 
     def required_capabilities(self):
         if self.action in {"list", "retrieve", "sign"}:
@@ -471,10 +488,29 @@ class DecisionFilter(filters.FilterSet):
     revoked = filters.BooleanFilter(
         field_name="revoked_at", lookup_expr="isnull", exclude=True, label=_("révoquée")
     )
+    q = filters.CharFilter(method="search", label=_("Rechercher"))
 
     class Meta:
         model = Decision
-        fields = ["session", "outcome", "revoked"]
+        fields = ["session", "outcome", "revoked", "q"]
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            text_search(
+                value,
+                "dossier__candidate__birth_name",
+                "dossier__candidate__usage_name",
+                "dossier__candidate__first_names",
+            )
+        )
+
+
+DECISION_SORT = SortColumns(
+    "-decided",
+    decided="decided_at",
+    outcome=("outcome", "-decided_at"),
+    candidate=(french("dossier__candidate__birth_name"), french("dossier__candidate__first_names")),
+)
 
 
 @extend_schema_view(
@@ -485,6 +521,7 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = DecisionSerializer
     permission_classes = [ActorCan]
     filterset_class = DecisionFilter
+    sort_columns = DECISION_SORT
 
     def required_capabilities(self):
         if self.action in {"revoke", "resit"}:

@@ -4,12 +4,12 @@ the agenda and the links between members and candidates."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centres.access import get_object_or_404_scoped
+from cqpm.search import french, text_search
 
 from .. import services
 from ..access import (
@@ -196,16 +196,18 @@ def agenda(request, pk):
     eligible = (
         services.eligible_dossiers(session)
         .select_related("candidate", "company")
-        .order_by("candidate__birth_name", "candidate__first_names", "id")
+        .order_by(french("candidate__birth_name"), french("candidate__first_names"), "id")
     )
-    if search.is_valid() and search.cleaned_data["q"]:
-        for term in search.cleaned_data["q"].split():
-            eligible = eligible.filter(
-                Q(candidate__birth_name__icontains=term)
-                | Q(candidate__usage_name__icontains=term)
-                | Q(candidate__first_names__icontains=term)
-                | Q(company__name__icontains=term)
+    if search.is_valid():
+        eligible = eligible.filter(
+            text_search(
+                search.cleaned_data["q"],
+                "candidate__birth_name",
+                "candidate__usage_name",
+                "candidate__first_names",
+                "company__name",
             )
+        )
     page, querystring = paginate(request, eligible)
     members_list = list(JuryMember.objects.filter(session=session).select_related("user"))
     return render(

@@ -6,7 +6,7 @@ import io
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -16,6 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from centres.access import require
 from centres.models import AuditEntry
 from centres.roles import Capability
+from cqpm.listing import SortColumns
+from cqpm.search import french, text_search
 
 from .. import services
 from ..access import decisions_for, get_decision_for_user, is_convener
@@ -23,6 +25,13 @@ from ..forms import ResultsFilterForm, RevokeForm
 from ..models import DecisionCompetence, Outcome
 from .common import error_message, paginate
 
+RESULT_SORT = SortColumns(
+    "position",
+    position="item__position",
+    candidate=(french("dossier__candidate__birth_name"), french("dossier__candidate__first_names")),
+    dossier="dossier_id",
+    outcome=("outcome", "item__position"),
+)
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -47,17 +56,23 @@ def _results(actor, request):
             ),
             "validated_blocs",
         )
-        .order_by("-item__session__starts_at", "item__session_id", "item__position", "id")
+    )
+    # grouped by session (newest first), sorted inside a session by the chosen column
+    decisions = decisions.order_by(
+        "-item__session__starts_at",
+        "item__session_id",
+        *RESULT_SORT.order_by(request.GET.get("sort")),
     )
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            for term in data["q"].split():
-                decisions = decisions.filter(
-                    Q(dossier__candidate__birth_name__icontains=term)
-                    | Q(dossier__candidate__usage_name__icontains=term)
-                    | Q(dossier__candidate__first_names__icontains=term)
-                )
+        decisions = decisions.filter(
+            text_search(
+                data["q"],
+                "dossier__candidate__birth_name",
+                "dossier__candidate__usage_name",
+                "dossier__candidate__first_names",
+            )
+        )
         if data["outcome"]:
             decisions = decisions.filter(outcome=data["outcome"])
         if data["date_from"]:
@@ -79,7 +94,12 @@ def results(request):
     return render(
         request,
         "juries/results.html",
-        {"page": page, "filter_form": form, "query_string": querystring},
+        {
+            "page": page,
+            "filter_form": form,
+            "query_string": querystring,
+            "sort": RESULT_SORT.resolve(request.GET.get("sort")),
+        },
     )
 
 

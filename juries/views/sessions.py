@@ -4,7 +4,7 @@ the transitions (open, deliberate, close) and the PV signature."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -12,6 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centres.access import require
 from centres.roles import Capability
+from cqpm.listing import SortColumns
+from cqpm.search import french, text_search
 from documents.access import documents_for
 from documents.models import DocumentKind
 
@@ -32,6 +34,16 @@ from .common import client_ip, error_message, paginate, presides
 
 S = SessionStatus
 
+SESSION_SORT = SortColumns(
+    "-date",
+    date="starts_at",
+    qualification=(french("qualification__title"), "starts_at"),
+    place=(french("place"), "starts_at"),
+    members=("n_members", "starts_at"),
+    dossiers=("n_items", "starts_at"),
+    status=("status", "starts_at"),
+)
+
 
 @login_required
 @require_GET
@@ -43,19 +55,13 @@ def session_list(request):
         sessions_for(actor)
         .select_related("qualification")
         .annotate(n_members=Count("members", distinct=True), n_items=Count("agenda", distinct=True))
-        .order_by("-starts_at", "-id")
     )
     if form.is_valid():
         data = form.cleaned_data
-        if data["q"]:
-            for term in data["q"].split():
-                sessions = sessions.filter(
-                    Q(label__icontains=term)
-                    | Q(place__icontains=term)
-                    | Q(qualification__title__icontains=term)
-                )
+        sessions = sessions.filter(text_search(data["q"], "label", "place", "qualification__title"))
         if data["status"]:
             sessions = sessions.filter(status=data["status"])
+    sessions, sort = SESSION_SORT.apply(sessions, request.GET.get("sort"))
     page, querystring = paginate(request, sessions)
     return render(
         request,
@@ -64,6 +70,7 @@ def session_list(request):
             "page": page,
             "filter_form": form,
             "query_string": querystring,
+            "sort": sort,
             "can_convene": is_convener(actor),
         },
     )

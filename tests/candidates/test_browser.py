@@ -81,3 +81,55 @@ def test_staff_registers_builds_uploads_and_submits(page):
     report = dossier.competences.get(competence__code="C8")
     assert str(report.report_deadline) == "2031-06-30"
     assert dossier.documents.get().original_name == "rapport-lambert.pdf"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_finds_sorts_and_pages_the_dossiers(page):
+    """Search without accents, sort by a column header, filter again and page: the sort and
+    the filters stay in the address all along."""
+    from .factories import CandidateFactory, DossierFactory
+
+    centre = CentreFactory(name="UIMM Centre de Lyon", slug="lyon")
+    company = CompanyFactory(centre=centre, name="Précision Usinage")
+    version = build_referential()
+    staff = user_with_role(centre, Role.STAFF, username="staff.lyon")
+    for name in ["EVRARD", "bonnet", "ÉTIENNE", "BARBIER", "MÉNARD"] + [
+        f"Zed{i:02d}" for i in range(25)
+    ]:
+        DossierFactory(
+            centre=centre,
+            referential_version=version,
+            company=company,
+            candidate=CandidateFactory(centre=centre, birth_name=name, first_names="Amélie"),
+        )
+
+    browser_login(page, staff.username, DEFAULT_PASSWORD)
+    page.goto("/candidats/dossiers/")
+    page.get_by_label("Rechercher").fill("menard")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_load_state("domcontentloaded")
+    rows = page.locator("tbody tr")
+    assert rows.count() == 1 and "MÉNARD Amélie" in rows.first.inner_text()
+
+    page.get_by_label("Rechercher").fill("")
+    page.get_by_role("button", name="Filtrer").click()
+    page.get_by_role("link", name="Candidat", exact=True).click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "sort=candidate" in page.url
+    names = [
+        cell.split(" ")[0] for cell in page.locator("tbody tr td:nth-child(2)").all_inner_texts()
+    ]
+    assert names[:5] == ["BARBIER", "BONNET", "ÉTIENNE", "EVRARD", "MÉNARD"]
+
+    page.get_by_label("Rechercher").fill("amelie")
+    page.get_by_role("button", name="Filtrer").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "sort=candidate" in page.url and "q=amelie" in page.url
+    page.get_by_role("link", name="Suivante").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "sort=candidate" in page.url and "q=amelie" in page.url and "page=2" in page.url
+    names = [
+        cell.split(" ")[0] for cell in page.locator("tbody tr td:nth-child(2)").all_inner_texts()
+    ]
+    assert names == ["ZED20", "ZED21", "ZED22", "ZED23", "ZED24"]
