@@ -81,3 +81,26 @@ def test_staff_registers_builds_uploads_and_submits(page):
     report = dossier.competences.get(competence__code="C8")
     assert str(report.report_deadline) == "2031-06-30"
     assert dossier.documents.get().original_name == "rapport-lambert.pdf"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_closes_a_decided_dossier_with_the_button(page, world):
+    from django.urls import reverse
+
+    from .factories import DossierFactory
+
+    version = build_referential()
+    dossier = DossierFactory(
+        centre=world.centre_a,
+        referential_version=version,
+        company=world.company_a,
+        status="decided",
+    )
+    browser_login(page, "staff_a", DEFAULT_PASSWORD)
+    page.goto(reverse("candidates:dossier_detail", args=[dossier.pk]))
+    page.get_by_role("button", name="Clore le dossier").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "Dossier à l'état « Clos »." in page.content()
+    dossier.refresh_from_db()
+    assert dossier.status == "closed"
