@@ -59,6 +59,7 @@ def env() -> dict:
         DEBUG="0",
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdef",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SITE_URL="http://127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         SECURE_HSTS_SECONDS="0",
         TWO_FACTOR_ENFORCED="0",
