@@ -135,6 +135,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cqpm.locale.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Integer path parameters within a 64-bit integer, else a 400 (cqpm.filtering).
+    "cqpm.filtering.IntegerPathMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
