@@ -11,8 +11,8 @@ RUN pip install --upgrade pip && pip install .
 COPY --chown=parchemin:parchemin . .
 RUN true \
  && mkdir -p $VAR_DIR && chown parchemin:parchemin $VAR_DIR \
- && DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput \
- && DEBUG=false SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py compilemessages --ignore .venv
+ && DEBUG=false SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=build SITE_URL=https://build.invalid python manage.py collectstatic --noinput \
+ && DEBUG=false SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=build SITE_URL=https://build.invalid python manage.py compilemessages --ignore .venv
 USER parchemin
 EXPOSE 8000
 CMD ["gunicorn", "cqpm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

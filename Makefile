@@ -8,6 +8,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address make run serves is the one the settings print on the certificates and in the
+# e-mails (SITE_URL defaults to http://$(HOST):$(PORT) on the embedded default).
+RUN_ENV := HOST=$(HOST) PORT=$(PORT)
 # Tests run on PostgreSQL: the machine's server unless DATABASE_URL says otherwise.
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/parchemin)
 PYTEST_ARGS ?=
@@ -30,15 +33,15 @@ system-deps:
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_referential cqpm/referentials/manager-secteur-activites.json
-	$(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py seed_demo
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL is set: starting a Celery worker and beat beside the web server"; \
-	  $(VENV)/bin/celery -A cqpm worker -Q celery,pdf --loglevel=INFO --concurrency=2 & \
-	  $(VENV)/bin/celery -A cqpm beat --loglevel=INFO --schedule var/celerybeat-schedule & \
+	  $(RUN_ENV) $(VENV)/bin/celery -A cqpm worker -Q celery,pdf --loglevel=INFO --concurrency=2 & \
+	  $(RUN_ENV) $(VENV)/bin/celery -A cqpm beat --loglevel=INFO --schedule var/celerybeat-schedule & \
 	  trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
-	  $(PY) manage.py runserver $(HOST):$(PORT); \
+	  $(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT); \
 	else \
-	  $(PY) manage.py runserver $(HOST):$(PORT); \
+	  $(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT); \
 	fi
 
 worker: install

@@ -13,6 +13,7 @@ for name, value in {
     "DEBUG": "0",
     "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
     "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+    "SITE_URL": "http://127.0.0.1",
     "SECURE_SSL_REDIRECT": "0",
     "TWO_FACTOR_ENFORCED": "0",
     "AXES_ENABLED": "0",

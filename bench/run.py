@@ -59,6 +59,7 @@ def env() -> dict:
         DEBUG="0",
         SECRET_KEY="bench-only-secret-key-not-for-production-0123456789abcdef",
         ALLOWED_HOSTS="127.0.0.1,localhost,testserver",
+        SITE_URL="http://127.0.0.1",
         SECURE_SSL_REDIRECT="0",
         SECURE_HSTS_SECONDS="0",
         TWO_FACTOR_ENFORCED="0",
@@ -88,11 +89,18 @@ def probe(*args) -> str:
     return out.strip().splitlines()[-1] if out.strip() else ""
 
 
-def ensure_database() -> dict:
+def create_database() -> bool:
+    """Create the bench database when the server has none (a fresh machine); True if created."""
     with psycopg.connect(f"{SERVER}/postgres", autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname=%s", [DB_NAME]).fetchone()
         if not exists:
+            log(f"create database {DB_NAME}")
             conn.execute(f'CREATE DATABASE "{DB_NAME}"')
+    return not exists
+
+
+def ensure_database() -> dict:
+    create_database()
     log("migrate")
     manage("migrate", "--noinput", "-v0")
     with psycopg.connect(DB_URL) as conn:
@@ -337,14 +345,18 @@ def machine() -> dict:
     if Path("/proc/meminfo").exists():
         kb = int(Path("/proc/meminfo").read_text().split()[1])
         mem = f"{kb / 1024 / 1024:.1f} GiB"
-    with psycopg.connect(DB_URL) as conn:
+    with psycopg.connect(DB_URL) as conn:  # start() has created the database
         pg = conn.execute("SHOW server_version").fetchone()[0]
     versions = subprocess.run(
         [PY, "-c", "import django, gunicorn; print(django.get_version(), gunicorn.__version__)"],
         text=True,
         capture_output=True,
     ).stdout.split()
-    wrk_version = subprocess.run(["wrk", "-v"], text=True, capture_output=True).stdout
+    wrk_version = (
+        subprocess.run(["wrk", "-v"], text=True, capture_output=True).stdout
+        if shutil.which("wrk")
+        else "?"
+    )
     return {
         "cpu": cpu,
         "cores": os.cpu_count(),
@@ -359,6 +371,15 @@ def machine() -> dict:
     }
 
 
+def start() -> dict:
+    """The first facts: the database first (a fresh machine has none, and ``machine()``
+    reads the server's version from it), then the machine as found, then the data."""
+    create_database()
+    facts = {"machine": machine()}
+    facts["generation"] = ensure_database()
+    return facts
+
+
 def main() -> None:
     if not shutil.which("wrk"):
         raise SystemExit("wrk is missing: apt-get install wrk (make bench does it)")
@@ -366,8 +387,7 @@ def main() -> None:
         raise SystemExit("nginx is missing: apt-get install nginx-light (make bench does it)")
     WORK.mkdir(parents=True, exist_ok=True)
     started = time.monotonic()
-    facts = {"machine": machine()}
-    facts["generation"] = ensure_database()
+    facts = start()
     facts["dataset"] = dataset()
     targets_path, pool = WORK / "targets.json", WORK / "pool.txt"
     log("prepare targets")

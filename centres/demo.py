@@ -15,7 +15,8 @@ What later ``<app>.demo`` modules find in ``context``:
   (the college is not stored yet: the juries app will)
 - ``companies``: ``{"lyon": [Company, Company], "grenoble": [...]}``, and
   ``representatives``: ``{company.pk: User}``
-- ``password``: the shared demo password; ``summary``: lines printed by ``seed_demo``.
+- ``password``: the shared demo password; ``summary``: lines printed by ``seed_demo``;
+  ``logins``: the table of the demo accounts, which ``seed_demo`` prints last.
 """
 
 from django.contrib.auth import get_user_model
@@ -184,7 +185,8 @@ def seed(context: dict) -> None:
     users[username] = national
     table.append(("—", "Administrateur national (GTP)", username, f"{first_name} {last_name}"))
 
-    summary = context["summary"]
+    # Printed last by seed_demo, right above the address to open.
+    summary = context.setdefault("logins", [])
     summary.append(f"Comptes de démonstration (mot de passe commun : {DEMO_PASSWORD})")
     width = max(len(label) for _centre, label, _u, _n in table)
     current = None

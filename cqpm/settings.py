@@ -7,6 +7,7 @@ to a real broker. Every variable is documented in ``.env.example``.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -69,7 +70,32 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else ""
 if not DEBUG and not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+
+
+def site_url(debug: bool) -> str:
+    """The public base URL printed on the certificates (verification URL and QR code) and in
+    e-mails. Required in production; on the embedded default it is the address ``make run``
+    serves (``HOST``/``PORT``, which the Makefile passes), so ``make run PORT=8101`` prints,
+    encodes and mails http://127.0.0.1:8101."""
+    raw = env_str("SITE_URL")
+    if not raw:
+        if not debug:
+            raise ImproperlyConfigured(
+                "SITE_URL must be set when DEBUG is off: the public address of the site "
+                "(e.g. https://parchemin.example.org), printed on the certificates' QR codes "
+                "and in e-mails"
+            )
+        raw = f"http://{env_str('HOST', '127.0.0.1')}:{env_int('PORT', 8000, minimum=1)}"
+    parts = urlsplit(raw)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(
+            f"SITE_URL must be an absolute http(s) address such as "
+            f"https://parchemin.example.org, not {raw!r}"
+        )
+    return raw.rstrip("/")
+
+
+SITE_URL = site_url(DEBUG)
 
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
 for _sub in ("", "media", "staticfiles"):
@@ -109,6 +135,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "cqpm.locale.FrenchFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Integer path parameters within a 64-bit integer, else a 400 (cqpm.filtering).
+    "cqpm.filtering.IntegerPathMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",

@@ -280,7 +280,7 @@ class DossierViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         dossier = self.get_object()
-        services.close(request.actor, dossier)
+        services.close(request.actor, dossier, expected_version=if_match(request, required=False))
         return self._respond(dossier)
 
     @_transition_schema(

@@ -179,7 +179,7 @@ def mark_decided(actor, dossier, *, guard=None):
     )
 
 
-def close(actor, dossier):
+def close(actor, dossier, *, expected_version=None):
     require(actor, Capability.REGISTER_CANDIDATES)
     return _transition(
         actor,
@@ -188,6 +188,7 @@ def close(actor, dossier):
         to=S.CLOSED,
         allowed_from={S.DECIDED},
         timestamp_field="closed_at",
+        expected_version=expected_version,
     )
 
 

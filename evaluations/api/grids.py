@@ -19,6 +19,7 @@ from rest_framework.response import Response
 
 from centres.api.versioning import expected_version, with_etag
 from centres.roles import Capability
+from cqpm.filtering import integer_param
 
 from .. import services
 from ..access import grids_for, is_staff, member_for
@@ -150,9 +151,9 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         qs = grid_list_queryset(self.request.actor)
         params = self.request.query_params
         for name in ("session", "dossier"):
-            value = params.get(name, "")
-            if value.isdigit():
-                qs = qs.filter(**{f"{name}_id": int(value)})
+            value = integer_param(params, name)
+            if value is not None:
+                qs = qs.filter(**{f"{name}_id": value})
         if params.get("status") in GridStatus.values:
             qs = qs.filter(status=params["status"])
         return qs

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 
 from centres.api.versioning import IF_MATCH, expected_version, with_etag
 from centres.roles import Capability
-from cqpm.filtering import OrderingBackend
+from cqpm.filtering import OrderingBackend, integer_param
 from cqpm.listing import SortColumns
 from cqpm.search import french
 
@@ -84,8 +84,9 @@ class CompanyOpinionViewSet(
         if self.action != "list":
             return qs
         params = self.request.query_params
-        if params.get("dossier", "").isdigit():
-            qs = qs.filter(dossier_id=int(params["dossier"]))
+        dossier = integer_param(params, "dossier")
+        if dossier is not None:
+            qs = qs.filter(dossier_id=dossier)
         if params.get("status") in OpinionStatus.values:
             qs = qs.filter(status=params["status"])
         return qs

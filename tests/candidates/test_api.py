@@ -265,3 +265,15 @@ def test_schema_lists_candidate_endpoints(api):
     ):
         assert path in schema
     assert Candidate.objects.count() == 0
+
+
+def test_close_through_the_api_honours_if_match(api, world, version):
+    dossier = DossierFactory(
+        centre=world.centre_a, referential_version=version, company=world.company_a
+    )
+    Dossier.objects.filter(pk=dossier.pk).update(status="decided")
+    url = reverse("api:dossier-close", args=[dossier.pk])
+    response = api.post(url, format="json", HTTP_IF_MATCH=f'"{dossier.version + 3}"')
+    assert response.status_code == 412
+    response = api.post(url, format="json", HTTP_IF_MATCH=f'"{dossier.version}"')
+    assert response.status_code == 200 and response.json()["status"] == "closed"

@@ -133,3 +133,26 @@ def test_staff_finds_sorts_and_pages_the_dossiers(page):
         cell.split(" ")[0] for cell in page.locator("tbody tr td:nth-child(2)").all_inner_texts()
     ]
     assert names == ["ZED20", "ZED21", "ZED22", "ZED23", "ZED24"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_staff_closes_a_decided_dossier_with_the_button(page, world):
+    from django.urls import reverse
+
+    from .factories import DossierFactory
+
+    version = build_referential()
+    dossier = DossierFactory(
+        centre=world.centre_a,
+        referential_version=version,
+        company=world.company_a,
+        status="decided",
+    )
+    browser_login(page, "staff_a", DEFAULT_PASSWORD)
+    page.goto(reverse("candidates:dossier_detail", args=[dossier.pk]))
+    page.get_by_role("button", name="Clore le dossier").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "Dossier à l'état « Clos »." in page.content()
+    dossier.refresh_from_db()
+    assert dossier.status == "closed"

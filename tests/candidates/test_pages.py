@@ -304,3 +304,41 @@ def test_list_query_count_is_constant(
     with django_assert_num_queries(len(few.captured_queries)):
         response = staff_client.get(url)
     assert response.status_code == 200
+
+
+def test_close_button_closes_a_decided_dossier(staff_client, world, version):
+    """The page's "Clore le dossier" form posts the dossier's version, as every transition."""
+    dossier = DossierFactory(
+        centre=world.centre_a,
+        referential_version=version,
+        company=world.company_a,
+        status="decided",
+    )
+    page = _text(staff_client.get(reverse("candidates:dossier_detail", args=[dossier.pk])))
+    assert "Clore le dossier" in page
+    response = staff_client.post(
+        reverse("candidates:dossier_transition", args=[dossier.pk, "close"]),
+        {"version": dossier.version},
+        follow=True,
+    )
+    assert response.status_code == 200
+    dossier.refresh_from_db()
+    assert dossier.status == "closed"
+    assert "Dossier à l'état « Clos »." in _text(response)
+
+
+def test_close_button_refuses_a_stale_version(staff_client, world, version):
+    dossier = DossierFactory(
+        centre=world.centre_a,
+        referential_version=version,
+        company=world.company_a,
+        status="decided",
+    )
+    response = staff_client.post(
+        reverse("candidates:dossier_transition", args=[dossier.pk, "close"]),
+        {"version": dossier.version + 5},
+        follow=True,
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == "decided"
+    assert "modifiée par quelqu'un d'autre entre-temps" in _text(response)

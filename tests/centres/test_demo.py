@@ -93,3 +93,31 @@ def test_demo_logins_documented():
             for username, _first, _last in people:
                 assert f"`{username}`" in doc
     assert "`national.admin`" in doc
+
+
+@pytest.mark.django_db(transaction=True)  # the mails leave on commit, as in make run
+def test_seed_demo_ends_with_the_login_address_and_keeps_mails_off_the_console(
+    settings, capsys, tmp_path, monkeypatch
+):
+    """make run's console: the demo's e-mails go to files under var/, and the output ends
+    with the logins and the address to open (the one the site is served on)."""
+    # The PDFs' render jobs also leave on commit: not this test's business (minutes of CPU).
+    monkeypatch.setattr("documents.services.enqueue_render", lambda document_id: True)
+    monkeypatch.setattr("documents.services.enqueue_many", lambda ids: len(ids))
+    settings.DEBUG = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    settings.VAR_DIR = tmp_path
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    call_command("seed_demo")
+    printed = capsys.readouterr().out
+    lines = [line for line in printed.splitlines() if line.strip()]
+    assert "Subject:" not in printed and "Content-Type:" not in printed
+    assert len(lines) < 120, len(lines)
+    assert lines[-1].strip().endswith("http://127.0.0.1:8101/comptes/connexion/")
+    logins = next(i for i, line in enumerate(lines) if "Comptes de démonstration" in line)
+    assert any("admin.lyon" in line for line in lines[logins:])
+    assert all("/verifier/" not in line for line in lines[logins:])
+    mails = list((tmp_path / "demo-mails").glob("*.log"))
+    assert mails, "the demo's e-mails are kept in var/demo-mails/"
+    assert "Subject:" in mails[0].read_text()
+    assert f"{tmp_path / 'demo-mails'}" in printed

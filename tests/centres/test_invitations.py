@@ -254,3 +254,14 @@ def test_invitation_dates_read_at_in_english(world, client, admin_a):
     finally:
         translation.deactivate()
     assert not re.search(r"\d à \d", english)
+
+
+def test_the_invitation_mail_links_to_the_served_address(
+    world, client, admin_a, on_commit, settings
+):
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    client.force_login(admin_a)
+    with on_commit():
+        client.post(reverse("centres:invite"), {"email": "lea@example.org", "role": "assessor"})
+    [message] = mail.outbox
+    assert re.search(r"http://127\.0\.0\.1:8101/invitation/[^/\s]+/", message.body)

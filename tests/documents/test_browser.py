@@ -29,3 +29,43 @@ def test_batch_progress_bar_updates_and_offers_the_zip(world, page):
     page.get_by_role("link", name="Télécharger l'archive ZIP").wait_for(timeout=10_000)
     assert "2 document(s) traité(s) sur 2" in progress.inner_text()
     assert page.locator("#batch-progress[hx-trigger]").count() == 0  # polling stopped
+
+
+@pytest.fixture
+def phone_page(browser, live_server):
+    """A 390×844 phone: the verification page is what a certificate's QR code opens."""
+    context = browser.new_context(
+        base_url=live_server.url,
+        viewport={"width": 390, "height": 844},
+        has_touch=True,
+        is_mobile=True,
+        device_scale_factor=1,
+        locale="fr-FR",
+        timezone_id="Europe/Paris",
+    )
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("revoked", [False, True], ids=["valid", "revoked"])
+def test_the_verification_page_fits_a_phone_screen(world, phone_page, revoked):
+    from documents.services import revoke_certificate
+
+    from .factories import issue
+
+    record = issue(world.centre_a, world.user("staff"), kind="attestation")
+    if revoked:
+        revoke_certificate(record, reason="Erreur de saisie", acting_user=world.user("staff"))
+    for url in (
+        reverse("verification:verify", kwargs={"code": record.display_code}),
+        reverse("verification:verify", kwargs={"code": "ZZZZZ-ZZZZZ"}),  # unknown code
+        reverse("verification:form"),
+    ):
+        phone_page.goto(url)
+        width = phone_page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{url}: {width} px wide on a 390 px screen"
+    assert phone_page.get_by_role("heading").first.is_visible()

@@ -332,3 +332,17 @@ def test_a_batch_stops_sending_at_the_first_refusal(
         batch = request_batch("Lot", requests, centre=world.centre_a, acting_user=staff)
     assert len(calls) == 1
     assert batch.progress().pending == 20  # all kept for the sweep
+
+
+def test_the_certificate_prints_and_encodes_the_served_address(world, staff, settings):
+    """make run PORT=8101 sets SITE_URL to http://127.0.0.1:8101: so do the parchemin's
+    verification URL and its QR code."""
+    from documents.builders import qr_data_uri
+
+    settings.SITE_URL = "http://127.0.0.1:8101"
+    record = issue(world.centre_a, staff)
+    document = make_document(world.centre_a, certificate=record)
+    document = GeneratedDocument.objects.select_related("centre", "certificate").get(pk=document.pk)
+    _template, ctx = build_certificate(document)
+    assert ctx.verification_url == f"http://127.0.0.1:8101/verifier/{record.display_code}/"
+    assert ctx.qr_data_uri == qr_data_uri(ctx.verification_url)

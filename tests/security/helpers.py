@@ -13,6 +13,7 @@ PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "tests-only-7f3c9a1e5b2d4c6e8a0b1c3d5e7f9a2b4c6d8e0f1a3b5c7d9e",
     "ALLOWED_HOSTS": "parchemin.example.org",
+    "SITE_URL": "https://parchemin.example.org",
 }
 
 
@@ -24,6 +25,8 @@ def production_env(**extra) -> dict:
         not in {
             "DEBUG",
             "REDIS_URL",
+            "HOST",
+            "PORT",
             "SECURE_SSL_REDIRECT",
             "SECURE_HSTS_SECONDS",
             "TWO_FACTOR_ENFORCED",

