@@ -76,6 +76,12 @@ def can_see_accommodation(actor) -> bool:
     return actor.can(Capability.MANAGE_ACCOMMODATIONS)
 
 
+def has_accommodation(actor, dossier) -> bool:
+    """Whether the dossier has an accommodation, for the dossier page's indicator: False
+    for anyone not allowed to know (the existence of an accommodation is health data too)."""
+    return can_see_accommodation(actor) and Accommodation.objects.filter(dossier=dossier).exists()
+
+
 def get_accommodation_for_user(actor, dossier_pk, *, write=False):
     """The dossier and its accommodation (or None). The dossier must be visible (else 404);
     the accommodation needs ``manage_accommodations`` (else 403)."""

@@ -28,6 +28,7 @@ from centres.roles import Capability
 from .errors import DossierError
 from .models import AccessStatus, Candidate, CandidateIdentity, CandidateImport, Sex
 from .nir import validate_nir
+from .plausibility import identity_errors, normalise_department
 
 
 @dataclass(frozen=True)
@@ -330,7 +331,6 @@ def _cell(cells, index, key=None):
 
 
 def validate_rows(sheet: Sheet, mapping, existing_keys) -> list[RowResult]:
-    today = timezone.localdate()
     results, seen = [], {}
     file_errors = dict(sheet.errors)
     for line, cells in sheet.rows:
@@ -357,11 +357,6 @@ def validate_rows(sheet: Sheet, mapping, existing_keys) -> list[RowResult]:
             result.errors.append(
                 _("Date de naissance « %(v)s » invalide (attendu jj/mm/aaaa)") % {"v": date_raw}
             )
-        elif not (datetime.date(1900, 1, 1) <= birth_date <= today):
-            result.errors.append(
-                _("Date de naissance « %(v)s » invraisemblable")
-                % {"v": birth_date.strftime("%d/%m/%Y")}
-            )
         values["birth_date"] = birth_date
         if values["sex"]:
             sex = _SEX.get(normalise(values["sex"]))
@@ -378,6 +373,15 @@ def validate_rows(sheet: Sheet, mapping, existing_keys) -> list[RowResult]:
         else:
             values["access_status"] = AccessStatus.EMPLOYEE
         values["birth_country"] = values.get("birth_country") or "France"
+        values["birth_department"] = normalise_department(values.get("birth_department", ""))
+        result.errors.extend(  # the rules of the registration form (candidates.plausibility)
+            identity_errors(
+                birth_date=birth_date,
+                access_status=values["access_status"],
+                birth_department=values["birth_department"],
+                phone=values.get("phone", ""),
+            )
+        )
         if values.get("email"):
             try:
                 validate_email(values["email"])

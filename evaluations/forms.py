@@ -34,6 +34,15 @@ class SessionForm(forms.Form):
         label=_("Informations pratiques"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    confirm_past = forms.BooleanField(
+        label=_("Je confirme cette date passée : la session a déjà eu lieu"),
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def offer_past_confirmation(self):
+        """Shown once the service has refused a start more than a day ago."""
+        self.fields["confirm_past"].widget = forms.CheckboxInput()
 
 
 class AddDossierForm(forms.Form):

@@ -7,12 +7,14 @@ class JuriesConfig(AppConfig):
     verbose_name = _("Jurys")
 
     def ready(self):
+        from candidates.sections import register_dossier_section
         from centres.home import register_home_section
         from centres.navigation import register_nav_item
         from centres.roles import Capability
         from documents.access import register_visibility_rule
 
         from . import paperwork
+        from .dossier_documents import dossier_documents_section
         from .home import juror_section, staff_section
         from .visibility import juror_documents
 
@@ -29,4 +31,5 @@ class JuriesConfig(AppConfig):
         register_home_section(juror_section)
         register_home_section(staff_section)
         register_visibility_rule(juror_documents)
+        register_dossier_section(dossier_documents_section)
         paperwork.register()

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
@@ -8,12 +9,14 @@ from cqpm.models import Bloc, EvaluationModality, Qualification, ReferentialVers
 from cqpm.representation import PlannedRepresentation
 
 from ..models import (
+    AccessStatus,
     Candidate,
     DocumentKind,
     Dossier,
     DossierCompetence,
     DossierDocument,
 )
+from ..plausibility import check_minimum_age, normalise_department
 from ..services.registration import CANDIDATE_FIELDS
 
 
@@ -46,6 +49,24 @@ class CandidateSerializer(PlannedRepresentation, serializers.ModelSerializer):
             "updated_at",
         ]
         read_only_fields = ["created_at", "updated_at"]
+
+    def validate_birth_department(self, value):
+        return normalise_department(value)
+
+    def validate(self, attrs):
+        """The rules across fields, as on the pages (``candidates.plausibility``); the
+        single-field ones come with the model fields' validators."""
+        attrs = super().validate(attrs)
+        instance = self.instance
+
+        def value(name, default=None):
+            return attrs[name] if name in attrs else getattr(instance, name, default)
+
+        try:
+            check_minimum_age(value("birth_date"), value("access_status", AccessStatus.EMPLOYEE))
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError(exc.message_dict) from None
+        return attrs
 
     @extend_schema_field(OpenApiTypes.STR)
     def get_nir_masked(self, obj):

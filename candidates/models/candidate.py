@@ -6,6 +6,13 @@ from django_scopes import ScopedManager
 from cqpm.display import FastChoiceDisplay
 
 from ..nir import mask_nir
+from ..plausibility import (
+    check_minimum_age,
+    normalise_department,
+    validate_birth_date,
+    validate_department,
+    validate_phone,
+)
 from .choices import AccessStatus, Sex
 
 
@@ -19,17 +26,18 @@ class Candidate(FastChoiceDisplay, models.Model):
     usage_name = models.CharField(_("nom d'usage"), max_length=120, blank=True)
     first_names = models.CharField(_("prénoms"), max_length=200)
     sex = models.CharField(_("sexe"), max_length=1, choices=Sex.choices)
-    birth_date = models.DateField(_("date de naissance"))
+    birth_date = models.DateField(_("date de naissance"), validators=[validate_birth_date])
     birth_commune = models.CharField(_("commune de naissance"), max_length=120, blank=True)
     birth_department = models.CharField(
         _("département de naissance"),
         max_length=3,
         blank=True,
+        validators=[validate_department],
         help_text=_("Numéro du département (2A, 2B pour la Corse, 971… pour l'outre-mer)."),
     )
     birth_country = models.CharField(_("pays de naissance"), max_length=80, default="France")
     email = models.EmailField(_("adresse électronique"), blank=True)
-    phone = models.CharField(_("téléphone"), max_length=30, blank=True)
+    phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
     address = models.TextField(_("adresse postale"), blank=True)
     access_status = models.CharField(
         _("statut"), max_length=20, choices=AccessStatus.choices, default=AccessStatus.EMPLOYEE
@@ -54,6 +62,11 @@ class Candidate(FastChoiceDisplay, models.Model):
 
     def __str__(self):
         return self.full_name
+
+    def clean(self):
+        """The rules across fields (``candidates.plausibility``): the legal working age."""
+        self.birth_department = normalise_department(self.birth_department)
+        check_minimum_age(self.birth_date, self.access_status)
 
     @property
     def display_name(self) -> str:

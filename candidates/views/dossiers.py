@@ -21,6 +21,7 @@ from ..access import (
     dossiers_for,
     get_candidate_for_user,
     get_dossier_for_user,
+    has_accommodation,
 )
 from ..forms import DocumentUploadForm, DossierForm, WithdrawForm, modalities_form
 from ..models import (
@@ -208,6 +209,7 @@ def dossier_detail(request, pk):
         "can_withdraw": can_write and dossier.status in OPEN_STATUSES,
         "can_resit": can_write and dossier.status in {DossierStatus.DECIDED, DossierStatus.CLOSED},
         "can_accommodate": can_see_accommodation(actor),
+        "has_accommodation": has_accommodation(actor, dossier),
         "report_deadline": services.report_deadline(dossier),
         "extra_sections": dossier_sections(request, dossier),
     }

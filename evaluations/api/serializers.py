@@ -2,6 +2,7 @@
 related fields are restricted to what the acting user may reach in the active centre."""
 
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -34,6 +35,13 @@ def person_name(user) -> str:
 
 
 class EvaluationSessionSerializer(serializers.ModelSerializer):
+    confirm_past = serializers.BooleanField(
+        write_only=True,
+        required=False,
+        default=False,
+        help_text=_("Confirme un début passé de plus d'un jour (session déjà tenue)."),
+    )
+
     class Meta:
         model = EvaluationSession
         fields = [
@@ -47,6 +55,7 @@ class EvaluationSessionSerializer(serializers.ModelSerializer):
             "status",
             "notes",
             "version",
+            "confirm_past",
         ]
         read_only_fields = ["id", "reference", "status", "version"]
         extra_kwargs = {"place": {"required": True}}

@@ -110,7 +110,11 @@ class EvaluationSessionViewSet(
         serializer.is_valid(raise_exception=True)
         fields = {k: v for k, v in serializer.validated_data.items() if k in SESSION_FIELDS}
         session = services.update_session(
-            session, acting_user=request.actor, expected_version=version, **fields
+            session,
+            acting_user=request.actor,
+            expected_version=version,
+            confirm_past=serializer.validated_data.get("confirm_past", False),
+            **fields,
         )
         return with_etag(Response(self.get_serializer(session).data), session)
 

@@ -1,9 +1,11 @@
 """Scheduling: sessions, the dossiers they evaluate, their commission (with the guardian
 grants that let each assessor reach their sessions, and nothing else)."""
 
+import datetime
 from functools import partial
 
 from django.db import transaction
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
@@ -68,7 +70,26 @@ def _check_dates(session) -> None:
         )
 
 
-def schedule_session(centre, *, acting_user, **fields) -> EvaluationSession:
+# A session may start earlier today or yesterday (entered on the day, or the morning after);
+# an older date is a typing error unless the user confirms a session already held.
+PAST_TOLERANCE = datetime.timedelta(days=1)
+
+
+def _check_not_past(starts_at, confirm_past: bool) -> None:
+    if confirm_past or starts_at is None or starts_at >= timezone.now() - PAST_TOLERANCE:
+        return
+    raise EvaluationError(
+        _(
+            "La session commencerait le %(date)s, il y a plus d'un jour. Corrigez la date, ou "
+            "confirmez qu'il s'agit d'une session déjà tenue que vous enregistrez après coup."
+        )
+        % {"date": formats.date_format(timezone.localtime(starts_at), "DATE_FORMAT")},
+        code="session_in_past",
+    )
+
+
+def schedule_session(centre, *, acting_user, confirm_past=False, **fields) -> EvaluationSession:
+    """Plan a session. A start more than a day ago is refused unless ``confirm_past``."""
     user = user_of(acting_user)
     require_capability(user, centre, Capability.SCHEDULE_EVALUATIONS)
     data = _clean_session_fields(fields)
@@ -77,6 +98,7 @@ def schedule_session(centre, *, acting_user, **fields) -> EvaluationSession:
     with transaction.atomic():
         session = EvaluationSession(centre=centre, created_by=user, **data)
         _check_dates(session)
+        _check_not_past(session.starts_at, confirm_past)
         session.save()
         record(centre, user, "session.scheduled", session, after=snapshot(session, SESSION_FIELDS))
     return session
@@ -90,7 +112,9 @@ def _lock_session(session) -> EvaluationSession:
     )
 
 
-def update_session(session, *, acting_user, expected_version=None, **fields):
+def update_session(session, *, acting_user, expected_version=None, confirm_past=False, **fields):
+    """Edit a session; moving its start more than a day into the past needs ``confirm_past``
+    (a session already in the past may be edited otherwise)."""
     user = user_of(acting_user)
     data = _clean_session_fields(fields)
     with transaction.atomic():
@@ -111,6 +135,8 @@ def update_session(session, *, acting_user, expected_version=None, **fields):
         for key in changed:
             setattr(session, key, data[key])
         _check_dates(session)
+        if "starts_at" in changed:
+            _check_not_past(session.starts_at, confirm_past)
         session.version += 1
         session.save(update_fields=[*changed, "version", "updated_at"])
         record(

@@ -86,6 +86,7 @@ def session_list(request):
 
 def _session_form_save(request, form, session=None):
     data = {k: form.cleaned_data[k] for k in SESSION_FIELDS}
+    data["confirm_past"] = form.cleaned_data.get("confirm_past", False)
     actor = request.actor
     try:
         if session is None:
@@ -95,6 +96,8 @@ def _session_form_save(request, form, session=None):
         )
     except DomainError as exc:
         form.add_error(None, str(exc.message))
+        if exc.code == "session_in_past":
+            form.offer_past_confirmation()
     return None
 
 

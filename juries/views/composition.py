@@ -241,13 +241,25 @@ def agenda_remove(request, pk, item_pk):
 
 
 @login_required
-@require_POST
 def item_absent(request, pk, item_pk):
+    """Record that the candidate is absent (or present after all). Recording an absence
+    takes two steps, without JavaScript: the first request (a GET, or the page's button
+    without ``confirmed``) shows "Confirmer l'absence de …"; only its button records it."""
     actor = request.actor
     item = get_item_for_user(actor, pk, item_pk)
     if not presides(actor, item.session):
         raise PermissionDenied
-    absent = request.POST.get("absent") == "1"
+    absent = request.method == "GET" or request.POST.get("absent") == "1"
+    if absent and not (request.method == "POST" and request.POST.get("confirmed") == "1"):
+        return render(
+            request,
+            "juries/absence_confirm.html",
+            {
+                "session": item.session,
+                "item": item,
+                "next": request.POST.get("next") or request.GET.get("next", ""),
+            },
+        )
     try:
         services.set_candidate_absent(item, absent, acting_user=actor)
     except services.JuryError as exc:

@@ -79,10 +79,10 @@ def test_if_match_on_candidate_edit(api, world):
     candidate = CandidateFactory(centre=world.centre_a)
     url = reverse("api:candidate-detail", args=[candidate.pk])
     etag = api.get(url)["ETag"]
-    assert api.patch(url, {"phone": "01"}, format="json").status_code == 428
-    response = api.patch(url, {"phone": "01"}, format="json", HTTP_IF_MATCH=etag)
+    assert api.patch(url, {"phone": "04 72 00 00 01"}, format="json").status_code == 428
+    response = api.patch(url, {"phone": "04 72 00 00 01"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 200 and response["ETag"] == '"2"'
-    response = api.patch(url, {"phone": "02"}, format="json", HTTP_IF_MATCH=etag)
+    response = api.patch(url, {"phone": "04 72 00 00 02"}, format="json", HTTP_IF_MATCH=etag)
     assert response.status_code == 412
     assert response.json()["code"] == "stale_version"
 

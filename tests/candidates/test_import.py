@@ -75,7 +75,7 @@ def test_bad_dates_reported_with_line_numbers(staff):
     errors = _errors(batch)
     assert set(errors) == {3, 4, 5, 6}
     assert "invalide" in errors[3][0] and "31/02/1990" in errors[3][0]
-    assert "invraisemblable" in errors[4][0]
+    assert "futur" in errors[4][0]
     assert "manquante" in errors[5][0]
     with pytest.raises(DossierError) as exc:
         importing.run_import(staff, batch)

@@ -357,9 +357,12 @@ HTML = [
         allowed=READERS,
         method="post",
         kwargs=ITEM,
-        data=lambda w: {"absent": "1"},
+        data=lambda w: {"absent": "1", "confirmed": "1"},
         status=302,
         hidden_from=NOT_JURY,
+    ),
+    Entry(  # the confirmation page ("Confirmer l'absence de …")
+        "juries:item_absent", allowed=READERS, kwargs=ITEM, hidden_from=NOT_JURY
     ),
     Entry(
         "juries:conflict_declare",

@@ -433,7 +433,7 @@ def test_redirects_stay_on_the_site(client, world, version, staff):
     session, members, (item,) = deliberating_session(world, version, [dossier])
     login(client, world.user("staff"))
     url = reverse("juries:item_absent", args=[session.pk, item.pk])
-    response = client.post(url, {"absent": "1", "next": "https://evil.example/"})
+    response = client.post(url, {"absent": "1", "confirmed": "1", "next": "https://evil.example/"})
     assert response["Location"] == reverse("juries:item_detail", args=[session.pk, item.pk])
     response = client.post(url, {"absent": "0", "next": "/\\evil.example/"})
     assert "evil" not in response["Location"]
