@@ -43,7 +43,5 @@ def api_token_revoke(request, pk):
     if token is None:
         raise Http404
     tokens.revoke_token(token, acting_user=request.user, reason="account page")
-    messages.success(
-        request, _("Le jeton %(prefix)s… est révoqué.") % {"prefix": token.prefix}
-    )
+    messages.success(request, _("Le jeton %(prefix)s… est révoqué.") % {"prefix": token.prefix})
     return redirect("api_tokens")
