@@ -7,7 +7,10 @@ class CentresConfig(AppConfig):
     verbose_name = _("Centres et comptes")
 
     def ready(self):
-        from . import auth_audit  # noqa: F401 - account events into the audit log
+        from . import (
+            auth_audit,  # noqa: F401 - account events into the audit log
+            tokens,  # noqa: F401 - API tokens revoked on a password change
+        )
         from .home import register_home_section
         from .home_sections import centre_admin_section
         from .navigation import register_nav_item

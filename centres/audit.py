@@ -9,8 +9,9 @@ import decimal
 import uuid
 
 from django.db import models
+from django_scopes import scopes_disabled
 
-from .models import AuditEntry
+from .models import AuditEntry, Membership
 
 
 def _json_value(value):
@@ -55,6 +56,34 @@ def record(
         after=after,
         reason=reason or "",
     )
+
+
+def _user_centres(user) -> list:
+    with scopes_disabled():
+        ids = list(
+            Membership.objects.filter(user=user, is_active=True)
+            .values_list("centre_id", flat=True)
+            .distinct()
+        )
+    return ids or [None]
+
+
+SELF = object()
+
+
+def record_for_user(user, action: str, *, actor=SELF, after=None, reason="") -> None:
+    """An account event, written once in each centre where the user holds a role (so each
+    centre administrator sees it in the centre's log); without a role, once centre-less.
+    The actor is the user themselves unless given (``None``: unknown, e.g. a signal)."""
+    for centre_id in _user_centres(user):
+        record(
+            centre=centre_id,
+            actor=user if actor is SELF else actor,
+            action=action,
+            subject=user,
+            after=after,
+            reason=reason,
+        )
 
 
 REDACTED = "[anonymisé]"

@@ -2,7 +2,7 @@
 
 Each event about a known user is written once in every centre where that user holds an
 active role, so each centre administrator sees it in the centre's log
-(``centres.twofactor.record_for_user``). A failed login naming no known account is written
+(``centres.audit.record_for_user``). A failed login naming no known account is written
 without a centre (visible to superusers in the Django admin). Role grants and withdrawals,
 object-permission grants and revocations are written by their services
 (``centres.services``, ``centres.permissions``).
@@ -13,8 +13,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from .audit import record_for_user
 from .models import AuditEntry
-from .twofactor import record_for_user
 
 USERNAME_MAX = 150
 
@@ -37,7 +37,7 @@ def _record_attempt(action: str, username, request) -> None:
     details = {"username": username, "ip": _ip(request)}
     user = _known_user(username)
     if user is not None:
-        record_for_user(user, action, actor=None, after=details)
+        record_for_user(user, action, after=details)
         return
     AuditEntry.objects.create(
         centre=None,

@@ -5,24 +5,16 @@ are resolved here too (DRF authenticates later, inside the view, too late to ope
 scope) and may choose their centre with the ``X-Centre`` header.
 """
 
-from rest_framework.authentication import TokenAuthentication
-from rest_framework.exceptions import AuthenticationFailed
-
 from .access import ACTIVE_CENTRE_SESSION_KEY, Actor, build_actor
 from .scoping import centre_scope
+from .tokens import KEYWORD, find_token
 
-_token_auth = TokenAuthentication()
 
-
-def _token_user(request):
-    header = request.META.get("HTTP_AUTHORIZATION", "")
-    if not header.startswith("Token "):
+def _api_token(request):
+    parts = request.META.get("HTTP_AUTHORIZATION", "").split()
+    if len(parts) != 2 or parts[0] != KEYWORD:
         return None
-    try:
-        result = _token_auth.authenticate(request)
-    except AuthenticationFailed:
-        return None
-    return result[0] if result else None
+    return find_token(parts[1])
 
 
 def _int_or_none(value):
@@ -42,9 +34,10 @@ class ActiveCentreMiddleware:
         if user.is_authenticated:
             requested = request.session.get(ACTIVE_CENTRE_SESSION_KEY)
         else:
-            token_user = _token_user(request)
-            if token_user is not None:
-                user = token_user
+            token = _api_token(request)
+            if token is not None:
+                user = token.user
+                request.api_token = token
         header = request.META.get("HTTP_X_CENTRE")
         header_centre = _int_or_none(header)
         if header_centre is not None:

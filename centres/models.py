@@ -221,6 +221,35 @@ class Invitation(models.Model):
         )
 
 
+class ApiToken(models.Model):
+    """An API credential (``Authorization: Token <key>``). Only the SHA-256 of the key is
+    stored: the key itself is shown once, when it is created (``centres.tokens``). It
+    expires after ``API_TOKEN_IDLE_DAYS`` without use and ``API_TOKEN_MAX_AGE_DAYS`` after
+    its creation whatever the use, and is revoked (deleted) by a password change or reset,
+    a second-factor change, the account's deactivation and the end of its last role."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True, editable=False)
+    prefix = models.CharField(_("début du jeton"), max_length=8, editable=False)
+    name = models.CharField(_("nom"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now)
+    last_used_at = models.DateTimeField(_("dernière utilisation"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("jeton d'accès")
+        verbose_name_plural = _("jetons d'accès")
+
+    def __str__(self):
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash_key(key: str) -> str:
+        return hashlib.sha256(key.encode()).hexdigest()
+
+
 class AppendOnlyError(ValueError):
     """An audit entry may be written once, never changed nor deleted."""
 

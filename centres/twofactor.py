@@ -11,11 +11,18 @@ access is limited to the objects they are assigned, and many log in from shared 
 tablets where an authenticator app is not at hand.
 """
 
+import datetime
 from base64 import b32encode
 
 import segno
 from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
@@ -23,15 +30,17 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_scopes import scopes_disabled
 
-from . import audit
+from .audit import record_for_user
 from .errors import CentreError
 from .models import Membership
 from .roles import Role
+from .tokens import revoke_user_tokens
 
 TWO_FACTOR_ROLES = frozenset({Role.CENTRE_ADMIN, Role.STAFF, Role.JUROR})
 RECOVERY_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "application"
 RECOVERY_DEVICE_NAME = "codes de secours"
+SETUP_SESSION_KEY = "twofactor_setup_device"
 
 
 def is_enforced() -> bool:
@@ -64,11 +73,41 @@ def has_confirmed_device(user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
-def pending_totp_device(user) -> TOTPDevice:
-    """The device being set up (not confirmed yet): the same key until it is confirmed."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("pk").first()
-    if device is None:
+def setup_minutes() -> int:
+    return int(getattr(settings, "TWO_FACTOR_SETUP_MINUTES", 10))
+
+
+def start_enrolment(request, password: str) -> TOTPDevice | None:
+    """Begin setting up an authenticator app, after a fresh check of the password (through
+    ``authenticate``: failures count towards the lockout). Every device of the user still
+    being set up, in this session or another, is discarded; the new secret belongs to this
+    session only (its id is kept in the session) and expires after
+    ``TWO_FACTOR_SETUP_MINUTES``. Returns the device, whose secret the caller shows once."""
+    user = request.user
+    checked = authenticate(request, username=user.get_username(), password=password or "")
+    if checked is None or checked.pk != user.pk:
+        return None
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=user, confirmed=False).delete()
         device = TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+        record_for_user(user, "auth.otp_setup_started", after={"device": device.pk})
+    request.session[SETUP_SESSION_KEY] = device.pk
+    return device
+
+
+def session_pending_device(request) -> TOTPDevice | None:
+    """The device this session is setting up, unless it expired or another session started
+    a set-up since (which discarded it)."""
+    pk = request.session.get(SETUP_SESSION_KEY)
+    if pk is None:
+        return None
+    device = TOTPDevice.objects.filter(pk=pk, user=request.user, confirmed=False).first()
+    limit = datetime.timedelta(minutes=setup_minutes())
+    if device is None or device.created_at is None or device.created_at + limit <= timezone.now():
+        request.session.pop(SETUP_SESSION_KEY, None)
+        if device is not None:
+            device.delete()
+        return None
     return device
 
 
@@ -85,43 +124,30 @@ def qr_svg(device: TOTPDevice) -> str:
     )
 
 
-def _user_centres(user) -> list:
-    with scopes_disabled():
-        ids = list(
-            Membership.objects.filter(user=user, is_active=True)
-            .values_list("centre_id", flat=True)
-            .distinct()
-        )
-    return ids or [None]
-
-
-def record_for_user(user, action: str, *, actor=None, after=None, reason="") -> None:
-    """An account event, written once in each centre where the user holds a role (so each
-    centre administrator sees it in the centre's log); without a role, once centre-less."""
-    for centre_id in _user_centres(user):
-        audit.record(
-            centre=centre_id,
-            actor=actor if actor is not None else user,
-            action=action,
-            subject=user,
-            after=after,
-            reason=reason,
-        )
-
-
-def confirm_device(request, device: TOTPDevice, token: str) -> list[str] | None:
-    """Confirm a device being set up with a first code; on success, replace the recovery
-    codes with ten new ones, mark the session verified and return the codes (shown once)."""
+def confirm_device(request, token: str) -> list[str] | None:
+    """Confirm the device this session is setting up with a first code; on success, replace
+    the other devices and the recovery codes (ten new ones), revoke the API tokens, audit,
+    mail the user, mark the session verified and return the codes (shown once)."""
     user = request.user
+    pending = session_pending_device(request)
+    if pending is None:
+        return None
     with transaction.atomic():
-        device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user)
-        if device.confirmed or not device.verify_token(token):
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(pk=pending.pk, user=user, confirmed=False)
+            .first()
+        )
+        if device is None or not device.verify_token(token):
             return None
         device.confirmed = True
         device.save(update_fields=["confirmed"])
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         codes = _new_recovery_codes(user)
         record_for_user(user, "auth.otp_device_confirmed", after={"device": device.name})
+        revoke_user_tokens(user, reason="two_factor_enrolled")
+        notify_change(user, "enrolled")
+    request.session.pop(SETUP_SESSION_KEY, None)
     otp_login(request, device)
     return codes
 
@@ -164,6 +190,8 @@ def regenerate_recovery_codes(*, acting_user, code: str) -> list[str]:
             record_for_user(
                 acting_user, "auth.recovery_codes_regenerated", after={"codes": len(codes)}
             )
+            revoke_user_tokens(acting_user, reason="recovery_codes_regenerated")
+            notify_change(acting_user, "recovery_codes")
             return codes
     # Outside the transaction: the throttling counter and the failure row must stay.
     record_for_user(acting_user, "auth.otp_failure", reason="recovery codes")
@@ -215,3 +243,33 @@ def check_api_code(user, token: str) -> bool:
             if device.verify_token(token):
                 return True
     return False
+
+
+def notify_change(user, change: str) -> None:
+    """Mail the user, after the commit, that their second factor changed (``enrolled``,
+    ``recovery_codes``, ``disabled``): if it was not them, they know at once."""
+    if not user.email:
+        return
+    context = {"user": user, "change": change, "site_url": settings.SITE_URL}
+    subject = render_to_string("centres/email/two_factor_changed_subject.txt", context).strip()
+    body = render_to_string("centres/email/two_factor_changed.txt", context)
+    transaction.on_commit(lambda: send_mail(subject, body, None, [user.email]))
+
+
+@receiver(post_delete, sender=TOTPDevice, dispatch_uid="two_factor_device_removed")
+def _audit_device_removed(sender, instance, origin=None, **kwargs):
+    """An app removed without another confirmed one left (a superuser resetting a user who
+    lost their phone, in the admin) switches the second factor off: audited, mailed, and the
+    tokens go. A replacement (``confirm_device``), a set-up discarded and the user's own
+    deletion are not that."""
+    if not instance.confirmed:
+        return
+    user_model = type(instance.user) if instance.user_id else None
+    if user_model is not None and isinstance(origin, user_model):
+        return
+    if TOTPDevice.objects.filter(user_id=instance.user_id, confirmed=True).exists():
+        return
+    user = instance.user
+    record_for_user(user, "auth.otp_device_removed", actor=None, after={"device": instance.name})
+    revoke_user_tokens(user, reason="two_factor_disabled")
+    notify_change(user, "disabled")

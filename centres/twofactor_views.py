@@ -26,6 +26,14 @@ class CodeForm(forms.Form):
     )
 
 
+class PasswordForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password", "autofocus": True}),
+    )
+
+
 class RegenerateCodesForm(CodeForm):
     confirm = forms.BooleanField(
         label=gettext_lazy("Je comprends que mes codes de secours actuels ne fonctionneront plus."),
@@ -77,36 +85,60 @@ def verify(request):
 @never_cache
 @login_required
 def setup(request):
-    """Enrol an authenticator app: QR code and manual key, then a first code to confirm."""
+    """Enrol an authenticator app: the password again, then the QR code and manual key
+    (shown on that one response), then a first code to confirm.
+
+    The secret belongs to this session only and expires (``centres.twofactor``): a session
+    holding the password cannot read the secret another one is setting up."""
     if twofactor.has_confirmed_device(request.user) and not _is_verified(request):
         # Replacing a device needs the current one: a stolen password is not enough.
         return redirect(f"{reverse('two_factor_verify')}?next={_next_url(request)}")
-    device = twofactor.pending_totp_device(request.user)
-    form = CodeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        codes = twofactor.confirm_device(
-            request, device, twofactor.normalise_code(form.cleaned_data["code"])
-        )
-        if codes is not None:
-            request.session[RECOVERY_SESSION_KEY] = codes
-            messages.success(request, _("La double authentification est activée."))
-            return redirect(f"{reverse('two_factor_recovery_codes')}?next={_next_url(request)}")
-        form.add_error(
-            "code",
-            _(
-                "Ce code ne correspond pas. Vérifiez l'heure de votre téléphone et saisissez "
-                "le code affiché en ce moment."
-            ),
-        )
+    context = {"next": _next_url(request), "minutes": twofactor.setup_minutes()}
+    password_form = PasswordForm()
+    form = CodeForm()
+    pending = twofactor.session_pending_device(request)
+    if request.method == "POST" and "password" in request.POST:
+        password_form = PasswordForm(request.POST)
+        if password_form.is_valid():
+            device = twofactor.start_enrolment(request, password_form.cleaned_data["password"])
+            if device is not None:
+                context.update(
+                    qr_svg=twofactor.qr_svg(device), manual_key=twofactor.manual_key(device)
+                )
+                return render(
+                    request, "registration/two_factor_setup.html", {**context, "form": form}
+                )
+            password_form.add_error("password", _("Mot de passe incorrect."))
+    elif request.method == "POST":
+        form = CodeForm(request.POST)
+        if pending is None:
+            messages.error(
+                request,
+                _(
+                    "Cette clé a expiré ou une autre connexion a recommencé l'activation : "
+                    "saisissez de nouveau votre mot de passe pour obtenir une nouvelle clé."
+                ),
+            )
+        elif form.is_valid():
+            codes = twofactor.confirm_device(
+                request, twofactor.normalise_code(form.cleaned_data["code"])
+            )
+            if codes is not None:
+                request.session[RECOVERY_SESSION_KEY] = codes
+                messages.success(request, _("La double authentification est activée."))
+                return redirect(f"{reverse('two_factor_recovery_codes')}?next={_next_url(request)}")
+            form.add_error(
+                "code",
+                _(
+                    "Ce code ne correspond pas. Vérifiez l'heure de votre téléphone et "
+                    "saisissez le code affiché en ce moment."
+                ),
+            )
+        pending = twofactor.session_pending_device(request)
     return render(
         request,
         "registration/two_factor_setup.html",
-        {
-            "form": form,
-            "qr_svg": twofactor.qr_svg(device),
-            "manual_key": twofactor.manual_key(device),
-            "next": _next_url(request),
-        },
+        {**context, "form": form, "password_form": password_form, "pending": pending},
     )
 
 

@@ -3,7 +3,15 @@ from django.urls import path, reverse_lazy
 
 from candidates import privacy_views
 
-from . import audit_views, company_views, invitation_views, twofactor_views, user_views, views
+from . import (
+    account_views,
+    audit_views,
+    company_views,
+    invitation_views,
+    twofactor_views,
+    user_views,
+    views,
+)
 
 app_name = "centres"
 
@@ -69,6 +77,14 @@ urlpatterns = [
 auth_urlpatterns = [
     path("connexion/", auth_views.LoginView.as_view(), name="login"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    # The user's own account: password, second factor, API tokens.
+    path("mon-compte/", account_views.account, name="account"),
+    path("mon-compte/jetons/", account_views.api_tokens, name="api_tokens"),
+    path(
+        "mon-compte/jetons/<int:pk>/revoquer/",
+        account_views.api_token_revoke,
+        name="api_token_revoke",
+    ),
     # Second factor (centres.twofactor): confirm a login, enrol an app, recovery codes.
     path("double-authentification/", twofactor_views.verify, name="two_factor_verify"),
     path("double-authentification/activer/", twofactor_views.setup, name="two_factor_setup"),

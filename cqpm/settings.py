@@ -110,7 +110,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "rest_framework",
-    "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_filters",
@@ -228,12 +227,19 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALIDITY_DAYS = env_int("INVITATION_VALIDITY_DAYS", 7, minimum=1)
+# API tokens (centres.tokens): refused after this many days without use, and this many days
+# after their creation whatever the use.
+API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30, minimum=1)
+API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 365, minimum=1)
 
 # Two-factor authentication (centres.twofactor): centre administrators, staff and jurors
 # confirm every login with a TOTP code or a recovery code. Always on in production; off by
 # default in the demo (DEBUG on) so the shared demo password is enough.
 TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", not DEBUG)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Parchemin")
+# An authenticator secret being set up belongs to one login session and is refused this
+# many minutes after it was shown.
+TWO_FACTOR_SETUP_MINUTES = env_int("TWO_FACTOR_SETUP_MINUTES", 10, minimum=1)
 
 # django-guardian: no anonymous user row, object permissions only for real users.
 ANONYMOUS_USER_NAME = None

@@ -66,3 +66,10 @@ def user_with_role(centre, role, *, username=None, company=None, **membership_kw
         company = CompanyFactory(centre=centre)
     MembershipFactory(user=user, centre=centre, role=role, company=company, **membership_kwargs)
     return user
+
+
+def api_key(user) -> str:
+    """A new API token for ``user``: its key (stored hashed, known only here)."""
+    from centres.tokens import create_token
+
+    return create_token(user)[1]

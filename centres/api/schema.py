@@ -8,7 +8,9 @@ or open to anyone (the national referential).
 """
 
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import build_bearer_security_scheme_object
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework.permissions import AllowAny
@@ -48,3 +50,16 @@ class CentreAutoSchema(AutoSchema):
         ):
             parameters.append(X_CENTRE)
         return parameters
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    """``Authorization: Token <key>`` (``centres.tokens``), as DRF's token scheme was."""
+
+    target_class = "centres.tokens.ApiTokenAuthentication"
+    match_subclasses = True
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return build_bearer_security_scheme_object(
+            header_name="Authorization", token_prefix=self.target.keyword
+        )

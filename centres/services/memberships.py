@@ -10,6 +10,7 @@ from ..errors import CentreError
 from ..models import Membership
 from ..permissions import revoke_unheld_object_permissions
 from ..roles import Capability, Role
+from ..tokens import revoke_user_tokens
 from ._guards import _require, _user
 from .invitations import MEMBERSHIP_AUDIT_FIELDS
 
@@ -19,7 +20,8 @@ def deactivate_membership(membership, *, acting_user, reason="") -> Membership:
 
     The person's object permissions in this centre that the role carried (their sessions
     as assessor, as juror…) go with it, in the same transaction; those in other centres
-    stay. Reactivating the role gives none of them back."""
+    stay. Reactivating the role gives none of them back. When it was their last active
+    role, their API tokens are revoked too."""
     user = _user(acting_user)
     with transaction.atomic(), scopes_disabled():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
@@ -60,6 +62,11 @@ def deactivate_membership(membership, *, acting_user, reason="") -> Membership:
         revoke_unheld_object_permissions(
             membership.user, centre=membership.centre_id, acting_user=user, reason=reason
         )
+        if not Membership.objects.filter(user_id=membership.user_id, is_active=True).exists():
+            # Their last role: the API tokens they hold go with it.
+            revoke_user_tokens(
+                membership.user, reason="last_role_ended", actor=user, centre=membership.centre_id
+            )
     return membership
 
 

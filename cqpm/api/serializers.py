@@ -180,7 +180,11 @@ class CriterionSerializer(CriterionInTreeSerializer):
 
 
 class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(read_only=True)
+    token = serializers.CharField(
+        read_only=True, help_text=_("la clé, montrée cette fois seulement")
+    )
+    id = serializers.IntegerField(read_only=True)
+    expires_at = serializers.DateTimeField(read_only=True)
 
 
 class TokenRequestSerializer(AuthTokenSerializer):

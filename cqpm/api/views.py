@@ -9,13 +9,12 @@ from django_filters import rest_framework as filters
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.authtoken.models import Token
-from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from centres import twofactor
+from centres import tokens, twofactor
 from cqpm.filtering import OrderingBackend, SearchBackend
 from cqpm.listing import SortColumns
 from cqpm.loader import export_tree
@@ -164,14 +163,17 @@ class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class ObtainTokenView(ObtainAuthToken):
+class ObtainTokenView(APIView):
     """``POST username, password[, otp]`` → ``{"token": …}``; throttled (scope ``token``).
 
-    When two-factor authentication is enforced, the roles that must use it (centre
+    Each call creates a new token (``centres.tokens``: stored hashed, the key is only in
+    this response; it expires and is revoked by a password or second-factor change). When
+    two-factor authentication is enforced, the roles that must use it (centre
     administrators, staff, jurors) also send ``otp``: a token is a long-lived credential,
     so it is only handed out against the second factor (``centres.twofactor``)."""
 
     authentication_classes = []
+    permission_classes = [AllowAny]
     throttle_classes = [ScopedThrottle]
     throttle_scope = "token"
     serializer_class = TokenRequestSerializer
@@ -190,7 +192,7 @@ class ObtainTokenView(ObtainAuthToken):
         auth=[],
     )
     def post(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
         user = serializer.validated_data["user"]
         if twofactor.is_enforced() and twofactor.requires_two_factor(user):
@@ -209,6 +211,5 @@ class ObtainTokenView(ObtainAuthToken):
                     },
                     status=400,
                 )
-        token, _created = Token.objects.get_or_create(user=user)
-        twofactor.record_for_user(user, "auth.api_token")
-        return Response({"token": token.key})
+        token, key = tokens.create_token(user, name=request.META.get("HTTP_USER_AGENT", "")[:100])
+        return Response({"token": key, "id": token.pk, "expires_at": tokens.expires_at(token)})

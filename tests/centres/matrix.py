@@ -190,7 +190,37 @@ HTML = [
     ),
 ]
 
+TOKEN_MARKER = "a1b2c3d4"
+
+
+def _staff_token(w):
+    """An API token of centre A's chargé de certification: only they may revoke it."""
+    from centres.models import ApiToken
+
+    token = ApiToken.objects.create(
+        user=w.user("staff"), key_hash=ApiToken.hash_key(TOKEN_MARKER * 5), prefix=TOKEN_MARKER
+    )
+    return {"pk": token.pk}
+
+
+def _token_marker(w):
+    return TOKEN_MARKER
+
+
+NOT_THE_OWNER = tuple(r for r in ALL_ROLES if r != "staff")
+
 ACCOUNTS = [
+    # The user's own account and API tokens: anyone logged in, their own rows only.
+    Entry("account", allowed=ALL_ROLES),
+    Entry("api_tokens", allowed=ALL_ROLES, setup=_staff_token, marker=_token_marker),
+    Entry(
+        "api_token_revoke",
+        allowed=("staff",),
+        method="post",
+        status=302,
+        kwargs=_staff_token,
+        hidden_from=NOT_THE_OWNER,
+    ),
     Entry("password_change", allowed=ALL_ROLES),
     Entry("password_change_done", allowed=ALL_ROLES),
     Entry("password_reset", allowed=ALL_ROLES, public=True),
@@ -216,6 +246,17 @@ ACCOUNTS = [
 
 API = [
     Entry("api:me", allowed=ALL_ROLES),
+    Entry("api:api-token-list", allowed=ALL_ROLES, setup=_staff_token, marker=_token_marker),
+    Entry(
+        "api:api-token-detail",
+        allowed=("staff",),
+        method="delete",
+        status=204,
+        kwargs=_staff_token,
+        hidden_from=NOT_THE_OWNER,
+    ),
+    # Logging out of the API revokes the token used (a session: nothing to revoke).
+    Entry("api:auth-logout", allowed=ALL_ROLES, method="post", status=204),
     Entry("api:company-list", allowed=COMPANY_READERS, marker=_company_marker),
     Entry(
         "api:company-list",

@@ -81,10 +81,10 @@ def test_two_centre_user_sees_only_the_active_centre_and_switches(world, client,
 
 
 def test_api_client_chooses_its_centre_with_x_centre(world, api_client, two_centre_user):
-    from rest_framework.authtoken.models import Token
 
-    token = Token.objects.create(user=two_centre_user)
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    from tests.factories import api_key
+
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(two_centre_user)}")
     me = api_client.get(reverse("api:me")).json()
     assert me["active_centre"]["id"] == world.centre_a.pk
     assert api_client.get(reverse("api:company-list")).status_code == 403  # assessor in A

@@ -1,9 +1,11 @@
 """Read-only referential API (public) and the token endpoint."""
 
+import hashlib
+
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
+from centres.models import ApiToken
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
 from .factories import SEED_SLUG, load_small, seed_document
@@ -231,10 +233,13 @@ class TestToken:
         )
         assert response.status_code == 200
         token = response.json()["token"]
-        assert Token.objects.get(user=user).key == token
-        # The same token again; and it authenticates API calls.
+        stored = ApiToken.objects.get(user=user)
+        assert stored.key_hash == hashlib.sha256(token.encode()).hexdigest()
+        assert token not in (stored.key_hash, stored.prefix)  # never kept in clear
+        # Each call is a new token (the key is only known to the caller).
         again = api_client.post(self.url, {"username": "claire", "password": DEFAULT_PASSWORD})
-        assert again.json() == {"token": token}
+        assert again.json()["token"] != token
+        assert ApiToken.objects.filter(user=user).count() == 2
         assert reverse("api:auth-token") == self.url
 
     def test_the_token_authenticates(self, api_client, referential):
@@ -261,7 +266,7 @@ class TestToken:
         response = api_client.post(self.url, body, format="json")
         assert response.status_code == 400
         assert "token" not in response.json()
-        assert not Token.objects.exists()
+        assert not ApiToken.objects.exists()
 
     def test_an_inactive_user_gets_no_token(self, api_client):
         UserFactory(username="parti", is_active=False)
@@ -284,4 +289,4 @@ class TestToken:
         )
         assert response.status_code == 400  # axes refuses: same answer as bad credentials
         assert "token" not in response.json()
-        assert not Token.objects.exists()
+        assert not ApiToken.objects.exists()

@@ -2,9 +2,9 @@
 
 import pytest
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from documents.models import DocumentKind, DocumentStatus
+from tests.factories import api_key
 
 from .factories import FAKE_PDF, issue, make_batch, make_document
 
@@ -79,8 +79,7 @@ def test_status_is_read_only(world, staff_api):
 
 def test_download_with_a_token(world, api_client):
     document = make_document(world.centre_a, status=DocumentStatus.READY, with_file=True)
-    token = Token.objects.create(user=world.user("staff"))
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(world.user('staff'))}")
     response = api_client.get(reverse("api:document-download", args=[document.pk]))
     assert response.status_code == 200
     assert b"".join(response.streaming_content) == FAKE_PDF

@@ -10,7 +10,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from centres.access import build_actor
 from centres.models import Membership
@@ -27,6 +26,7 @@ from evaluations.models import (
     SessionStatus,
 )
 from evaluations.services import scores
+from tests.factories import api_key
 
 from .factories import agreed_dossier, assessor, complete, seated_session
 
@@ -45,9 +45,7 @@ def fast_only(monkeypatch):
 
 
 def _token_client(api_client, user):
-    api_client.credentials(
-        HTTP_AUTHORIZATION=f"Token {Token.objects.get_or_create(user=user)[0].key}"
-    )
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return api_client
 
 

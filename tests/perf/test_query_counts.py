@@ -10,13 +10,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django_scopes import scopes_disabled
-from rest_framework.authtoken.models import Token
 
 from bench.scale import generate
 from candidates.models import Candidate, Dossier
 from centres.models import User
 from evaluations.models import CommissionMember, CriterionScore, EvaluationSession, Grid
 from juries.models import AgendaItem
+from tests.factories import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -38,7 +38,7 @@ def _one_autosave_target(centre_slug):
     score = CriterionScore.objects.filter(grid=grid).order_by("id").first()
     CriterionScore.objects.filter(pk=score.pk).update(state="", version=1)
     member = CommissionMember.objects.filter(session_id=grid.session_id).order_by("id").first()
-    return score.pk, Token.objects.get_or_create(user_id=member.user_id)[0].key
+    return score.pk, api_key(member.user)
 
 
 def _requests(centre_slug):
@@ -60,7 +60,7 @@ def _requests(centre_slug):
             .first()
         )
         candidate = Candidate.objects.filter(centre__slug=centre_slug).order_by("id").first()
-        token = Token.objects.get_or_create(user=staff)[0].key
+        token = api_key(staff)
         score_id, assessor_token = _one_autosave_target(centre_slug)
         shown = {
             "candidates": Candidate.objects.filter(centre__slug=centre_slug).count(),

@@ -18,7 +18,6 @@ from django.test import Client
 from django.utils import timezone
 from django_scopes import scopes_disabled
 from rest_framework import serializers
-from rest_framework.authtoken.models import Token
 
 from bench.scale import generate
 from candidates.models import Candidate, CandidateIdentity, Dossier, DossierCompetence
@@ -28,7 +27,7 @@ from cqpm.models import Bloc, EvaluationModality
 from cqpm.representation import ChoiceLabelField, PlannedRepresentation
 from documents.models import CertificateKind, GeneratedDocument
 from evaluations.models import CommissionMember, Grid
-from tests.factories import user_with_role
+from tests.factories import api_key, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -102,9 +101,9 @@ def _clients():
         assessor = CommissionMember.objects.filter(session__centre=centre).first().user
     clients = {}
     for name, user in (("staff", centre_staff), ("rep", rep), ("assessor", assessor)):
-        token = Token.objects.get_or_create(user=user)[0].key
+        token = api_key(user)
         clients[name] = Client(HTTP_AUTHORIZATION=f"Token {token}")
-    english = Client(HTTP_AUTHORIZATION=f"Token {Token.objects.get(user=centre_staff).key}")
+    english = Client(HTTP_AUTHORIZATION=f"Token {api_key(centre_staff)}")
     english.cookies["django_language"] = "en"
     clients["staff (en)"] = english
     return clients

@@ -17,11 +17,11 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, settings
-from rest_framework.authtoken.models import Token
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from cqpm.wsgi import application
+from tests.factories import api_key
 
 ROLES = ("centre_admin", "staff", "assessor", "juror", "company_rep")
 # One example per role and operation by default (each generated request is sent as the next
@@ -43,9 +43,8 @@ def role_headers(world):
     """Authentication headers of each role of centre A (its tokens, its centre)."""
     headers = {}
     for role in ROLES:
-        token, _created = Token.objects.get_or_create(user=world.user(role))
         headers[role] = {
-            "Authorization": f"Token {token.key}",
+            "Authorization": f"Token {api_key(world.user(role))}",
             "X-Centre": str(world.centre_a.pk),
         }
     headers["turn"] = itertools.cycle(ROLES)
