@@ -16,8 +16,8 @@ from centres.api.versioning import IF_MATCH, expected_version, with_etag
 from centres.roles import Capability
 
 from .. import services
-from ..access import sessions_for
-from ..models import CommissionMember, EvaluationSession, Grid, SessionDossier, SessionStatus
+from ..access import grids_for, sessions_for
+from ..models import CommissionMember, EvaluationSession, SessionDossier, SessionStatus
 from ..services.sessions import SESSION_FIELDS
 from .serializers import (
     AddDossierSerializer,
@@ -133,8 +133,9 @@ class EvaluationSessionViewSet(
             .order_by("dossier__candidate__birth_name", "id")
         )
         grids = defaultdict(list)
-        for grid in (
-            Grid.objects.filter(session=session)
+        for grid in (  # what the actor may read (access.grids_for: declared candidates only)
+            grids_for(self.request.actor)
+            .filter(session=session)
             .select_related("competence")
             .order_by("competence__number")
         ):
