@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from centres.access import require
 from centres.models import AuditEntry
 from centres.roles import Capability
+from cqpm.spreadsheets import csv_bytes, new_workbook, xlsx_bytes, xlsx_sheet
 
 from .errors import DossierError
 from .models import AccessStatus, Candidate, CandidateIdentity, CandidateImport, Sex
@@ -533,35 +534,32 @@ def run_import(actor, batch) -> tuple[int, int]:
 # --- template files ---------------------------------------------------------------------
 
 
+# Through the product's one writer (cqpm.spreadsheets): no cell ever runs as a formula.
+
+
 def template_csv() -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([c.header for c in COLUMNS])
-    writer.writerow(EXAMPLE_ROW)
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return csv_bytes([c.header for c in COLUMNS], [EXAMPLE_ROW])
 
 
 def template_xlsx() -> bytes:
-    from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = "Candidats"
-    sheet.append([c.header for c in COLUMNS])
-    sheet.append(EXAMPLE_ROW)
+    xlsx_sheet(sheet, [[c.header for c in COLUMNS], EXAMPLE_ROW])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column_cells in sheet.columns:
         sheet.column_dimensions[column_cells[0].column_letter].width = 22
     notes = workbook.create_sheet("Aide")
-    notes.append(["colonne", "description", "obligatoire"])
-    for c in COLUMNS:
-        notes.append([c.header, str(c.label), "oui" if c.required else "non"])
-    notes.append([])
-    notes.append(["sexe", "F ou M"])
-    notes.append(["date_naissance", "jj/mm/aaaa"])
-    notes.append(["statut", ", ".join(str(label) for _code, label in AccessStatus.choices)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    help_rows = [["colonne", "description", "obligatoire"]]
+    help_rows += [[c.header, str(c.label), "oui" if c.required else "non"] for c in COLUMNS]
+    help_rows += [
+        [],
+        ["sexe", "F ou M"],
+        ["date_naissance", "jj/mm/aaaa"],
+        ["statut", ", ".join(str(label) for _code, label in AccessStatus.choices)],
+    ]
+    xlsx_sheet(notes, help_rows)
+    return xlsx_bytes(workbook)

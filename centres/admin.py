@@ -1,9 +1,14 @@
-"""Django admin for national administrators (GTP) and superusers: centres, users, roles,
-companies, and the audit trail read-only.
+"""Django admin of the tenancy: users, roles, companies, invitations and the audit trail
+read-only, for **superusers only**; the register of centres, for national administrators
+(GTP) too.
+
+A national administrator is not a superuser: handing out roles, resetting passwords or
+reading what a centre owns would let them escalate (a ``centre_admin`` role for themselves
+opens health data), so those admins are the superuser's (``cqpm.admin_site`` enforces it for
+every model admin that does not say ``national_admin_allowed``, and audits every write).
 
 Tenant-owned models are read with their scopes disabled *explicitly* here: the admin is a
-national tool, outside any one centre. Only these centres models are registered with
-that; candidate data never is (national administrators see no candidate data).
+national tool, outside any one centre. Candidate data is never registered.
 """
 
 from django.contrib import admin
@@ -21,26 +26,31 @@ def _is_national(request) -> bool:
     return bool(user.is_active and user.is_staff and (user.is_superuser or user.is_national_admin))
 
 
-class NationalAdminMixin:
-    """National administrators manage these models without model-permission rows."""
+def _is_superuser(request) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_staff and user.is_superuser)
+
+
+class SuperuserOnlyMixin:
+    """Superusers manage these models without model-permission rows; nobody else sees them."""
 
     def has_module_permission(self, request):
-        return _is_national(request)
+        return _is_superuser(request)
 
     def has_view_permission(self, request, obj=None):
-        return _is_national(request)
+        return _is_superuser(request)
 
     def has_add_permission(self, request, *args):
-        return _is_national(request)
+        return _is_superuser(request)
 
     def has_change_permission(self, request, obj=None):
-        return _is_national(request)
+        return _is_superuser(request)
 
     def has_delete_permission(self, request, obj=None):
-        return bool(request.user.is_superuser)
+        return _is_superuser(request)
 
 
-class UnscopedAdminMixin(NationalAdminMixin):
+class UnscopedAdminMixin(SuperuserOnlyMixin):
     """Querysets and foreign-key choices built with the centre scope disabled."""
 
     def get_queryset(self, request):
@@ -77,7 +87,7 @@ class MembershipInline(UnscopedAdminMixin, admin.TabularInline):
 
 
 @admin.register(User)
-class UserAdmin(NationalAdminMixin, DjangoUserAdmin):
+class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
     list_display = ("username", "get_full_name", "email", "is_active", "is_national_admin")
     list_filter = ("is_active", "is_national_admin", "is_staff")
     fieldsets = (
@@ -92,24 +102,50 @@ class UserAdmin(NationalAdminMixin, DjangoUserAdmin):
         # object permissions those roles carried go (same transaction as the change).
         revoke_unheld_object_permissions(form.instance, acting_user=request.user)
 
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if request.user.is_superuser:
-            return fieldsets
-        # Only superusers hand out Django permissions and superuser status.
-        hidden = {"is_superuser", "groups", "user_permissions"}
-        return [
-            (name, {**opts, "fields": tuple(f for f in opts["fields"] if f not in hidden)})
-            for name, opts in fieldsets
-        ]
+    def user_change_password(self, request, id, form_url=""):
+        # The new password and its audit row (admin_site: log_change) in one transaction.
+        with transaction.atomic():
+            return super().user_change_password(request, id, form_url)
+
+
+# A centre's own settings, set by its administrator (« Réglages du centre »).
+CENTRE_SETTINGS = (
+    "jury_quorum",
+    "commission_min_assessors",
+    "retention_active_months",
+    "retention_archive_months",
+)
 
 
 @admin.register(Centre)
-class CentreAdmin(NationalAdminMixin, admin.ModelAdmin):
+class CentreAdmin(admin.ModelAdmin):
+    """The national register of centres: national administrators add a centre and keep its
+    identity up to date; its settings are the centre's (read-only for them)."""
+
+    national_admin_allowed = True
     list_display = ("name", "region", "city", "jury_quorum", "commission_min_assessors")
     search_fields = ("name", "city", "region")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("version", "created_at")
+
+    def get_readonly_fields(self, request, obj=None):
+        if request.user.is_superuser:
+            return ("version", "created_at")
+        return ("version", "created_at", *CENTRE_SETTINGS)
+
+    def has_module_permission(self, request):
+        return _is_national(request)
+
+    def has_view_permission(self, request, obj=None):
+        return _is_national(request)
+
+    def has_add_permission(self, request):
+        return _is_national(request)
+
+    def has_change_permission(self, request, obj=None):
+        return _is_national(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return _is_superuser(request)
 
 
 @admin.register(Company)

@@ -1,7 +1,6 @@
 """Reading the audit log of the active centre: filters shared by the pages, the CSV export
 and the API (capability ``view_audit_log``, centre administrators only)."""
 
-import csv
 import datetime
 import json
 from dataclasses import dataclass
@@ -9,6 +8,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from cqpm.spreadsheets import csv_lines
 
 from .access import require
 from .models import AuditEntry
@@ -25,8 +26,6 @@ CSV_COLUMNS = [
     _("après"),
     _("motif"),
 ]
-# A cell a spreadsheet would run as a formula (CSV injection) is prefixed with a quote.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -66,13 +65,6 @@ def apply_filters(queryset, filters: AuditFilters):
     return queryset
 
 
-def _safe_cell(value) -> str:
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_PREFIXES):
-        return "'" + text
-    return text
-
-
 def _json(value) -> str:
     if value in (None, "", {}, []):
         return ""
@@ -87,23 +79,21 @@ def csv_rows(queryset):
 
 
 def _csv_lines(header, queryset):
-    class Echo:
-        def write(self, value):
-            return value
+    """Through the product's one CSV writer (``cqpm.spreadsheets``): a cell a spreadsheet
+    would run as a formula (CSV injection) is prefixed with a quote."""
+    return csv_lines(header, (_cells(entry) for entry in queryset.iterator(chunk_size=2000)))
 
-    writer = csv.writer(Echo(), delimiter=";")
-    yield "\ufeff" + writer.writerow(header)
-    for entry in queryset.iterator(chunk_size=2000):
-        actor = entry.actor
-        cells = [
-            timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
-            actor.get_username() if actor else "",
-            (actor.get_full_name() if actor else "") or "",
-            entry.action,
-            entry.subject_type,
-            entry.subject_id,
-            _json(entry.before),
-            _json(entry.after),
-            entry.reason,
-        ]
-        yield writer.writerow([_safe_cell(c) for c in cells])
+
+def _cells(entry) -> list:
+    actor = entry.actor
+    return [
+        timezone.localtime(entry.created_at).isoformat(timespec="seconds"),
+        actor.get_username() if actor else "",
+        (actor.get_full_name() if actor else "") or "",
+        entry.action,
+        entry.subject_type,
+        entry.subject_id,
+        _json(entry.before),
+        _json(entry.after),
+        entry.reason,
+    ]

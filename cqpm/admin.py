@@ -32,6 +32,8 @@ from .selectors import is_national_admin
 class NationalAdminOnly:
     """Only national administrators (and superusers) see or change the referential."""
 
+    national_admin_allowed = True  # cqpm.admin_site: the rest of the admin is superusers'
+
     def has_module_permission(self, request):
         return is_national_admin(request.user)
 

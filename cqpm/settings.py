@@ -102,7 +102,7 @@ for _sub in ("", "media", "staticfiles"):
     (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "cqpm.admin_apps.ParcheminAdminConfig",  # django.contrib.admin, audited (admin_site)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -4,7 +4,7 @@ signatures and reopening."""
 
 import re
 
-from django.utils.translation import gettext as _
+from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -22,10 +22,10 @@ from centres.roles import Capability
 from cqpm.filtering import integer_param
 
 from .. import services
-from ..access import grids_for, is_staff, member_for
+from ..access import DeclarationRequired, assigned_grids_for, grids_for, raise_unreadable
 from ..errors import StaleScoreError, StaleVersionError
 from ..models import CriterionScore, Grid, GridStatus, ScoreState
-from ..selectors import declaration_for, grid_view
+from ..selectors import grid_view
 from ..services.scores import autosave_score
 from .serializers import (
     CriterionScoreSerializer,
@@ -55,22 +55,45 @@ STALE = OpenApiResponse(
 )
 
 
-def check_grid_reader(actor, grid) -> None:
-    """Staff read every grid; a member reads it once their declaration is accepted."""
-    if is_staff(actor):
+def refuse_unreadable(actor, grid_pk) -> None:
+    """A grid of one of the actor's sessions that they may not read: 403 worded by their
+    declaration (``declaration_required`` / ``conflict_of_interest``); any other: 404."""
+    try:
+        raise_unreadable(actor, grid_pk)
+    except DeclarationRequired as refusal:
+        raise PermissionDenied(refusal.message, code=refusal.code) from None
+
+
+def readable_object(view, pk):
+    """``view.get_object()`` from a queryset built on ``grids_for`` (what the actor may read:
+    staff, or a member with an accepted declaration for the candidate)."""
+    try:
+        return view.get_object()
+    except Http404:
+        refuse_unreadable(view.request.actor, pk)
+        raise
+
+
+def refuse_unreadable_score(actor, pk) -> None:
+    """As :func:`refuse_unreadable`, for a criterion score of such a grid."""
+    pk = str(pk or "")
+    if not (pk.isascii() and pk.isdigit()) or int(pk) > MAX_ID:
         return
-    declaration = declaration_for(member_for(actor, grid.session), grid.dossier_id)
-    if declaration is None:
-        raise PermissionDenied(
-            _("Signez d'abord votre déclaration d'absence de conflit d'intérêts pour ce candidat."),
-            code="declaration_required",
-        )
-    if not declaration.accepted:
-        raise PermissionDenied(declaration.refusal_reason, code="conflict_of_interest")
+    grid_id = (
+        CriterionScore.objects.filter(pk=int(pk), grid__in=assigned_grids_for(actor))
+        .values_list("grid_id", flat=True)
+        .first()
+    )
+    if grid_id is not None:
+        refuse_unreadable(actor, grid_id)
 
 
-def grid_queryset(actor):
-    return grids_for(actor).select_related(
+def grid_queryset(actor, *, readable=True):
+    """``readable``: the grids the actor may read (every read); otherwise the grids of their
+    sessions, for the writes, whose services refuse a member without an accepted
+    declaration (``declaration_required`` / ``conflict_of_interest``)."""
+    grids = grids_for(actor) if readable else assigned_grids_for(actor)
+    return grids.select_related(
         "session__centre",
         "dossier__candidate",
         "dossier__company",
@@ -145,7 +168,8 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         # orderings, which join and sort every grid of the centre for each page): served by
         # the index grid_centre_session_dossier (migration 0002), top-N without a full sort.
         if self.action != "list":
-            return grid_queryset(self.request.actor).order_by(
+            readable = self.action == "retrieve"
+            return grid_queryset(self.request.actor, readable=readable).order_by(
                 "-session_id", "-dossier_id", "competence__number"
             )
         qs = grid_list_queryset(self.request.actor)
@@ -159,9 +183,7 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return qs
 
     def retrieve(self, request, *args, **kwargs):
-        grid = self.get_object()
-        check_grid_reader(request.actor, grid)
-        return detail_response(grid)
+        return detail_response(readable_object(self, kwargs.get("pk")))
 
     @extend_schema(
         request=ProposalSerializer,
@@ -285,13 +307,19 @@ class CriterionScoreViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CriterionScore.objects.none()
-        return CriterionScore.objects.filter(grid__in=grids_for(self.request.actor)).select_related(
+        actor = self.request.actor
+        # reads: the grids the actor may read; writes: their sessions' (the services judge)
+        grids = grids_for(actor) if self.action == "retrieve" else assigned_grids_for(actor)
+        return CriterionScore.objects.filter(grid__in=grids).select_related(
             "criterion", "updated_by", "grid__session"
         )
 
     def retrieve(self, request, *args, **kwargs):
-        score = self.get_object()
-        check_grid_reader(request.actor, score.grid)
+        try:
+            score = self.get_object()
+        except Http404:
+            refuse_unreadable_score(request.actor, kwargs.get("pk"))
+            raise
         return with_etag(Response(self.get_serializer(score).data), score)
 
     def update(self, request, *args, **kwargs):

@@ -17,8 +17,8 @@ from cqpm.filtering import OrderingBackend
 from cqpm.search import french, text_search
 
 from .. import services
-from ..access import sessions_for
-from ..models import CommissionMember, EvaluationSession, Grid, SessionDossier, SessionStatus
+from ..access import grids_for, sessions_for
+from ..models import CommissionMember, EvaluationSession, SessionDossier, SessionStatus
 from ..selectors import SESSION_SORT
 from ..services.sessions import SESSION_FIELDS
 from .serializers import (
@@ -142,8 +142,9 @@ class EvaluationSessionViewSet(
             .order_by(french("dossier__candidate__birth_name"), "id")
         )
         grids = defaultdict(list)
-        for grid in (
-            Grid.objects.filter(session=session)
+        for grid in (  # what the actor may read (access.grids_for: declared candidates only)
+            grids_for(self.request.actor)
+            .filter(session=session)
             .select_related("competence")
             .order_by("competence__number")
         ):

@@ -18,6 +18,7 @@ from .. import services
 from ..access import (
     GRID_PAGE_RELATED,
     GRID_RELATED,
+    DeclarationRequired,
     get_grid_for_user,
     get_session_dossier_for_user,
     is_staff,
@@ -30,8 +31,9 @@ from .common import client_ip, error_message
 
 
 def _grid_access(request, pk, related=GRID_RELATED):
-    """The grid, the acting member (or None) and their declaration; a member who has not
-    declared yet is sent to the declaration first."""
+    """The grid, the acting member (or None) and their declaration. A grid the member may
+    not read (``access.grids_for``: no accepted declaration) raises ``DeclarationRequired``,
+    answered by :func:`_unreadable`."""
     actor = request.actor
     grid = get_grid_for_user(actor, pk, related=related)
     member = member_for(actor, grid.session)
@@ -41,6 +43,21 @@ def _grid_access(request, pk, related=GRID_RELATED):
     return grid, member, declaration
 
 
+def _unreadable(request, refusal: DeclarationRequired):
+    """Not signed yet: to the declaration first; a declared link: the refusal (403). Nothing
+    of the grid is shown, only its session's link."""
+    if refusal.member is None:
+        raise PermissionDenied  # an assessor granted the session without a seat
+    if refusal.declaration is None:
+        return redirect(_declaration_url(refusal.grid))
+    return render(
+        request,
+        "evaluations/grid_refused.html",
+        {"grid": refusal.grid, "declaration": refusal.declaration},
+        status=403,
+    )
+
+
 def _declaration_url(grid):
     url = reverse("evaluations:declaration", args=[grid.session_id, grid.dossier_id])
     return f"{url}?next={reverse('evaluations:grid', args=[grid.pk])}"
@@ -48,7 +65,10 @@ def _declaration_url(grid):
 
 @login_required
 def grid_page(request, pk):
-    grid, member, declaration = _grid_access(request, pk, GRID_PAGE_RELATED)
+    try:
+        grid, member, declaration = _grid_access(request, pk, GRID_PAGE_RELATED)
+    except DeclarationRequired as refusal:
+        return _unreadable(request, refusal)
     if member is not None and declaration is None:
         return redirect(_declaration_url(grid))
     refused = declaration is not None and not declaration.accepted
@@ -120,7 +140,11 @@ def grid_messages() -> dict:
 
 @login_required
 def grid_sign(request, pk):
-    grid, member, declaration = _grid_access(request, pk)
+    try:
+        grid, member, declaration = _grid_access(request, pk)
+    except DeclarationRequired as refusal:
+        require(request.actor, Capability.EVALUATE)
+        return _unreadable(request, refusal)
     require(request.actor, Capability.EVALUATE)
     if member is None:
         raise PermissionDenied  # staff who are also assessors, not seated

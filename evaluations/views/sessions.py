@@ -23,13 +23,14 @@ from .. import services
 from ..access import (
     get_member_for_user,
     get_session_for_user,
+    grids_for,
     is_staff,
     member_for,
     require_session_reader,
     sessions_for,
 )
 from ..forms import AddDossierForm, AddMemberForm, SessionForm
-from ..models import ConflictDeclaration, CriterionScore, Grid, SessionDossier, SessionStatus
+from ..models import ConflictDeclaration, CriterionScore, SessionDossier, SessionStatus
 from ..selectors import SESSION_SORT
 from ..services.sessions import ACCEPTED_DOSSIER_STATUSES, SESSION_FIELDS
 from .common import error_message, paginate
@@ -167,8 +168,9 @@ def session_detail(request, pk):
         for d in ConflictDeclaration.objects.filter(member__session=session)
     }
     grids = defaultdict(list)
-    for grid in (
-        Grid.objects.filter(session=session)
+    for grid in (  # what the actor may read: none of a candidate they have not declared for
+        grids_for(actor)
+        .filter(session=session)
         .select_related("competence")
         .annotate(signature_count=Count("signatures"))
         .order_by("competence__number")

@@ -1,9 +1,6 @@
 """The centre's results: frozen decisions by session, with filters, CSV and XLSX exports;
 a decision's page, its audited revocation and the re-sit after a partial result."""
 
-import csv
-import io
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
@@ -18,6 +15,14 @@ from centres.models import AuditEntry
 from centres.roles import Capability
 from cqpm.listing import SortColumns
 from cqpm.search import french, text_search
+from cqpm.spreadsheets import (
+    CSV_CONTENT_TYPE,
+    XLSX_CONTENT_TYPE,
+    csv_bytes,
+    new_workbook,
+    xlsx_bytes,
+    xlsx_sheet,
+)
 
 from .. import services
 from ..access import decisions_for, get_decision_for_user, is_convener
@@ -143,16 +148,6 @@ def _row(decision) -> list:
     ]
 
 
-def _csv_value(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "hour"):
-        return value.strftime("%d/%m/%Y %H:%M")
-    if hasattr(value, "strftime"):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
-
-
 def _filename(ext) -> str:
     return f"resultats-jurys-{timezone.localdate():%Y%m%d}.{ext}"
 
@@ -161,13 +156,9 @@ def _filename(ext) -> str:
 @require_GET
 def results_csv(request):
     _form, decisions = _results(request.actor, request)
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 CSV correctly with a BOM
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(_headers())
-    for decision in decisions:
-        writer.writerow([_csv_value(value) for value in _row(decision)])
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    # cqpm.spreadsheets: BOM, French dates, formula-like names neutralised
+    body = csv_bytes(_headers(), (_row(decision) for decision in decisions))
+    response = HttpResponse(body, content_type=CSV_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
     return response
 
@@ -175,24 +166,19 @@ def results_csv(request):
 @login_required
 @require_GET
 def results_xlsx(request):
-    from openpyxl import Workbook
-
     _form, decisions = _results(request.actor, request)
-    workbook = Workbook()
+    workbook = new_workbook()
     sheet = workbook.active
     sheet.title = _("Résultats")
-    sheet.append(_headers())
-    for decision in decisions:
-        sheet.append(_row(decision))
+    # cqpm.spreadsheets: texts as string cells, never formulas
+    xlsx_sheet(sheet, [_headers(), *(_row(decision) for decision in decisions)])
     for column in ("B", "H"):
         for cell in sheet[column][1:]:
             cell.number_format = "DD/MM/YYYY"
     for cell in sheet["L"][1:]:
         cell.number_format = "DD/MM/YYYY HH:MM"
     sheet.freeze_panes = "A2"
-    output = io.BytesIO()
-    workbook.save(output)
-    response = HttpResponse(output.getvalue(), content_type=XLSX)
+    response = HttpResponse(xlsx_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
     return response
 

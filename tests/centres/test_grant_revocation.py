@@ -228,15 +228,14 @@ def test_disabled_account_loses_every_grant(world, assessor):
     assert revoke_unheld_object_permissions(assessor, acting_user=world.national_admin) == 0
 
 
-# --- The Django admin (national administrators) ----------------------------------------
+# --- The Django admin (superusers: roles are not the national administrators') -----------
 
 
 @pytest.fixture
-def national(world):
-    user = world.national_admin
-    user.is_staff = True
-    user.save()
-    return user
+def national(db):
+    from tests.factories import UserFactory
+
+    return UserFactory(username="root", is_staff=True, is_superuser=True)
 
 
 def test_admin_withdrawing_a_role_revokes_its_grants(world, client, national, assessor):
