@@ -25,7 +25,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
-from rest_framework.authtoken.models import Token  # noqa: E402
+from centres.tokens import create_token  # noqa: E402
 
 from centres.models import Centre, User  # noqa: E402
 
@@ -52,7 +52,7 @@ def prepare(out: str, pool_path: str) -> None:
     with scopes_disabled():
         centre = Centre.objects.get(slug=CENTRE)
         staff = User.objects.get(username=f"{CENTRE}-staff")
-        token, _ = Token.objects.get_or_create(user=staff)
+        token_key = create_token(staff)[1]
         cid = centre.pk
         candidate = _one(
             "SELECT id FROM candidates_candidate WHERE centre_id=%s ORDER BY id LIMIT 1", [cid]
@@ -94,12 +94,12 @@ def prepare(out: str, pool_path: str) -> None:
             pool = cursor.fetchall()
         tokens = {}
         for user_id in sorted({u for _s, u in pool}):
-            tokens[user_id] = Token.objects.get_or_create(user_id=user_id)[0].key
+            tokens[user_id] = create_token(User.objects.get(pk=user_id))[1]
         Path(pool_path).write_text("".join(f"{s} {tokens[u]}\n" for s, u in pool))
         data = {
             "centre_id": cid,
             "cookie": _session_cookie(staff),
-            "token": token.key,
+            "token": token_key,
             "candidate": candidate,
             "dossier": dossier,
             "grid": grid,

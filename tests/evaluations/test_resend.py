@@ -6,8 +6,9 @@ general one and the proposal. A stale version with another value, or the same va
 another member, is still a conflict (412)."""
 
 import pytest
+
+from tests.factories import api_key
 from django.urls import reverse
-from rest_framework.authtoken.models import Token
 
 from evaluations import services
 from evaluations.errors import StaleScoreError, StaleVersionError
@@ -15,8 +16,7 @@ from evaluations.models import CriterionScore, GridEvent
 
 
 def _client(api_client, user):
-    token = Token.objects.get_or_create(user=user)[0]
-    api_client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+    api_client.credentials(HTTP_AUTHORIZATION=f"Token {api_key(user)}")
     return api_client
 
 

@@ -9,6 +9,8 @@ superuser-only unless it says ``national_admin_allowed``, see ``cqpm.admin_site`
 import datetime
 
 import pytest
+
+from tests.factories import api_key
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -16,7 +18,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from rest_framework.authtoken.models import Token
 
 from centres.models import AuditEntry, Invitation, Membership
 from centres.roles import Role
@@ -55,7 +56,7 @@ def one_of_each(world, root):
     load_small()
     user = world.user("staff")
     Group.objects.create(name="Groupe")
-    Token.objects.create(user=user)
+    api_key(user)
     now = timezone.now()
     common = {"user_agent": "test", "ip_address": "127.0.0.1", "username": "x"}
     AccessAttempt.objects.create(failures_since_start=1, attempt_time=now, **common)

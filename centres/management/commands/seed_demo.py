@@ -63,7 +63,9 @@ class Command(BaseCommand):
         for line in context.get("summary", []):
             self.stdout.write(line)
         if mail_dir is not None:
-            self.stdout.write(f"E-mails de la démonstration : un fichier par envoi dans {mail_dir}/")
+            self.stdout.write(
+                f"E-mails de la démonstration : un fichier par envoi dans {mail_dir}/"
+            )
         self.stdout.write("")
         for line in context.get("logins", []):
             self.stdout.write(line)
