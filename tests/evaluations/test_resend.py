@@ -6,13 +6,12 @@ general one and the proposal. A stale version with another value, or the same va
 another member, is still a conflict (412)."""
 
 import pytest
-
-from tests.factories import api_key
 from django.urls import reverse
 
 from evaluations import services
 from evaluations.errors import StaleScoreError, StaleVersionError
 from evaluations.models import CriterionScore, GridEvent
+from tests.factories import api_key
 
 
 def _client(api_client, user):

@@ -9,8 +9,6 @@ superuser-only unless it says ``national_admin_allowed``, see ``cqpm.admin_site`
 import datetime
 
 import pytest
-
-from tests.factories import api_key
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
@@ -23,7 +21,7 @@ from centres.models import AuditEntry, Invitation, Membership
 from centres.roles import Role
 from centres.scoping import scopes_disabled
 from tests.cqpm.factories import load_small
-from tests.factories import DEFAULT_PASSWORD, UserFactory
+from tests.factories import DEFAULT_PASSWORD, UserFactory, api_key
 
 pytestmark = pytest.mark.django_db
 
