@@ -1,5 +1,6 @@
 """Shared fixtures: scopes, the two-centre world, API clients, and the browser harness."""
 
+import contextlib
 import os
 from dataclasses import dataclass, field
 
@@ -170,12 +171,12 @@ def page(browser, live_server):
     context.close()
 
 
-@pytest.fixture
-def tablet_page(browser, live_server):
-    """A 1024×768 touch tablet, as assessors use on the shop floor."""
+@contextlib.contextmanager
+def touch_page(browser, base_url, width, height):
+    """A page on a touch device of ``width``×``height`` (tablet, phone), closed afterwards."""
     context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 1024, "height": 768},
+        base_url=base_url,
+        viewport={"width": width, "height": height},
         has_touch=True,
         is_mobile=True,
         device_scale_factor=1,
@@ -183,9 +184,17 @@ def tablet_page(browser, live_server):
         timezone_id="Europe/Paris",
     )
     context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def tablet_page(browser, live_server):
+    """A 1024×768 touch tablet, as assessors use on the shop floor."""
+    with touch_page(browser, live_server.url, 1024, 768) as page:
+        yield page
 
 
 def browser_login(page, username, password):

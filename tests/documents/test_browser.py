@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from documents.models import DocumentStatus
-from tests.conftest import browser_login
+from tests.conftest import browser_login, touch_page
 from tests.factories import DEFAULT_PASSWORD
 
 from .factories import FAKE_PDF, make_batch
@@ -34,19 +34,8 @@ def test_batch_progress_bar_updates_and_offers_the_zip(world, page):
 @pytest.fixture
 def phone_page(browser, live_server):
     """A 390×844 phone: the verification page is what a certificate's QR code opens."""
-    context = browser.new_context(
-        base_url=live_server.url,
-        viewport={"width": 390, "height": 844},
-        has_touch=True,
-        is_mobile=True,
-        device_scale_factor=1,
-        locale="fr-FR",
-        timezone_id="Europe/Paris",
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    with touch_page(browser, live_server.url, 390, 844) as page:
+        yield page
 
 
 @pytest.mark.browser

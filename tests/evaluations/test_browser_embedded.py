@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.conftest import browser_login
+from tests.conftest import browser_login, touch_page
 from tests.factories import DEFAULT_PASSWORD
 
 pytestmark = [pytest.mark.browser]
@@ -123,19 +123,9 @@ def embedded_server(tmp_path_factory):
 
 @pytest.fixture
 def embedded_tablet(browser, embedded_server):
-    context = browser.new_context(
-        base_url=embedded_server.url,
-        viewport={"width": 1024, "height": 768},
-        has_touch=True,
-        is_mobile=True,
-        device_scale_factor=1,
-        locale="fr-FR",
-        timezone_id="Europe/Paris",
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    yield page
-    context.close()
+    """The 1024×768 touch tablet of the tablet_page fixture, on the embedded server."""
+    with touch_page(browser, embedded_server.url, 1024, 768) as page:
+        yield page
 
 
 def _writes(page):
