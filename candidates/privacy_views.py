@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET
 from centres.access import require
 from centres.roles import Capability
 from centres.view_utils import paginate
+from cqpm.disposition import name_download
 
 from . import privacy
 from .errors import DossierError
@@ -77,9 +78,7 @@ def privacy_export(request, pk):
     body = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, default=str)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d")
-    response["Content-Disposition"] = (
-        f'attachment; filename="donnees-personnelles-candidat-{candidate.pk}-{stamp}.json"'
-    )
+    name_download(response, f"donnees-personnelles-candidat-{candidate.pk}-{stamp}.json")
     response["Cache-Control"] = "no-store"
     return response
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from cqpm.display import FastChoiceDisplay
+from cqpm.disposition import safe_filename
 
 from .storage import private_document_storage
 
@@ -251,6 +252,13 @@ class CertificateRecord(FastChoiceDisplay, models.Model):
         return f"{settings.SITE_URL}/verifier/{self.display_code}/"
 
 
+# The short titles of the register's documents in file names (the kind labels are longer).
+CERTIFICATE_FILE_TITLES = {
+    CertificateKind.CERTIFICATE: _("Parchemin"),
+    CertificateKind.ATTESTATION: _("Attestation"),
+}
+
+
 class GeneratedDocument(FastChoiceDisplay, models.Model):
     """One PDF: a job row first, a private file once rendered."""
 
@@ -307,4 +315,13 @@ class GeneratedDocument(FastChoiceDisplay, models.Model):
 
     @property
     def download_name(self) -> str:
-        return f"{self.kind}-{self.subject_id}-{self.pk}.pdf"
+        """The name a person understands: ``Parchemin - LEMAIRE Paul - LYON-2026-000003.pdf``
+        for a register entry, else the document's label (``Convocation — Paul LEMAIRE``)."""
+        record = self.certificate if self.certificate_id else None
+        if record is not None:
+            holder = f"{record.holder_last_name.upper()} {record.holder_first_name}".strip()
+            kind = CERTIFICATE_FILE_TITLES.get(record.kind, record.get_kind_display())
+            name = f"{kind} - {holder} - {record.number}"
+        else:
+            name = self.label or f"{self.get_kind_display()} {self.subject_id}"
+        return safe_filename(f"{name}.pdf")

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from centres.access import require
 from centres.models import AuditEntry
 from centres.roles import Capability
+from cqpm.disposition import name_download
 
 from .. import services
 from ..access import decisions_for, get_decision_for_user, is_convener
@@ -148,7 +149,7 @@ def results_csv(request):
     for decision in decisions:
         writer.writerow([_csv_value(value) for value in _row(decision)])
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    name_download(response, _filename("csv"))
     return response
 
 
@@ -173,7 +174,7 @@ def results_xlsx(request):
     output = io.BytesIO()
     workbook.save(output)
     response = HttpResponse(output.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    name_download(response, _filename("xlsx"))
     return response
 
 
