@@ -182,6 +182,8 @@ class CertificateRecord(FastChoiceDisplay, models.Model):
     holder_last_name = models.CharField(_("nom du titulaire"), max_length=150)
     holder_birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     holder_birth_place = models.CharField(_("lieu de naissance"), max_length=150, blank=True)
+    # "F", "M" or "" (unknown): "née le" / "né le" / "né(e) le" on the document.
+    holder_sex = models.CharField(_("sexe du titulaire"), max_length=1, blank=True)
 
     qualification_title = models.CharField(_("intitulé exact du CQPM"), max_length=300)
     qualification_code = models.CharField(_("code du CQPM"), max_length=40, blank=True)

@@ -31,13 +31,13 @@ from .common import actor_in, check_version, record, require_capability, user_of
 from .conflicts import company_refusal
 from .grids import create_grids, relock_session_grids
 
-SESSION_FIELDS = ("label", "starts_at", "ends_at", "place", "modality", "notes")
+SESSION_FIELDS = ("label", "starts_at", "ends_at", "place", "town", "modality", "notes")
 ACCEPTED_DOSSIER_STATUSES = {DossierStatus.AGREED, DossierStatus.IN_EVALUATION}
 
 
 def _clean_session_fields(fields) -> dict:
     data = {k: v for k, v in fields.items() if k in SESSION_FIELDS}
-    for key in ("label", "place", "notes"):
+    for key in ("label", "place", "town", "notes"):
         if key in data:
             data[key] = (data[key] or "").strip()
     if "place" in data and not data["place"]:
