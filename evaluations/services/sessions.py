@@ -5,6 +5,7 @@ from functools import partial
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
 from candidates.models import DossierCompetence, DossierStatus
@@ -159,7 +160,12 @@ def _guard_start(session):
     minimum = session.centre.commission_min_assessors
     if session.members.count() < minimum:
         raise EvaluationError(
-            _("La commission doit compter au moins %(n)s évaluateurs.") % {"n": minimum},
+            ngettext(
+                "La commission doit compter au moins %(n)s évaluateur.",
+                "La commission doit compter au moins %(n)s évaluateurs.",
+                minimum,
+            )
+            % {"n": minimum},
             code="commission_too_small",
         )
     if not session.session_dossiers.exists():
@@ -174,7 +180,9 @@ def _guard_close(session):
     )
     if unsigned:
         raise EvaluationError(
-            _("%(n)s grille(s) restent à signer.") % {"n": unsigned}, code="grids_unsigned"
+            ngettext("%(n)s grille reste à signer.", "%(n)s grilles restent à signer.", unsigned)
+            % {"n": unsigned},
+            code="grids_unsigned",
         )
 
 
