@@ -75,6 +75,15 @@ class DocumentBatch(models.Model):
         verbose_name_plural = _("lots de documents")
 
     def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The label in the interface language: the jury's batches are labelled in the
+        language of whoever closed the session ("Documents du jury J-00012")."""
+        for prefix in _BATCH_PREFIXES:
+            if self.label.startswith(prefix):
+                return _("Documents du jury %(ref)s") % {"ref": self.label[len(prefix) :]}
         return self.label
 
     def progress(self) -> "BatchProgress":
@@ -254,6 +263,10 @@ class CertificateRecord(FastChoiceDisplay, models.Model):
         return f"{settings.SITE_URL}/verifier/{self.display_code}/"
 
 
+# Labels written by juries.paperwork, in French or English (the language of the request).
+_BATCH_PREFIXES = ("Documents du jury ", "Jury documents ")
+_SIGNED_MINUTES_PREFIXES = ("PV signé", "Signed jury minutes")
+
 # The short titles of the register's documents in file names (the kind labels are longer).
 CERTIFICATE_FILE_TITLES = {
     CertificateKind.CERTIFICATE: _("Parchemin"),
@@ -309,7 +322,23 @@ class GeneratedDocument(FastChoiceDisplay, models.Model):
         ]
 
     def __str__(self):
-        return self.label or f"{self.get_kind_display()} #{self.pk}"
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The document's title in the interface language: its kind, then what the label
+        names after its dash ("Convocation à l'évaluation — Paul LEMAIRE"). The label was
+        written in the language of whoever asked for the document; the kind follows the
+        reader's."""
+        label = self.label or ""
+        if " — " in label:
+            return f"{self.get_kind_display()} — {label.split(' — ', 1)[1]}"
+        if self.kind == DocumentKind.JURY_MINUTES and label:
+            reference = label.rsplit(" ", 1)[-1]
+            if label.startswith(_SIGNED_MINUTES_PREFIXES):
+                return _("Procès-verbal signé — %(ref)s") % {"ref": reference}
+            return f"{self.get_kind_display()} — {reference}"
+        return label or f"{self.get_kind_display()} #{self.pk}"
 
     @property
     def is_ready(self) -> bool:
@@ -325,5 +354,5 @@ class GeneratedDocument(FastChoiceDisplay, models.Model):
             kind = CERTIFICATE_FILE_TITLES.get(record.kind, record.get_kind_display())
             name = f"{kind} - {holder} - {record.number}"
         else:
-            name = self.label or f"{self.get_kind_display()} {self.subject_id}"
+            name = self.title
         return safe_filename(f"{name}.pdf")

@@ -129,7 +129,7 @@ def batch_zip(request, pk):
         .select_related("certificate")
         .order_by("pk")
     )
-    filename = f"{batch.label or _('Documents')} - {batch.pk}.zip"
+    filename = f"{batch.title or _('Documents')} - {batch.pk}.zip"
     return zip_response(documents, filename)
 
 
