@@ -140,7 +140,7 @@ def _invitation_email(member_id: int) -> None:
     ) % {
         "title": session.qualification.title,
         "when": when,
-        "place": session.place,
+        "place": session.where,
         "url": f"{settings.SITE_URL}/jurys/{session.pk}/",
     }
     try:
