@@ -19,7 +19,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from centres.access import require
 from centres.models import AuditEntry
@@ -487,9 +487,12 @@ def run_import(actor, batch) -> tuple[int, int]:
         bad = [r for r in results if not r.ok]
         if bad:
             raise DossierError(
-                _(
-                    "%(n)s ligne(s) en erreur : corrigez le fichier puis déposez-le à nouveau. "
-                    "Rien n'a été importé."
+                ngettext(
+                    "%(n)s ligne en erreur : corrigez le fichier puis déposez-le à nouveau. "
+                    "Rien n'a été importé.",
+                    "%(n)s lignes en erreur : corrigez le fichier puis déposez-le à nouveau. "
+                    "Rien n'a été importé.",
+                    len(bad),
                 )
                 % {"n": len(bad)},
                 code="import_errors",

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET
 from centres.access import require
 from centres.roles import Capability
 from centres.view_utils import paginate
+from cqpm.disposition import name_download
 from cqpm.listing import SortColumns
 from cqpm.search import french, text_search
 
@@ -85,9 +86,7 @@ def privacy_export(request, pk):
     body = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, default=str)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d")
-    response["Content-Disposition"] = (
-        f'attachment; filename="donnees-personnelles-candidat-{candidate.pk}-{stamp}.json"'
-    )
+    name_download(response, f"donnees-personnelles-candidat-{candidate.pk}-{stamp}.json")
     response["Cache-Control"] = "no-store"
     return response
 

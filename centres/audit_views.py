@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 from django_scopes import scopes_disabled
 
+from cqpm.disposition import name_download
 from cqpm.search import french
 
 from .audit_log import AuditFilters, apply_filters, csv_rows, entries_for
@@ -106,6 +107,6 @@ def audit_export(request):
     _form, entries = _filtered(request)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = StreamingHttpResponse(csv_rows(entries), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="journal-audit-{stamp}.csv"'
+    name_download(response, f"journal-audit-{stamp}.csv")
     response["Cache-Control"] = "no-store"
     return response

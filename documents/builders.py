@@ -45,6 +45,7 @@ def certificate_context(record: CertificateRecord, centre_header: CentreHeader):
             last_name=record.holder_last_name,
             birth_date=record.holder_birth_date,
             birth_place=record.holder_birth_place,
+            sex=record.holder_sex,
         ),
         qualification=Qualification(
             title=record.qualification_title,

@@ -72,6 +72,9 @@ class Person:
     birth_date: date | None = None
     birth_place: str = ""
     address_lines: list[str] = field(default_factory=list)
+    # "F", "M" or "" (unknown): "Madame", "née le"…; "né(e)" and "Madame, Monsieur" only
+    # when it is unknown.
+    sex: str = ""
 
     @property
     def full_name(self) -> str:
@@ -143,6 +146,8 @@ class ConvocationContext(PdfContext):
     ends_at: datetime | None = None
     place: str
     company_name: str = ""
+    # The session's practical information (room, badge…), printed under its own heading.
+    practical_notes: str = ""
     items: list[ConvocationItem] = field(default_factory=list)
     report_deadline: date | None = None  # "présentation de projets": report due before
     things_to_bring: list[str] = field(default_factory=list)
@@ -232,6 +237,7 @@ class JuryMember:
     is_president: bool = False
     present: bool = True
     signed_at: datetime | None = None
+    sex: str = ""  # "F", "M" or "" (unknown): "Présidente", "Présente"…
 
 
 @dataclass(kw_only=True)
@@ -254,7 +260,8 @@ class JuryMinutesContext(PdfContext):
     title = _("Procès-verbal de délibération du jury paritaire")
     qualification: Qualification
     session_date: date
-    place: str
+    place: str  # where the jury met (room, address, town)
+    town: str = ""  # "Fait à Lyon": the town only (``place`` when empty)
     session_reference: str = ""
     members: list[JuryMember] = field(default_factory=list)
     quorum: int = 0

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from cqpm.display import FastChoiceDisplay
+from cqpm.disposition import safe_filename
 
 from .storage import private_document_storage
 
@@ -74,6 +75,15 @@ class DocumentBatch(models.Model):
         verbose_name_plural = _("lots de documents")
 
     def __str__(self):
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The label in the interface language: the jury's batches are labelled in the
+        language of whoever closed the session ("Documents du jury J-00012")."""
+        for prefix in _BATCH_PREFIXES:
+            if self.label.startswith(prefix):
+                return _("Documents du jury %(ref)s") % {"ref": self.label[len(prefix) :]}
         return self.label
 
     def progress(self) -> "BatchProgress":
@@ -181,6 +191,8 @@ class CertificateRecord(FastChoiceDisplay, models.Model):
     holder_last_name = models.CharField(_("nom du titulaire"), max_length=150)
     holder_birth_date = models.DateField(_("date de naissance"), null=True, blank=True)
     holder_birth_place = models.CharField(_("lieu de naissance"), max_length=150, blank=True)
+    # "F", "M" or "" (unknown): "née le" / "né le" / "né(e) le" on the document.
+    holder_sex = models.CharField(_("sexe du titulaire"), max_length=1, blank=True)
 
     qualification_title = models.CharField(_("intitulé exact du CQPM"), max_length=300)
     qualification_code = models.CharField(_("code du CQPM"), max_length=40, blank=True)
@@ -251,6 +263,17 @@ class CertificateRecord(FastChoiceDisplay, models.Model):
         return f"{settings.SITE_URL}/verifier/{self.display_code}/"
 
 
+# Labels written by juries.paperwork, in French or English (the language of the request).
+_BATCH_PREFIXES = ("Documents du jury ", "Jury documents ")
+_SIGNED_MINUTES_PREFIXES = ("PV signé", "Signed jury minutes")
+
+# The short titles of the register's documents in file names (the kind labels are longer).
+CERTIFICATE_FILE_TITLES = {
+    CertificateKind.CERTIFICATE: _("Parchemin"),
+    CertificateKind.ATTESTATION: _("Attestation"),
+}
+
+
 class GeneratedDocument(FastChoiceDisplay, models.Model):
     """One PDF: a job row first, a private file once rendered."""
 
@@ -299,7 +322,23 @@ class GeneratedDocument(FastChoiceDisplay, models.Model):
         ]
 
     def __str__(self):
-        return self.label or f"{self.get_kind_display()} #{self.pk}"
+        return self.title
+
+    @property
+    def title(self) -> str:
+        """The document's title in the interface language: its kind, then what the label
+        names after its dash ("Convocation à l'évaluation — Paul LEMAIRE"). The label was
+        written in the language of whoever asked for the document; the kind follows the
+        reader's."""
+        label = self.label or ""
+        if " — " in label:
+            return f"{self.get_kind_display()} — {label.split(' — ', 1)[1]}"
+        if self.kind == DocumentKind.JURY_MINUTES and label:
+            reference = label.rsplit(" ", 1)[-1]
+            if label.startswith(_SIGNED_MINUTES_PREFIXES):
+                return _("Procès-verbal signé — %(ref)s") % {"ref": reference}
+            return f"{self.get_kind_display()} — {reference}"
+        return label or f"{self.get_kind_display()} #{self.pk}"
 
     @property
     def is_ready(self) -> bool:
@@ -307,4 +346,13 @@ class GeneratedDocument(FastChoiceDisplay, models.Model):
 
     @property
     def download_name(self) -> str:
-        return f"{self.kind}-{self.subject_id}-{self.pk}.pdf"
+        """The name a person understands: ``Parchemin - LEMAIRE Paul - LYON-2026-000003.pdf``
+        for a register entry, else the document's label (``Convocation — Paul LEMAIRE``)."""
+        record = self.certificate if self.certificate_id else None
+        if record is not None:
+            holder = f"{record.holder_last_name.upper()} {record.holder_first_name}".strip()
+            kind = CERTIFICATE_FILE_TITLES.get(record.kind, record.get_kind_display())
+            name = f"{kind} - {holder} - {record.number}"
+        else:
+            name = self.title
+        return safe_filename(f"{name}.pdf")

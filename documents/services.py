@@ -274,6 +274,7 @@ class CertificateFacts:
     holder_last_name: str
     holder_birth_date: date | None = None
     holder_birth_place: str = ""
+    holder_sex: str = ""
     qualification_title: str
     qualification_code: str = ""
     referential_version: str = ""
@@ -340,6 +341,7 @@ def issue_certificate(facts: CertificateFacts, *, centre, acting_user) -> Certif
             holder_last_name=facts.holder_last_name,
             holder_birth_date=facts.holder_birth_date,
             holder_birth_place=facts.holder_birth_place,
+            holder_sex=facts.holder_sex or "",
             qualification_title=facts.qualification_title,
             qualification_code=facts.qualification_code,
             referential_version=facts.referential_version,

@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import F, Q
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -145,8 +144,12 @@ def batch_zip(request, pk):
             request, _("L'archive sera disponible quand tous les documents seront prêts.")
         )
         return redirect("documents:batch", pk=batch.pk)
-    documents = batch.documents.filter(status=DocumentStatus.READY).order_by("pk")
-    filename = f"{slugify(batch.label) or 'documents'}-{batch.pk}.zip"
+    documents = (
+        batch.documents.filter(status=DocumentStatus.READY)
+        .select_related("certificate")
+        .order_by("pk")
+    )
+    filename = f"{batch.title or _('Documents')} - {batch.pk}.zip"
     return zip_response(documents, filename)
 
 

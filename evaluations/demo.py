@@ -206,7 +206,8 @@ def evaluate_for_jury(context, centre, *, staff, assessors, label, starts_at, pl
         label=label,
         starts_at=starts_at,
         ends_at=starts_at + datetime.timedelta(hours=8),
-        place=f"Atelier d'usinage — {centre.city or centre.name}",
+        place="Atelier d'usinage",
+        town=centre.city,
         modality=SessionModality.REAL_WORK,
     )
     for user in pair:
@@ -285,7 +286,8 @@ def _seed_centre(context, key, centre, summary):
         label=LABEL_NOW,
         starts_at=_at(0, 9),
         ends_at=_at(0, 17),
-        place=f"Atelier d'usinage — {centre.city or centre.name}",
+        place="Atelier d'usinage",
+        town=centre.city,
         modality=SessionModality.REAL_WORK,
         notes=ACCOMMODATION_NOTE,
     )
@@ -352,7 +354,8 @@ def _seed_centre(context, key, centre, summary):
         acting_user=staff,
         label=LABEL_NEXT,
         starts_at=_at(7, 9),
-        place=f"Centre de certification — {centre.city or centre.name}",
+        place="Centre de certification",
+        town=centre.city,
         modality=SessionModality.REAL_WORK,
     )
     for user in assessors[-2:]:

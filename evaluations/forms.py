@@ -28,7 +28,13 @@ class SessionForm(forms.Form):
         widget=DateTimeLocalInput(),
         required=False,
     )
-    place = forms.CharField(label=_("Lieu"), max_length=255)
+    place = forms.CharField(label=_("Lieu"), max_length=255, help_text=_("Salle ou adresse."))
+    town = forms.CharField(
+        label=_("Ville"),
+        max_length=120,
+        required=False,
+        help_text=_("Imprimée sur les documents ; vide : la ville du centre."),
+    )
     modality = forms.ChoiceField(label=_("Modalité d'évaluation"), choices=SessionModality.choices)
     notes = forms.CharField(
         label=_("Informations pratiques"), widget=forms.Textarea(attrs={"rows": 3}), required=False

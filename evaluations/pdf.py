@@ -44,6 +44,7 @@ def _person(candidate) -> Person:
         last_name=candidate.usage_name or candidate.birth_name,
         birth_date=candidate.birth_date,
         birth_place=candidate.birth_place,
+        sex=candidate.sex,
         address_lines=[line for line in candidate.address.splitlines() if line.strip()],
     )
 
@@ -71,9 +72,18 @@ def _name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
+def _contact(user) -> str:
+    """Who answers the candidate's questions: the staff member who scheduled the session."""
+    if user is None:
+        return ""
+    name = user.get_full_name() or user.username
+    return f"{name} — {user.email}" if user.email else name
+
+
 def _slot(document) -> SessionDossier:
     return SessionDossier.objects.select_related(
         "session__centre",
+        "session__created_by",
         "dossier__candidate",
         "dossier__company",
         "dossier__referential_version__qualification",
@@ -95,8 +105,9 @@ def convocation_context(slot) -> ConvocationContext:
         qualification=_qualification(dossier),
         starts_at=timezone.localtime(session.starts_at),
         ends_at=timezone.localtime(session.ends_at) if session.ends_at else None,
-        place=session.place,
+        place=session.where,
         company_name=dossier.company.name if dossier.company else "",
+        practical_notes=session.notes,
         items=[
             ConvocationItem(
                 competence=CodeTitle(code=r.competence.code, title=r.competence.title),
@@ -106,7 +117,7 @@ def convocation_context(slot) -> ConvocationContext:
         ],
         report_deadline=min(deadlines) if deadlines else None,
         accommodation=accommodation_to_apply(dossier),
-        contact=session.notes,
+        contact=_contact(session.created_by),
     )
 
 
@@ -171,7 +182,7 @@ def grid_context(slot) -> EvaluationGridContext:
         dossier_reference=dossier.reference,
         company_name=dossier.company.name if dossier.company else "",
         evaluated_on=timezone.localtime(session.starts_at).date(),
-        place=session.place,
+        place=session.where,
         competences=competences,
         assessors=[
             # Lazy: translated when the template is rendered (documents.rendering: French).

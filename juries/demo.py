@@ -234,7 +234,8 @@ def _decided(context, key, centre, qualification, staff, employers, employees):
         qualification=qualification,
         label=LABEL_DECIDED,
         starts_at=starts_at,
-        place=f"Salle du conseil — {centre.city or centre.name}",
+        place="Salle du conseil",
+        town=centre.city,
     )
     members = _compose(
         session, staff, employers, employees, sent_at=starts_at - datetime.timedelta(days=21)
@@ -281,7 +282,8 @@ def _open(context, key, centre, qualification, staff, employers, employees):
         qualification=qualification,
         label=LABEL_OPEN,
         starts_at=starts_at,
-        place=f"Centre de certification — {centre.city or centre.name}",
+        place="Centre de certification",
+        town=centre.city,
     )
     members = _compose(
         session, staff, employers, employees, sent_at=starts_at - datetime.timedelta(days=18)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from candidates.access import accommodation_to_apply
 from candidates.models import AccessStatus, DossierCompetence, DossierDocument, DossierStatus
@@ -249,7 +250,10 @@ def _checks(dossier, file: DossierFile) -> list[Check]:
                 "handicap déclaré)"
             ),
             unscored == 0 and all(c.grid_status for c in to_decide),
-            _("%(n)s critère(s) sans évaluation") % {"n": unscored} if unscored else "",
+            ngettext("%(n)s critère sans évaluation", "%(n)s critères sans évaluation", unscored)
+            % {"n": unscored}
+            if unscored
+            else "",
         )
     )
     missing = [c.competence.code for c in to_decide if not c.proposal]

@@ -48,7 +48,13 @@ class SessionForm(forms.Form):
         widget=DateTimeInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%d/%m/%Y %H:%M"],
     )
-    place = forms.CharField(label=_("Lieu"), max_length=255)
+    place = forms.CharField(label=_("Lieu"), max_length=255, help_text=_("Salle ou adresse."))
+    town = forms.CharField(
+        label=_("Ville"),
+        max_length=120,
+        required=False,
+        help_text=_("« Fait à … » du procès-verbal ; vide : la ville du centre."),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, **kwargs):

@@ -56,31 +56,40 @@ LETTER_OUTCOMES = {
 # Lazy: the result letter translates it when the PDF is rendered (in French, see
 # documents.rendering); the certificate register stores it in French (``_register_title``).
 PRESIDENT_TITLE = gettext_lazy("Président(e) du jury paritaire de délibération")
+# The president's known sex ("F"/"M") gives the title; "Président(e)" only when unknown.
+PRESIDENT_TITLES = {
+    "F": gettext_lazy("Présidente du jury paritaire de délibération"),
+    "M": gettext_lazy("Président du jury paritaire de délibération"),
+}
 
 
-def _register_title() -> str:
+def president_title(sex: str):
+    return PRESIDENT_TITLES.get(sex or "", PRESIDENT_TITLE)
+
+
+def _register_title(sex: str = "") -> str:
     """The signatory's title as the register keeps it: French, like the certificate it is
     printed on, whatever the language of the user who closed the session."""
     with translation.override("fr"):
-        return str(PRESIDENT_TITLE)
+        return str(president_title(sex))
 
 
 def _user(acting_user):
     return getattr(acting_user, "user", acting_user)
 
 
-def _president_name(session) -> str:
-    president = (
+def _president(session) -> JuryMember | None:
+    return (
         JuryMember.objects.filter(session=session, is_president=True).select_related("user").first()
     )
-    return president.name if president else ""
 
 
 def _names(candidate) -> tuple[str, str]:
     return candidate.first_names, (candidate.usage_name or candidate.birth_name)
 
 
-def certificate_facts(decision, kind, *, session, president="") -> CertificateFacts:
+def certificate_facts(decision, kind, *, session, president=None) -> CertificateFacts:
+    """``president``: the session's presiding :class:`JuryMember` (``None``: no signatory)."""
     dossier = decision.dossier
     candidate = dossier.candidate
     version = dossier.referential_version
@@ -112,6 +121,7 @@ def certificate_facts(decision, kind, *, session, president="") -> CertificateFa
         holder_last_name=last,
         holder_birth_date=candidate.birth_date,
         holder_birth_place=candidate.birth_place,
+        holder_sex=candidate.sex,
         qualification_title=qualification.title,
         qualification_code=qualification.code,
         referential_version=str(version.number),
@@ -123,9 +133,9 @@ def certificate_facts(decision, kind, *, session, president="") -> CertificateFa
         blocs=blocs,
         competences=[{"code": r.competence.code, "title": r.competence.title} for r in rows],
         jury_date=session.jury_date,
-        issued_place=session.centre.city or session.place,
-        signatory_name=president,
-        signatory_title=_register_title() if president else "",
+        issued_place=session.document_town,
+        signatory_name=president.name if president else "",
+        signatory_title=_register_title(president.sex) if president else "",
     )
 
 
@@ -136,7 +146,7 @@ def batch_label(session) -> str:
 def after_close(session, decisions, *, acting_user) -> None:
     """Register the certificates and ask for the session's documents (one batch)."""
     user = _user(acting_user)
-    president = _president_name(session)
+    president = _president(session)
     requests = []
     if has_renderer(DocumentKind.JURY_MINUTES):
         requests.append(
@@ -224,6 +234,7 @@ def _person(candidate, *, with_address=False) -> ctx.Person:
         last_name=last,
         birth_date=candidate.birth_date,
         birth_place=candidate.birth_place,
+        sex=candidate.sex,
         address_lines=[line for line in candidate.address.splitlines() if line.strip()]
         if with_address
         else [],
@@ -319,7 +330,8 @@ def build_minutes(document):
         if items
         else ctx.Qualification(title=session.qualification.title, code=session.qualification.code),
         session_date=session.jury_date,
-        place=session.place,
+        place=session.where,
+        town=session.document_town,
         session_reference=session.reference,
         members=[
             ctx.JuryMember(
@@ -328,6 +340,7 @@ def build_minutes(document):
                 is_president=m.is_president,
                 present=m.attendance == Attendance.PRESENT,
                 signed_at=next((s.signed_at for s in m.signatures.all()), None),
+                sex=m.sex,
             )
             for m in members
         ],
@@ -350,7 +363,7 @@ def build_result_letter(document):
             "centre",
             "dossier__candidate",
             "dossier__referential_version__qualification",
-            "item__session",
+            "item__session__centre",
         )
         .prefetch_related(
             Prefetch(
@@ -368,7 +381,7 @@ def build_result_letter(document):
     rows = list(decision.competences.all())
     partial = decision.outcome == Outcome.PARTIAL
     jury_date = session.jury_date
-    president = _president_name(session)
+    president = _president(session)
     context = ctx.ResultLetterContext(
         centre=ctx.CentreHeader.from_centre(decision.centre),
         reference=decision.dossier.reference,
@@ -395,9 +408,11 @@ def build_result_letter(document):
         if partial
         else None,
         blocs_valid_until=add_months(jury_date, version.bloc_credit_months) if partial else None,
-        place=decision.centre.city or session.place,
+        place=session.document_town,
         letter_date=timezone.localdate(),
-        signatory=ctx.Signature(name=president, capacity=PRESIDENT_TITLE) if president else None,
+        signatory=ctx.Signature(name=president.name, capacity=president_title(president.sex))
+        if president
+        else None,
     )
     return "documents/pdf/result_letter.html", context
 

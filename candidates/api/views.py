@@ -15,6 +15,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from centres.roles import Capability
+from cqpm.disposition import name_download
 
 from .. import services
 from ..access import (
@@ -388,5 +389,6 @@ class DossierDocumentViewSet(
             filename=document.original_name,
             content_type=document.content_type,
         )
+        name_download(response, document.original_name)
         response["X-Content-Type-Options"] = "nosniff"
         return response

@@ -2,13 +2,14 @@ import re
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from cqpm.display import FastChoiceDisplay
 
-from .choices import OPEN_STATUSES, AccessStatus, DossierStatus, Target
+from .choices import OPEN_STATUSES, AccessStatus, DocumentKind, DossierStatus, Target
 
 # ``Dossier.reference`` read back: "D-000079", any case, with or without the dash and zeros
 _REFERENCE = re.compile(r"[dD]-?0*(\d{1,9})")
@@ -221,3 +222,34 @@ class DossierEvent(models.Model):
     @property
     def to_label(self):
         return DossierStatus(self.to_status).label if self.to_status else ""
+
+    @property
+    def display_reason(self) -> str:
+        """The reason in the interface language. A document event's reason is written in
+        French ("Rapport déposé : r.pdf (en retard)", see ``services.documents``): it is
+        read back and said again in the reader's language; any other reason is shown as
+        typed."""
+        if self.action != "document":
+            return self.reason
+        match = _DOCUMENT_REASON.match(self.reason)
+        kind = _french_kinds().get(match["kind"]) if match else None
+        if kind is None:
+            return self.reason
+        return document_reason(DocumentKind(kind).label, match["name"], bool(match["late"]))
+
+
+_DOCUMENT_REASON = re.compile(r"^(?P<kind>.+?) déposé : (?P<name>.*?)(?P<late> \(en retard\))?$")
+
+
+def _french_kinds() -> dict:
+    with translation.override("fr"):
+        return {str(label): value for value, label in DocumentKind.choices}
+
+
+def document_reason(kind_label, name: str, late: bool) -> str:
+    """« Rapport déposé : r.pdf (en retard) » in the active language."""
+    return gettext("%(kind)s déposé : %(name)s%(late)s") % {
+        "kind": kind_label,
+        "name": name,
+        "late": gettext(" (en retard)") if late else "",
+    }

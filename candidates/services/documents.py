@@ -4,7 +4,7 @@ import logging
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from centres.access import require
@@ -20,6 +20,7 @@ from ..models import (
     DossierDocument,
     DossierStatus,
 )
+from ..models.dossier import document_reason
 from ..selectors import competence_rows
 from .registration import _audit, _check_version, _event, covered_competence_codes, open_dossier
 
@@ -78,12 +79,8 @@ def upload_document(actor, dossier, *, uploaded_file, kind=DocumentKind.REPORT, 
             "document",
             dossier.status,
             dossier.status,
-            _("%(kind)s déposé : %(name)s%(late)s")
-            % {
-                "kind": document.get_kind_display(),
-                "name": original_name,
-                "late": _(" (en retard)") if late else "",
-            },
+            # Written in French, read back in the reader's language (DossierEvent.display_reason).
+            _french_reason(document.kind, original_name, late),
         )
         _audit(
             actor,
@@ -162,3 +159,8 @@ def save_accommodation(actor, dossier, *, needs, to_apply, expected_version=None
         record.save()
         _audit(actor, "dossier.accommodation", dossier, after={"accommodation": "modifié"})
     return record
+
+
+def _french_reason(kind, name, late) -> str:
+    with translation.override("fr"):
+        return document_reason(DocumentKind(kind).label, name, late)

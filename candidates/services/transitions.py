@@ -7,6 +7,7 @@ and withdrawn (with a reason) from any open state.
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from centres.access import require
 from centres.roles import Capability
@@ -212,8 +213,9 @@ def withdraw(actor, dossier, *, reason, expected_version=None):
 
 
 # Transitions a user may trigger from the dossier page or the API, in display order.
+# Lazy labels: this dict is built at import, in no request's language.
 USER_TRANSITIONS = {
-    "submit": (submit, {S.DRAFT}, _("Soumettre le dossier")),
-    "agree": (agree, {S.SUBMITTED}, _("Valider les modalités")),
-    "close": (close, {S.DECIDED}, _("Clore le dossier")),
+    "submit": (submit, {S.DRAFT}, gettext_lazy("Soumettre le dossier")),
+    "agree": (agree, {S.SUBMITTED}, gettext_lazy("Valider les modalités")),
+    "close": (close, {S.DECIDED}, gettext_lazy("Clore le dossier")),
 }

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from cqpm.disposition import name_download
 from cqpm.errors import StaleVersionError
 
 from .. import services
@@ -64,6 +65,7 @@ def document_download(request, pk):
         filename=document.original_name,
         content_type=document.content_type,
     )
+    name_download(response, document.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

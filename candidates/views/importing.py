@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from centres.access import require
 from centres.roles import Capability
+from cqpm.disposition import name_download
 
 from .. import importing
 from ..access import get_import_for_user
@@ -161,5 +162,5 @@ def import_template(request):
         )
     else:
         raise Http404
-    response["Content-Disposition"] = f'attachment; filename="modele-candidats.{fmt}"'
+    name_download(response, f"modele-candidats.{fmt}")
     return response

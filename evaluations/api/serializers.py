@@ -51,6 +51,7 @@ class EvaluationSessionSerializer(serializers.ModelSerializer):
             "starts_at",
             "ends_at",
             "place",
+            "town",
             "modality",
             "status",
             "notes",

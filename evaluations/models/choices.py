@@ -15,7 +15,7 @@ class SessionModality(models.TextChoices):
 class SessionStatus(models.TextChoices):
     PLANNED = "planned", _("Planifiée")
     IN_PROGRESS = "in_progress", _("En cours")
-    CLOSED = "closed", _("Close")
+    CLOSED = "closed", _("Clôturée")
 
 
 class LinkKind(models.TextChoices):

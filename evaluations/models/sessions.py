@@ -26,7 +26,9 @@ class EvaluationSession(FastChoiceDisplay, models.Model):
     label = models.CharField(_("intitulé"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("début"))
     ends_at = models.DateTimeField(_("fin"), null=True, blank=True)
-    place = models.CharField(_("lieu"), max_length=255)
+    place = models.CharField(_("lieu"), max_length=255)  # the room or the address
+    # The town the documents print ("Fait à Lyon"); empty: the centre's town.
+    town = models.CharField(_("ville"), max_length=120, blank=True)
     modality = models.CharField(
         _("modalité d'évaluation"),
         max_length=30,
@@ -60,6 +62,18 @@ class EvaluationSession(FastChoiceDisplay, models.Model):
     @property
     def reference(self) -> str:
         return f"E-{self.pk:05d}"
+
+    @property
+    def where(self) -> str:
+        """The room and the town, as a letter prints them ("Salle du conseil, Lyon")."""
+        if self.town and self.town.casefold() not in self.place.casefold():
+            return f"{self.place}, {self.town}"
+        return self.place
+
+    @property
+    def document_town(self) -> str:
+        """The town a document is done in ("Fait à Lyon"): the session's, else the centre's."""
+        return self.town or self.centre.city or self.place
 
     @property
     def is_closed(self) -> bool:

@@ -11,6 +11,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from centres.roles import Capability
 from cqpm.models import Criterion
@@ -227,7 +228,14 @@ def completeness_problems(grid) -> list[str]:
     problems = []
     missing = grid.scores.filter(state="").count()
     if missing:
-        problems.append(_("%(count)s critère(s) ne sont pas encore évalués.") % {"count": missing})
+        problems.append(
+            ngettext(
+                "%(count)s critère n'est pas encore évalué.",
+                "%(count)s critères ne sont pas encore évalués.",
+                missing,
+            )
+            % {"count": missing}
+        )
     if not grid.proposal:
         problems.append(_("La commission n'a pas encore fait sa proposition."))
     return problems

@@ -9,6 +9,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
 from candidates.models import AccessStatus, DossierCompetence, DossierStatus
@@ -171,7 +172,14 @@ def give_opinion(
 def opinion_problems(opinion) -> list[str]:
     missing = opinion.items.filter(value="").count()
     if missing:
-        return [_("Donnez votre avis sur chaque compétence (%(n)s manquant).") % {"n": missing}]
+        return [
+            ngettext(
+                "Donnez votre avis sur chaque compétence (%(n)s manquante).",
+                "Donnez votre avis sur chaque compétence (%(n)s manquantes).",
+                missing,
+            )
+            % {"n": missing}
+        ]
     return []
 
 

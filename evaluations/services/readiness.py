@@ -5,6 +5,7 @@ Checked after every signature (grid or avis) and every "avis not obtained"; the 
 then moves through the candidates app's own transition (``mark_ready_for_jury``)."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from candidates.models import AccessStatus, Dossier, DossierCompetence, DossierStatus
 from candidates.services import DossierError, mark_ready_for_jury
@@ -35,7 +36,12 @@ def readiness_problems(dossier) -> list[str]:
         problems.append(_("Le dossier n'a aucune compétence à évaluer."))
     elif to_evaluate - signed:
         problems.append(
-            _("%(count)s compétence(s) sans grille signée.") % {"count": len(to_evaluate - signed)}
+            ngettext(
+                "%(count)s compétence sans grille signée.",
+                "%(count)s compétences sans grille signée.",
+                len(to_evaluate - signed),
+            )
+            % {"count": len(to_evaluate - signed)}
         )
     if opinion_required(dossier):
         status = (

@@ -7,6 +7,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
 from candidates.models import DossierCompetence, DossierStatus
@@ -33,13 +34,13 @@ from .common import actor_in, check_version, record, require_capability, user_of
 from .conflicts import company_refusal
 from .grids import create_grids, relock_session_grids
 
-SESSION_FIELDS = ("label", "starts_at", "ends_at", "place", "modality", "notes")
+SESSION_FIELDS = ("label", "starts_at", "ends_at", "place", "town", "modality", "notes")
 ACCEPTED_DOSSIER_STATUSES = {DossierStatus.AGREED, DossierStatus.IN_EVALUATION}
 
 
 def _clean_session_fields(fields) -> dict:
     data = {k: v for k, v in fields.items() if k in SESSION_FIELDS}
-    for key in ("label", "place", "notes"):
+    for key in ("label", "place", "town", "notes"):
         if key in data:
             data[key] = (data[key] or "").strip()
     if "place" in data and not data["place"]:
@@ -185,7 +186,12 @@ def _guard_start(session):
     minimum = session.centre.commission_min_assessors
     if session.members.count() < minimum:
         raise EvaluationError(
-            _("La commission doit compter au moins %(n)s évaluateurs.") % {"n": minimum},
+            ngettext(
+                "La commission doit compter au moins %(n)s évaluateur.",
+                "La commission doit compter au moins %(n)s évaluateurs.",
+                minimum,
+            )
+            % {"n": minimum},
             code="commission_too_small",
         )
     if not session.session_dossiers.exists():
@@ -200,7 +206,9 @@ def _guard_close(session):
     )
     if unsigned:
         raise EvaluationError(
-            _("%(n)s grille(s) restent à signer.") % {"n": unsigned}, code="grids_unsigned"
+            ngettext("%(n)s grille reste à signer.", "%(n)s grilles restent à signer.", unsigned)
+            % {"n": unsigned},
+            code="grids_unsigned",
         )
 
 

@@ -118,6 +118,10 @@ def grid_messages() -> dict:
         "failed": _("Échec — réessayer"),
         "offline": _("Hors ligne — gardé sur la tablette, envoyé au retour du réseau"),
         "needsJustification": _("Justification requise pour enregistrer « non applicable »"),
+        "needsProposalJustification": _(
+            "Justification requise pour enregistrer la proposition « non acquise »"
+        ),
+        "clock": _("%(h)sh%(m)s"),
         "conflict": _("Modifié entre-temps par un autre membre"),
         "allSaved": _("Tout est enregistré"),
         "globalSaving": _("Enregistrement…"),

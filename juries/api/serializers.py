@@ -104,6 +104,7 @@ class JurySessionSerializer(PlannedRepresentation, serializers.ModelSerializer):
             "starts_at",
             "jury_date",
             "place",
+            "town",
             "status",
             "invitations_sent_at",
             "late_invitation_justification",

@@ -64,6 +64,7 @@ SESSION_COLUMNS = (
     "label",
     "starts_at",
     "place",
+    "town",
     "status",
     "invitations_sent_at",
     "late_invitation_justification",

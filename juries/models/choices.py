@@ -8,7 +8,7 @@ class SessionStatus(models.TextChoices):
     PLANNED = "planned", _("Planifiée")
     OPEN = "open", _("Séance ouverte")
     DELIBERATING = "deliberating", _("En délibération")
-    CLOSED = "closed", _("Close")
+    CLOSED = "closed", _("Clôturée")
 
 
 class College(models.TextChoices):

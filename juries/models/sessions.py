@@ -33,7 +33,9 @@ class JurySession(models.Model):
     )
     label = models.CharField(_("intitulé"), max_length=200, blank=True)
     starts_at = models.DateTimeField(_("date et heure"))
-    place = models.CharField(_("lieu"), max_length=255)
+    place = models.CharField(_("lieu"), max_length=255)  # the room or the address
+    # The town the PV is done in ("Fait à Lyon"); empty: the centre's town.
+    town = models.CharField(_("ville"), max_length=120, blank=True)
     status = models.CharField(
         _("état"), max_length=14, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
@@ -73,6 +75,18 @@ class JurySession(models.Model):
     def __str__(self):
         when = timezone.localtime(self.starts_at).strftime("%d/%m/%Y")
         return f"{self.label or _('Jury')} — {when}"
+
+    @property
+    def where(self) -> str:
+        """The room and the town, as a letter prints them ("Salle du conseil, Lyon")."""
+        if self.town and self.town.casefold() not in self.place.casefold():
+            return f"{self.place}, {self.town}"
+        return self.place
+
+    @property
+    def document_town(self) -> str:
+        """The town a document is done in ("Fait à Lyon"): the session's, else the centre's."""
+        return self.town or self.centre.city or self.place
 
     @property
     def reference(self) -> str:

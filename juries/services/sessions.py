@@ -20,12 +20,12 @@ from .common import check_version, lock_session, record, require_convener, requi
 
 logger = logging.getLogger(__name__)
 S = SessionStatus
-SESSION_FIELDS = ("qualification", "label", "starts_at", "place")
+SESSION_FIELDS = ("qualification", "label", "starts_at", "place", "town")
 
 
 def _clean(fields) -> dict:
     data = {k: v for k, v in fields.items() if k in SESSION_FIELDS}
-    for name in ("label", "place"):
+    for name in ("label", "place", "town"):
         if name in data:
             data[name] = (data[name] or "").strip()
     if "place" in data and not data["place"]:
@@ -58,6 +58,7 @@ def _snapshot(session) -> dict:
         "label": session.label,
         "starts_at": session.starts_at.isoformat() if session.starts_at else None,
         "place": session.place,
+        "town": session.town,
         "status": session.status,
     }
 
@@ -139,7 +140,7 @@ def _invitation_email(member_id: int) -> None:
     ) % {
         "title": session.qualification.title,
         "when": when,
-        "place": session.place,
+        "place": session.where,
         "url": f"{settings.SITE_URL}/jurys/{session.pk}/",
     }
     try:

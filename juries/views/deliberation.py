@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from candidates.models import DossierDocument
 from centres.access import get_object_or_404_scoped, require
 from centres.roles import Capability
+from cqpm.disposition import name_download
 from cqpm.models import Competence
 
 from .. import services
@@ -158,6 +159,7 @@ def item_document(request, pk, item_pk, document_pk):
         filename=document.original_name,
         content_type=document.content_type,
     )
+    name_download(response, document.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

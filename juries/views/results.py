@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from centres.access import require
 from centres.models import AuditEntry
 from centres.roles import Capability
+from cqpm.disposition import name_download
 from cqpm.listing import SortColumns
 from cqpm.search import french, text_search
 from cqpm.spreadsheets import (
@@ -159,7 +160,7 @@ def results_csv(request):
     # cqpm.spreadsheets: BOM, French dates, formula-like names neutralised
     body = csv_bytes(_headers(), (_row(decision) for decision in decisions))
     response = HttpResponse(body, content_type=CSV_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename("csv")}"'
+    name_download(response, _filename("csv"))
     return response
 
 
@@ -179,7 +180,7 @@ def results_xlsx(request):
         cell.number_format = "DD/MM/YYYY HH:MM"
     sheet.freeze_panes = "A2"
     response = HttpResponse(xlsx_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{_filename("xlsx")}"'
+    name_download(response, _filename("xlsx"))
     return response
 
 

@@ -109,6 +109,7 @@ def session_edit(request, pk):
         "label": session.label,
         "starts_at": session.starts_at,
         "place": session.place,
+        "town": session.town,
         "version": session.version,
     }
     form = SessionForm(request.POST or None, initial=initial)

@@ -63,6 +63,19 @@
     return String(text || "").replace(/%\((\w+)\)s/g, function (_m, k) { return values[k]; });
   }
 
+  // "14h05" in French, "14:05" in English (T.clock), Paris time whatever the tablet's zone.
+  function clock(iso) {
+    var h = "", m = "";
+    new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit", hourCycle: "h23", timeZone: "Europe/Paris" })
+      .formatToParts(new Date(iso)).forEach(function (p) {
+        if (p.type === "hour") { h = p.value; } else if (p.type === "minute") { m = p.value; }
+      });
+    return fmt(T.clock, { h: h, m: m });
+  }
+
+  // The proposal needs a justification for "non acquise", a criterion for "non applicable".
+  function needsText(row) { return row === proposalBox ? T.needsProposalJustification : T.needsJustification; }
+
   function rows() { return Array.prototype.slice.call(app.querySelectorAll("fieldset[data-row-state]")); }
   function keyOf(row) { return row === proposalBox ? "proposal" : "s" + row.getAttribute("data-score"); }
   function rowOf(key) {
@@ -114,7 +127,7 @@
   function savedText(data, name) {
     var who = data[name] || "";
     var when = data.updated_at || data.proposal_at;
-    var time = when ? new Date(when).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" }) : "";
+    var time = when ? clock(when) : "";
     return T.saved + (who ? " — " + who + (time ? ", " + time : "") : "");
   }
 
@@ -132,7 +145,8 @@
     } else if (states.indexOf("saving") !== -1 || (pending && Object.keys(inflight).length)) {
       state = "saving"; text = T.globalSaving;
     } else if (states.indexOf("needs") !== -1) {
-      state = "needs"; text = T.needsJustification;
+      state = "needs";
+      text = needsText(rows().filter(function (r) { return r.getAttribute("data-row-state") === "needs"; })[0]);
     } else if (pending) {
       state = "offline"; text = fmt(T.globalOffline, { n: pending });
     }
@@ -150,7 +164,7 @@
     queue[key] = { payload: payload, version: row.getAttribute("data-version") };
     persist();
     clearTimeout(timers[key]);
-    if (blocked(row, payload)) { setRow(row, "needs", T.needsJustification); return; }
+    if (blocked(row, payload)) { setRow(row, "needs", needsText(row)); return; }
     if (immediate) { send(key); }
     else {
       setRow(row, "saving", T.saving);
@@ -167,7 +181,7 @@
     var item = queue[key];
     if (!row || !item) { return; }
     if (inflight[key]) { again[key] = true; return; }
-    if (blocked(row, item.payload)) { setRow(row, "needs", T.needsJustification); return; }
+    if (blocked(row, item.payload)) { setRow(row, "needs", needsText(row)); return; }
     if (!navigator.onLine) { setRow(row, "offline", T.offline); return; }
     clearTimeout(retryTimers[key]); delete retryTimers[key];
     if (Object.keys(inflight).length >= MAX_INFLIGHT) {
@@ -266,7 +280,7 @@
     var box = row.querySelector(".conflict");
     setRow(row, "conflict", T.conflict);
     if (!current) { box.hidden = true; return; }
-    var when = current.updated_at ? new Date(current.updated_at).toLocaleTimeString("fr-FR", { hour: "2-digit", minute: "2-digit" }) : "";
+    var when = current.updated_at ? clock(current.updated_at) : "";
     box.textContent = "";
     var p1 = document.createElement("p");
     p1.textContent = fmt(T.changedBy, { who: current.updated_by_name || "?", when: when }) + " " + describe(current);

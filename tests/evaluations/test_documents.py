@@ -128,3 +128,21 @@ def test_contexts_built_in_english_render_in_french(
     assert "Acquired" not in grid_html and ">Met<" not in grid_html
     assert "Réservé" in opinion_html and "(Tuteur)" in opinion_html
     assert "Reserved" not in opinion_html and "Tutor" not in opinion_html
+
+
+def test_convocation_greets_by_sex_and_keeps_notes_out_of_the_contact_line(world, session, dossier):
+    from documents.rendering import render_pdf
+    from evaluations.models import EvaluationSession
+    from tests.juries.test_document_wording import pdf_text
+
+    EvaluationSession.objects.filter(pk=session.pk).update(
+        notes="Badge à retirer à l'accueil.", town="Lyon"
+    )
+    slot = SessionDossier.objects.get(session=session, dossier=dossier)
+    template, ctx = pdf.build_convocation(_document("convocation", slot))
+    text = pdf_text(render_pdf(template, ctx))
+    assert "Madame," in text and "Madame, Monsieur" not in text  # Claire Martin
+    assert "Vous êtes convoquée" in text
+    assert "Informations pratiques Badge à retirer à l'accueil." in text
+    assert "Pour toute question : Badge" not in text
+    assert "Atelier 3, Lyon" in text

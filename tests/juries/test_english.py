@@ -71,7 +71,7 @@ def test_session_date_reads_at_in_english(client, world, version):
     url = reverse("juries:session_detail", args=[session.pk])
     client.force_login(world.user("staff"))
     french = client.get(url).content.decode()
-    assert formats.date_format(starts, "l j F Y à H:i") in french
+    assert formats.date_format(starts, "l j F Y à H\\hi") in french
     english_page = english(client, world.user("staff")).get(url).content.decode()
     with translation.override("en"):
         assert formats.date_format(starts, r"l j F Y \a\t H:i") in english_page
