@@ -18,7 +18,7 @@ def test_batch_progress_bar_updates_and_offers_the_zip(world, page):
     browser_login(page, "staff_a", DEFAULT_PASSWORD)
     page.goto(reverse("documents:batch", args=[batch.pk]))
     progress = page.locator("#batch-progress")
-    assert "0 document traité sur 2" in progress.inner_text()
+    assert "0 documents traités sur 2" in progress.inner_text()
     assert page.get_by_role("link", name="Télécharger l'archive ZIP").count() == 0
 
     for document in batch.documents.all():  # the workers finish

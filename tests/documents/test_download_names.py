@@ -70,7 +70,12 @@ def test_other_documents_download_under_their_label(world, staff_client):
         with_file=True,
     )
     response = staff_client.get(reverse("documents:download", args=[document.pk]))
-    assert 'filename="Convocation - Paul LEMAIRE.pdf"' in response["Content-Disposition"]
+    # the title follows the kind in the reader's language, then the name after the dash
+    disposition = response["Content-Disposition"]
+    assert 'filename="Convocation a l\'evaluation - Paul LEMAIRE.pdf"' in disposition
+    assert (
+        "filename*=UTF-8''" + quote("Convocation à l'évaluation - Paul LEMAIRE.pdf") in disposition
+    )
 
 
 def test_the_zip_names_its_files_and_keeps_homonyms_apart(world, staff_client):

@@ -189,7 +189,7 @@ def test_evaluation_grid():
         assert heading in text
     assert "Non applicable" in text and "en cas de handicap déclaré" in text
     assert "Proposition de la commission : Non acquis" in text
-    assert "Éric Blanc" in text and "Signé le 12 mai 2026 à 17:05" in text
+    assert "Éric Blanc" in text and "Signé le 12 mai 2026 à 17h05" in text
     assert f"page {len(pages)} / {len(pages)}" in text
 
 

@@ -5,6 +5,7 @@ import zipfile
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from centres.models import AuditEntry
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
@@ -37,14 +38,17 @@ def _rows(world, count, start=0):
 
 def test_list_filters_and_paginates(world, staff_client):
     _rows(world, 35)
-    make_document(world.centre_a, kind=DocumentKind.JURY_MINUTES, label="PV de la session 12")
+    minutes = make_document(
+        world.centre_a, kind=DocumentKind.JURY_MINUTES, label="PV de la session 12"
+    )
     make_document(world.centre_b, label="Parchemin d'un autre centre")
     url = reverse("documents:list")
     body = staff_client.get(url).content.decode()
-    assert "PV de la session 12" in body and "autre centre" not in body
+    # listed under its title in the reader's language: the kind, then the session's reference
+    assert escape(minutes.title) in body and "autre centre" not in body
     assert "Page 1 sur 2" in body
     body = staff_client.get(url, {"kind": "jury_minutes"}).content.decode()
-    assert "PV de la session 12" in body and "Parchemin n°" not in body
+    assert escape(minutes.title) in body and "Parchemin n°" not in body
     body = staff_client.get(url, {"status": "failed", "q": "n°4"}).content.decode()
     assert "Parchemin n°4<" in body and "Parchemin n°5<" not in body
     assert "Aucun document ne correspond" in staff_client.get(url, {"q": "zzz"}).content.decode()

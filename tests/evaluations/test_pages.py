@@ -202,7 +202,7 @@ def test_session_create_page(client, world):
     )
     assert response.status_code == 302
     html = _html(client.get(response["Location"]))
-    assert "lundi 4 mars 2030, 09h00" in html
+    assert "lundi 4 mars 2030 à 09h00" in html
 
 
 # --- the company's avis --------------------------------------------------------------------
