@@ -1,4 +1,4 @@
-""""Is this file the document that was issued?" — the upload of the verification page.
+""" "Is this file the document that was issued?" — the upload of the verification page.
 
 The visitor's PDF is hashed while it arrives and never kept: :class:`DigestUploadHandler`
 replaces Django's upload handlers for that one request, so the bytes go neither to memory

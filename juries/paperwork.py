@@ -92,9 +92,7 @@ def _names(candidate) -> tuple[str, str]:
     return candidate.first_names, (candidate.usage_name or candidate.birth_name)
 
 
-def certificate_facts(
-    decision, kind, *, session, president="", signed_on=None
-) -> CertificateFacts:
+def certificate_facts(decision, kind, *, session, president="", signed_on=None) -> CertificateFacts:
     dossier = decision.dossier
     candidate = dossier.candidate
     version = dossier.referential_version

@@ -299,3 +299,18 @@ def test_a_configured_tsa_adds_an_rfc3161_time_stamp(settings, tsa_server):
     assert status.bottom_line
     assert status.timestamp_validity is not None
     assert status.timestamp_validity.intact and status.timestamp_validity.trusted
+
+
+def test_the_verification_page_recognises_the_issued_parchemin_and_not_a_modified_copy(
+    world, client, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    record, document = issued_parchemin(world, django_capture_on_commit_callbacks)
+    data = document.file.read()
+    page = reverse("verification:verify", kwargs={"code": record.display_code})
+    same = client.post(page, {"document": SimpleUploadedFile("p.pdf", data)})
+    assert "Ce fichier est exactement le document délivré" in same.content.decode()
+    modified = client.post(page, {"document": SimpleUploadedFile("p.pdf", flip_one_byte(data))})
+    assert "Ce fichier n'est pas le document délivré" in modified.content.decode()
