@@ -34,6 +34,7 @@ run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_referential cqpm/referentials/manager-secteur-activites.json
 	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py signing_certificate
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL is set: starting a Celery worker and beat beside the web server"; \
 	  $(RUN_ENV) $(VENV)/bin/celery -A cqpm worker -Q celery,pdf --loglevel=INFO --concurrency=2 & \

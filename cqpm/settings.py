@@ -424,3 +424,21 @@ CELERY_BEAT_SCHEDULE = {
 }
 VERIFICATION_RATE = env_str("VERIFICATION_RATE", "30/min")
 VERIFICATION_CLIENT_IP_HEADER = env_str("VERIFICATION_CLIENT_IP_HEADER")
+# Largest PDF the verification page accepts for its "is this the issued document?" check
+# (hashed in memory, never stored).
+VERIFICATION_UPLOAD_MAX_BYTES = env_int("VERIFICATION_UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
+
+# The centre's PAdES seal on issued PDFs (documents.signing). Without a key and certificate a
+# self-signed pair is generated under VAR_DIR/signing/ (demo and tests).
+DOCUMENT_SIGNING_KEY = env_str("DOCUMENT_SIGNING_KEY")
+DOCUMENT_SIGNING_CERT = env_str("DOCUMENT_SIGNING_CERT")
+DOCUMENT_SIGNING_CHAIN = env_list("DOCUMENT_SIGNING_CHAIN")
+DOCUMENT_SIGNING_PASSPHRASE = env_str("DOCUMENT_SIGNING_PASSPHRASE")
+if bool(DOCUMENT_SIGNING_KEY) != bool(DOCUMENT_SIGNING_CERT):
+    raise ImproperlyConfigured(
+        "DOCUMENT_SIGNING_KEY and DOCUMENT_SIGNING_CERT go together: set both or neither"
+    )
+DOCUMENT_TSA_URL = env_str("DOCUMENT_TSA_URL")
+if DOCUMENT_TSA_URL and urlsplit(DOCUMENT_TSA_URL).scheme not in {"http", "https"}:
+    raise ImproperlyConfigured(f"DOCUMENT_TSA_URL must be an http(s) URL, not {DOCUMENT_TSA_URL!r}")
+DOCUMENT_TSA_TIMEOUT = env_int("DOCUMENT_TSA_TIMEOUT", 10, minimum=1)

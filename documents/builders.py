@@ -77,6 +77,7 @@ def certificate_context(record: CertificateRecord, centre_header: CentreHeader):
         signatory=SignatureLine(name=record.signatory_name, capacity=record.signatory_title)
         if record.signatory_name
         else None,
+        signed_on=_date(record.signature_date),
         revoked=record.is_revoked,
     )
 

@@ -343,6 +343,8 @@ class CertificateContext(PdfContext):
     issued_on: date
     issued_place: str
     signatory: Signature | None = None
+    # The day of the electronic signature ("Signé électroniquement par…, le …").
+    signed_on: date | None = None
     revoked: bool = False
 
     @property

@@ -215,6 +215,8 @@ class CertificateRecord(FastChoiceDisplay, models.Model):
     issued_place = models.CharField(_("lieu de délivrance"), max_length=150)
     signatory_name = models.CharField(_("signataire"), max_length=200, blank=True)
     signatory_title = models.CharField(_("qualité du signataire"), max_length=200, blank=True)
+    # When the signatory (the jury's president) signed the PV; the jury date until then.
+    signed_on = models.DateField(_("signé le"), null=True, blank=True)
 
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
     revocation_reason = models.TextField(_("motif de la révocation"), blank=True)
@@ -252,6 +254,11 @@ class CertificateRecord(FastChoiceDisplay, models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    @property
+    def signature_date(self):
+        """The date printed beside "Signé électroniquement par…"."""
+        return self.signed_on or self.jury_date
 
     @property
     def display_code(self) -> str:

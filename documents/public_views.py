@@ -5,6 +5,12 @@ centre, number, revoked or not), so a forged date cannot pass. Any other input �
 malformed, forged — gets one neutral "inconnu" page, byte for byte the same. Requests are
 rate-limited per IP (``settings.VERIFICATION_RATE``).
 
+The page of a known code also takes a PDF (POST, field ``document``) and says whether it is
+byte for byte a document issued for that certificate (:mod:`documents.upload_check`): the
+file is hashed as it arrives and never stored. That POST changes nothing and answers only
+the visitor who sent it, so it needs no CSRF token — and the public pages stay free of
+cookies and of anything that depends on the request.
+
 The visitor has no centre: the lookup by code is the one deliberate cross-centre read, done
 with ``scopes_disabled()`` and limited to the exact code.
 """
@@ -14,12 +20,14 @@ import re
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
 
 from centres.scoping import scopes_disabled
 
 from .models import CertificateRecord, normalise_verification_code
 from .throttle import allow
+from .upload_check import DigestUploadHandler, Result, check, max_bytes
 
 CODE_CHARS = re.compile(r"[^0-9A-Za-z-]")
 
@@ -45,8 +53,18 @@ def verify_form(request):
     return _private(render(request, "documents/verify_form.html"))
 
 
+UPLOAD_STATUS = {
+    Result.MATCH: 200,
+    Result.NO_MATCH: 200,
+    Result.TOO_BIG: 413,
+    Result.NOT_PDF: 400,
+    Result.MISSING: 400,
+}
+
+
+@csrf_exempt  # see the module docstring: a read-only comparison, no state, no cookie
 @never_cache
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def verify(request, code):
     if not allow(request):
         return _throttled(request)
@@ -61,4 +79,14 @@ def verify(request, code):
             )
     if record is None:
         return _private(render(request, "documents/verify_unknown.html", status=404))
-    return _private(render(request, "documents/verify.html", {"record": record}))
+    context = {"record": record, "upload_max_mb": max_bytes() // (1024 * 1024)}
+    status = 200
+    if request.method == "POST":
+        handler = DigestUploadHandler(request, limit=max_bytes())
+        request.upload_handlers = [handler]
+        request.FILES  # noqa: B018 — parse the body now, through the hashing handler only
+        with scopes_disabled():
+            result = check(record, handler)
+        context["upload_result"] = result
+        status = UPLOAD_STATUS[result]
+    return _private(render(request, "documents/verify.html", context, status=status))

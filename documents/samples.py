@@ -118,6 +118,7 @@ def certificate(kind: str = "certificate", *, holder_index: int = 0) -> Certific
         issued_on=date(2026, 6, 25),
         issued_place="Lyon",
         signatory=Signature(name="Anne Lefèvre", capacity="Présidente du jury paritaire"),
+        signed_on=date(2026, 6, 19),
     )
 
 

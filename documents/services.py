@@ -290,6 +290,7 @@ class CertificateFacts:
     issued_place: str
     signatory_name: str = ""
     signatory_title: str = ""
+    signed_on: date | None = None  # the president's PV signature; else the jury date
 
 
 def certificate_prefix(centre) -> str:
@@ -357,6 +358,7 @@ def issue_certificate(facts: CertificateFacts, *, centre, acting_user) -> Certif
             issued_place=facts.issued_place,
             signatory_name=facts.signatory_name,
             signatory_title=facts.signatory_title,
+            signed_on=facts.signed_on or facts.jury_date,
             created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
         )
         _audit(

@@ -6,7 +6,8 @@ never allocated here (it lives in the register). Failures leave the row ``failed
 error text and no file, then retry with exponential backoff up to
 ``DOCUMENTS_MAX_ATTEMPTS``. ``sweep_pending_documents`` (Celery beat) re-enqueues rows left
 ``pending`` or ``rendering`` — a broker outage or a killed worker delays a document but
-never loses it.
+never loses it. The kinds a centre issues are sealed (``documents.signing``) between the
+render and the store, so the stored file and its checksum are the signed bytes.
 """
 
 import hashlib
@@ -25,6 +26,7 @@ from . import conf
 from .models import DocumentStatus, GeneratedDocument
 from .rendering import render_pdf
 from .services import enqueue_render, get_renderer
+from .signing import sign_if_issued
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +127,10 @@ def render_now(document_id: int) -> Outcome:
                 pk=document_id
             )
             template_name, context = _build(document)
-            pdf = render_pdf(template_name, context)
+            # Sealed before it is stored: the file and its checksum are the signed bytes.
+            pdf = sign_if_issued(
+                document.kind, render_pdf(template_name, context), centre=document.centre
+            )
         except Exception as exc:  # any failure (incl. SoftTimeLimitExceeded) is recorded
             logger.exception("render_document: document %s failed", document_id)
             return _fail(document_id, exc)

@@ -43,6 +43,7 @@ from .models import (
     DecisionCompetence,
     JuryMember,
     JurySession,
+    MinutesSignature,
     Outcome,
 )
 
@@ -84,12 +85,26 @@ def _president(session) -> JuryMember | None:
     )
 
 
+def president_signed_on(session):
+    """The day the president signed the PV (``None`` before): the date of the "Signé
+    électroniquement par…" line of the parchemin, the jury date until then."""
+    signed_at = (
+        MinutesSignature.objects.filter(session=session, member__is_president=True)
+        .values_list("signed_at", flat=True)
+        .first()
+    )
+    return timezone.localdate(signed_at) if signed_at else None
+
+
 def _names(candidate) -> tuple[str, str]:
     return candidate.first_names, (candidate.usage_name or candidate.birth_name)
 
 
-def certificate_facts(decision, kind, *, session, president=None) -> CertificateFacts:
-    """``president``: the session's presiding :class:`JuryMember` (``None``: no signatory)."""
+def certificate_facts(
+    decision, kind, *, session, president=None, signed_on=None
+) -> CertificateFacts:
+    """``president``: the session's presiding :class:`JuryMember` (``None``: no signatory);
+    ``signed_on``: the day the president signed the PV (``None``: the jury date)."""
     dossier = decision.dossier
     candidate = dossier.candidate
     version = dossier.referential_version
@@ -136,6 +151,7 @@ def certificate_facts(decision, kind, *, session, president=None) -> Certificate
         issued_place=session.document_town,
         signatory_name=president.name if president else "",
         signatory_title=_register_title(president.sex) if president else "",
+        signed_on=signed_on,  # None: the register takes the jury date
     )
 
 
@@ -147,6 +163,7 @@ def after_close(session, decisions, *, acting_user) -> None:
     """Register the certificates and ask for the session's documents (one batch)."""
     user = _user(acting_user)
     president = _president(session)
+    signed_on = president_signed_on(session)
     requests = []
     if has_renderer(DocumentKind.JURY_MINUTES):
         requests.append(
@@ -164,7 +181,9 @@ def after_close(session, decisions, *, acting_user) -> None:
         }.get(decision.outcome)
         if kind is not None:
             record = issue_certificate(
-                certificate_facts(decision, kind, session=session, president=president),
+                certificate_facts(
+                    decision, kind, session=session, president=president, signed_on=signed_on
+                ),
                 centre=session.centre,
                 acting_user=user,
             )
