@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('documents', '0002_generateddocument_list_index'),
+        ('documents', '0003_certificate_holder_sex'),
     ]
 
     operations = [
