@@ -51,9 +51,11 @@ from .serializers import (
     InvitationsSerializer,
     JuryMemberSerializer,
     JurySessionSerializer,
+    MinutesSignatureSerializer,
     RegularitySerializer,
     ResitSerializer,
     RevokeSerializer,
+    SignSerializer,
     VoteSerializer,
 )
 
@@ -231,14 +233,29 @@ class JurySessionViewSet(
         )
         return self._respond(session)
 
-    @_verb(_("Signer le procès-verbal (membre présent)"), None, JurySessionSerializer)
+    @_verb(
+        _(
+            "Signer le procès-verbal (membre présent, mot de passe et code de double authentification)"
+        ),
+        SignSerializer,
+        MinutesSignatureSerializer,
+    )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         session = self.get_object()
         if member_for(request.actor, session) is None:
             raise PermissionDenied
-        services.sign_minutes(session, acting_user=request.actor, ip=client_ip(request))
-        return self._respond(session)
+        payload = SignSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        signature = services.sign_minutes(
+            session,
+            acting_user=request.actor,
+            password=payload.validated_data["password"],
+            otp=payload.validated_data.get("otp", ""),
+            document_sha256=payload.validated_data["document_sha256"],
+            ip=client_ip(request),
+        )
+        return Response(MinutesSignatureSerializer(signature).data)
 
 
 class MemberFilter(filters.FilterSet):
