@@ -234,9 +234,7 @@ class JurySessionViewSet(
         return self._respond(session)
 
     @_verb(
-        _(
-            "Signer le procès-verbal (membre présent, mot de passe et code de double authentification)"
-        ),
+        _("Signer le procès-verbal (membre présent, qui confirme son identité)"),
         SignSerializer,
         MinutesSignatureSerializer,
     )
