@@ -30,7 +30,7 @@ from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
 
 from .. import paperwork
 from ..errors import JuryError
-from ..models import Attendance, MinutesSignature, SessionStatus, SignatureProof
+from ..models import Attendance, JurySession, MinutesSignature, SessionStatus, SignatureProof
 from .common import can, lock_session, record, require_status, seat_of, user_of
 
 S = SessionStatus
@@ -150,6 +150,7 @@ def sign_minutes(
     requested. Signing twice returns the first signature."""
     if not can(acting_user, session.centre, Capability.DELIBERATE):
         raise JuryError(_("Seuls les membres du jury signent le procès-verbal."), "not_member")
+    session = JurySession.objects.select_related("centre", "qualification").get(pk=session.pk)
     seat = _signatory(session, acting_user)
     existing = MinutesSignature.objects.filter(session=session, member=seat).first()
     if existing is not None:
