@@ -325,6 +325,17 @@ class MinutesSignatureSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class MinutesSerializer(serializers.Serializer):
+    """The PV the members present sign: the ``sha256`` to send with ``sign``."""
+
+    document = serializers.IntegerField(allow_null=True)
+    ready = serializers.BooleanField()
+    sha256 = serializers.CharField(allow_blank=True)
+    download_url = serializers.CharField(allow_blank=True)
+    present = serializers.IntegerField()
+    signatures = MinutesSignatureSerializer(many=True)
+
+
 class AttendanceSerializer(serializers.Serializer):
     attendance = serializers.ChoiceField(choices=Attendance.choices)
 

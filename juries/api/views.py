@@ -4,6 +4,7 @@ goes through ``juries.services``."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -31,14 +32,17 @@ from ..access import (
 )
 from ..models import (
     AgendaItem,
+    Attendance,
     Decision,
     DecisionCompetence,
     JuryMember,
     JurySession,
+    MinutesSignature,
     Outcome,
     SessionStatus,
     Vote,
 )
+from ..services.signing import minutes_to_sign
 from ..views.common import client_ip, presides
 from .common import ERROR, IF_MATCH, TAG, ActorCan, if_match_optional, with_etag
 from .serializers import (
@@ -51,6 +55,7 @@ from .serializers import (
     InvitationsSerializer,
     JuryMemberSerializer,
     JurySessionSerializer,
+    MinutesSerializer,
     MinutesSignatureSerializer,
     RegularitySerializer,
     ResitSerializer,
@@ -134,7 +139,7 @@ class JurySessionViewSet(
     sort_columns = SESSION_SORT
 
     def required_capabilities(self):
-        if self.action in {"list", "retrieve", "sign"}:
+        if self.action in {"list", "retrieve", "sign", "minutes"}:
             return READERS if self.action != "sign" else (Capability.DELIBERATE,)
         if self.action == "close":
             return READERS
@@ -153,7 +158,7 @@ class JurySessionViewSet(
         )
 
     def get_object(self):
-        write = self.action not in {"retrieve", "close", "sign"}
+        write = self.action not in {"retrieve", "close", "sign", "minutes"}
         session = get_session_for_user(self.request.actor, self.kwargs["pk"], write=write)
         return session
 
@@ -232,6 +237,31 @@ class JurySessionViewSet(
             observations=payload.validated_data.get("observations"),
         )
         return self._respond(session)
+
+    @extend_schema(
+        tags=[TAG],
+        summary=_("Le procès-verbal à signer : son empreinte SHA-256 et ses signatures"),
+        responses={200: MinutesSerializer, 404: ERROR},
+    )
+    @action(detail=True, methods=["get"])
+    def minutes(self, request, pk=None):
+        session = self.get_object()
+        document = minutes_to_sign(session) if session.is_closed else None
+        ready = document is not None and document.is_ready
+        signatures = (
+            MinutesSignature.objects.filter(session=session)
+            .select_related("member__user")
+            .order_by("signed_at", "id")
+        )
+        payload = {
+            "document": document.pk if document else None,
+            "ready": ready,
+            "sha256": document.sha256 if ready else "",
+            "download_url": reverse("documents:download", args=[document.pk]) if ready else "",
+            "present": session.members.filter(attendance=Attendance.PRESENT).count(),
+            "signatures": list(signatures),
+        }
+        return Response(MinutesSerializer(payload).data)
 
     @_verb(
         _("Signer le procès-verbal (membre présent, qui confirme son identité)"),
