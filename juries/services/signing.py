@@ -214,7 +214,3 @@ def sign_minutes(
             )
     return signature
 
-
-def signatures_complete(session) -> bool:
-    present = session.members.filter(attendance=Attendance.PRESENT).count()
-    return present > 0 and session.minutes_signatures.count() >= present
