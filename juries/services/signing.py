@@ -213,4 +213,3 @@ def sign_minutes(
                 after={"signatures": present, "minutes_sha256": locked_digest},
             )
     return signature
-
