@@ -422,6 +422,15 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": env_int("DOCUMENTS_SWEEP_EVERY_SECONDS", 300, minimum=10),
     },
 }
+# Specimen documents (not production): the PV, parchemins, attestations and letters carry a
+# "SPÉCIMEN" watermark and may be issued while a mandatory mention of the CQPM (code, RNCP
+# number, France Compétences decision, levels) is missing. Off (production, the default with
+# DEBUG off): those documents are issued only once every mandatory mention is filled in.
+DOCUMENTS_SPECIMEN = env_bool("DOCUMENTS_SPECIMEN", DEBUG)
+# Signing a PV re-asks the password (and the TOTP code): this many wrong attempts in this
+# many minutes refuse further attempts until the window passes.
+REAUTH_FAILURE_LIMIT = env_int("REAUTH_FAILURE_LIMIT", 5, minimum=1)
+REAUTH_WINDOW_MINUTES = env_int("REAUTH_WINDOW_MINUTES", 15, minimum=1)
 VERIFICATION_RATE = env_str("VERIFICATION_RATE", "30/min")
 VERIFICATION_CLIENT_IP_HEADER = env_str("VERIFICATION_CLIENT_IP_HEADER")
 # Largest PDF the verification page accepts for its "is this the issued document?" check

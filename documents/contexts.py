@@ -20,6 +20,8 @@ from datetime import date, datetime
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from cqpm.mentions import specimen_mode
+
 # --- shared pieces ------------------------------------------------------------------------
 
 
@@ -120,6 +122,9 @@ class PdfContext:
     centre: CentreHeader
     reference: str = ""
     generated_on: date = field(default_factory=timezone.localdate)
+    # « SPÉCIMEN » across every page: set on the documents a jury issues (PV, letter,
+    # parchemin, attestation) when the deployment issues specimens (cqpm.mentions).
+    specimen: bool = False
 
     # The document's title (class attribute, overridden per kind): lazy, so it follows the
     # language the template is rendered in (documents.rendering renders PDFs in French).
@@ -269,6 +274,7 @@ class JuryMinutesContext(PdfContext):
     competence_codes: list[str] = field(default_factory=list)
     decisions: list[CandidateDecision] = field(default_factory=list)
     observations: str = ""
+    specimen: bool = field(default_factory=specimen_mode)
 
     def members_of(self, college: str) -> list[JuryMember]:
         return [m for m in self.members if m.college == college]
@@ -316,6 +322,7 @@ class ResultLetterContext(PdfContext):
     place: str = ""
     letter_date: date = field(default_factory=timezone.localdate)
     signatory: Signature | None = None
+    specimen: bool = field(default_factory=specimen_mode)
 
 
 # --- parchemin and attestation ------------------------------------------------------------
@@ -346,6 +353,7 @@ class CertificateContext(PdfContext):
     # The day of the electronic signature ("Signé électroniquement par…, le …").
     signed_on: date | None = None
     revoked: bool = False
+    specimen: bool = field(default_factory=specimen_mode)
 
     @property
     def title(self) -> str:  # type: ignore[override]

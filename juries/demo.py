@@ -1,6 +1,8 @@
 """Demo juries for ``seed_demo``: in each centre, a decided session (an awarded, a partial
 and a not-awarded candidate; PV, parchemin, attestation and letters requested) and a
-session open today, composed, its members present, ready to deliberate.
+session open today, composed, its members present, ready to deliberate. The decided
+session's PV is produced during the seed and signed by its members (the seed stands for
+their re-authentication), which issues the parchemin, the attestation and the letters.
 
 Idempotent: sessions are found by their label in their centre. Every dossier put on an
 agenda went through the real path: registered and validated through the candidates'
@@ -21,14 +23,17 @@ from candidates import services as candidates
 from candidates.models import AccessStatus, Candidate, Dossier, DossierStatus, Sex
 from centres.models import Centre, Company, Membership
 from centres.roles import Role
+from cqpm.mentions import blocking_mentions, describe
 from cqpm.models import Qualification, ReferentialVersion
 from documents.models import CertificateRecord
+from documents.tasks import render_now
 from evaluations import demo as evaluations_demo
 from evaluations.models import Grid, GridStatus, Proposal
 
 from . import paperwork, services
 from .models import Attendance, College, Decision, JurySession, SessionStatus, VoteValue
 from .services.common import actor_in
+from .services.signing import minutes_to_sign
 
 LABEL_DECIDED = "Démonstration — jury délibéré"
 LABEL_OPEN = "Démonstration — jury à délibérer"
@@ -264,9 +269,22 @@ def _decided(context, key, centre, qualification, staff, employers, employees):
         acting_user=staff,
         observations="Le jury a examiné les trois dossiers inscrits ; aucune observation.",
     )
-    for member in members:
-        services.sign_minutes(session, acting_user=member.user, ip="127.0.0.1")
+    _sign_minutes(session, members)
     return session
+
+
+def _sign_minutes(session, members) -> None:
+    """The PV is produced now (the seed runs in one transaction, the render queue would only
+    see it after the commit), then each member present signs it through the service. The
+    seed stands for their re-authentication (``reauthenticated_by_seed``): there is no
+    password to type; the pages and the API always ask for it."""
+    minutes = minutes_to_sign(session)
+    if minutes is not None and not minutes.is_ready:
+        render_now(minutes.pk)
+    for member in members:
+        services.sign_minutes(
+            session, acting_user=member.user, ip="127.0.0.1", reauthenticated_by_seed=True
+        )
 
 
 def _open(context, key, centre, qualification, staff, employers, employees):
@@ -301,6 +319,10 @@ def seed(context: dict) -> None:
     qualification = _qualification()
     if qualification is None:
         summary.append("Jurys : aucun référentiel publié : rien créé.")
+        return
+    missing = blocking_mentions(qualification)
+    if missing:  # production settings (DOCUMENTS_SPECIMEN off): nothing could be issued
+        summary.append(f"Jurys : mentions du CQPM à renseigner ({describe(missing)}) : rien créé.")
         return
     for key, centre in _centres(context):
         staff = _people(context, key, centre, Role.STAFF)

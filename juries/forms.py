@@ -207,3 +207,31 @@ class ResultsFilterForm(forms.Form):
 
 def local_now():
     return timezone.localtime()
+
+
+class SignMinutesForm(forms.Form):
+    """The re-authentication that makes a PV signature: the password, plus the code of the
+    authenticator app when two-factor is on for the member. ``document_sha256`` is the
+    checksum of the PV shown on the page (the service refuses another one)."""
+
+    password = forms.CharField(
+        label=_("Votre mot de passe"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    otp = forms.CharField(
+        label=_("Code de votre application d'authentification"),
+        required=False,
+        max_length=16,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "size": 8}
+        ),
+    )
+    document_sha256 = forms.CharField(widget=forms.HiddenInput, max_length=64)
+
+    def __init__(self, *args, two_factor=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if two_factor:
+            self.fields["otp"].required = True
+        else:
+            del self.fields["otp"]

@@ -1,9 +1,9 @@
 """The juries' side of the document pipeline (``documents`` app).
 
-- after a session closes: the certificate register entries (parchemin for an awarded
-  CQPM, attestation for a partial result), then one batch with the PV, the parchemins,
-  the attestations and the result letters;
-- the PV again once every member present has signed it;
+- after a session closes: the PV, which each member present signs (``services.signing``);
+- once every member present has signed it: the certificate register entries (parchemin for
+  an awarded CQPM, attestation for a partial result), then one batch with the signed PV,
+  the parchemins, the attestations and the result letters;
 - the renderers of the PV (``jury_minutes``) and of the result letter (``result_letter``),
   registered in ``JuriesConfig.ready``; each builds its context in a fixed number of
   queries.
@@ -159,8 +159,38 @@ def batch_label(session) -> str:
     return _("Documents du jury %(ref)s") % {"ref": session.reference}
 
 
-def after_close(session, decisions, *, acting_user) -> None:
-    """Register the certificates and ask for the session's documents (one batch)."""
+def minutes_label(session) -> str:
+    return _("PV du jury %(ref)s") % {"ref": session.reference}
+
+
+def after_close(session, *, acting_user):
+    """Ask for the PV the present members will sign; nothing is issued yet."""
+    if not has_renderer(DocumentKind.JURY_MINUTES):
+        logger.warning("Jury %s: no renderer for the PV; not requested", session.pk)
+        return None
+    return request_document(
+        DocumentKind.JURY_MINUTES,
+        session,
+        centre=session.centre,
+        acting_user=_user(acting_user),
+        label=minutes_label(session),
+    )
+
+
+def issuable_decisions(session):
+    """The frozen, standing decisions of a closed session (revoked ones issue nothing)."""
+    return list(
+        Decision.objects.filter(
+            item__session=session, frozen_at__isnull=False, revoked_at__isnull=True
+        )
+        .select_related("dossier__candidate", "dossier__referential_version__qualification")
+        .order_by("item__position", "item_id")
+    )
+
+
+def after_signatures(session, *, acting_user) -> None:
+    """Every present member signed: register the certificates and ask for the signed PV, the
+    parchemins, the attestations and the result letters (one batch)."""
     user = _user(acting_user)
     president = _president(session)
     signed_on = president_signed_on(session)
@@ -170,10 +200,10 @@ def after_close(session, decisions, *, acting_user) -> None:
             DocumentRequest(
                 DocumentKind.JURY_MINUTES,
                 session,
-                label=_("PV du jury %(ref)s") % {"ref": session.reference},
+                label=_("PV signé du jury %(ref)s") % {"ref": session.reference},
             )
         )
-    for decision in decisions:
+    for decision in issuable_decisions(session):
         name = decision.dossier.candidate.full_name
         kind = {
             Outcome.AWARDED: CertificateKind.CERTIFICATE,
@@ -217,19 +247,6 @@ def after_close(session, decisions, *, acting_user) -> None:
             acting_user=user,
             subject=session,
         )
-
-
-def request_minutes(session, *, acting_user, signed=False):
-    if not has_renderer(DocumentKind.JURY_MINUTES):
-        return None
-    label = _("PV signé du jury %(ref)s") if signed else _("PV du jury %(ref)s")
-    return request_document(
-        DocumentKind.JURY_MINUTES,
-        session,
-        centre=session.centre,
-        acting_user=_user(acting_user),
-        label=label % {"ref": session.reference},
-    )
 
 
 def revoke_certificates(decision, *, reason, acting_user) -> list[str]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import composition, deliberation, results, sessions
+from .views import composition, deliberation, results, sessions, signing
 
 app_name = "juries"
 
@@ -13,7 +13,7 @@ urlpatterns = [
     path("<int:pk>/ouvrir/", sessions.session_open, name="session_open"),
     path("<int:pk>/deliberer/", sessions.session_deliberate, name="session_deliberate"),
     path("<int:pk>/clore/", sessions.session_close, name="session_close"),
-    path("<int:pk>/pv/signer/", sessions.minutes_sign, name="minutes_sign"),
+    path("<int:pk>/pv/signer/", signing.minutes_sign, name="minutes_sign"),
     path("<int:pk>/membres/", composition.members, name="members"),
     path("<int:pk>/membres/<int:member_pk>/", composition.member_edit, name="member_edit"),
     path(

@@ -25,6 +25,7 @@ from ..models import (
     DecisionCompetence,
     JuryMember,
     JurySession,
+    MinutesSignature,
     Vote,
     VoteValue,
 )
@@ -282,6 +283,58 @@ class InvitationsSerializer(serializers.Serializer):
 
 class CloseSerializer(serializers.Serializer):
     observations = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+
+
+class SignSerializer(serializers.Serializer):
+    """The re-authentication that makes a PV signature (never stored, never echoed) and the
+    SHA-256 of the PV the member read (``sha256`` of the PV in ``/api/v1/documents/``)."""
+
+    password = serializers.CharField(
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}
+    )
+    otp = serializers.CharField(
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        max_length=16,
+        help_text=_(
+            "Code de l'application d'authentification, si la double authentification "
+            "est activée sur le compte."
+        ),
+    )
+    document_sha256 = serializers.RegexField(
+        r"^[0-9a-fA-F]{64}$",
+        help_text=_("Empreinte SHA-256 du PDF du PV lu avant de signer."),
+    )
+
+
+class MinutesSignatureSerializer(serializers.ModelSerializer):
+    member_name = serializers.CharField(source="member.name", read_only=True)
+
+    class Meta:
+        model = MinutesSignature
+        fields = [
+            "id",
+            "session",
+            "member",
+            "member_name",
+            "signed_at",
+            "document",
+            "document_sha256",
+            "proof",
+        ]
+        read_only_fields = fields
+
+
+class MinutesSerializer(serializers.Serializer):
+    """The PV the members present sign: the ``sha256`` to send with ``sign``."""
+
+    document = serializers.IntegerField(allow_null=True)
+    ready = serializers.BooleanField()
+    sha256 = serializers.CharField(allow_blank=True)
+    download_url = serializers.CharField(allow_blank=True)
+    present = serializers.IntegerField()
+    signatures = MinutesSignatureSerializer(many=True)
 
 
 class AttendanceSerializer(serializers.Serializer):

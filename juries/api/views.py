@@ -4,6 +4,7 @@ goes through ``juries.services``."""
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -31,14 +32,17 @@ from ..access import (
 )
 from ..models import (
     AgendaItem,
+    Attendance,
     Decision,
     DecisionCompetence,
     JuryMember,
     JurySession,
+    MinutesSignature,
     Outcome,
     SessionStatus,
     Vote,
 )
+from ..services.signing import minutes_to_sign
 from ..views.common import client_ip, presides
 from .common import ERROR, IF_MATCH, TAG, ActorCan, if_match_optional, with_etag
 from .serializers import (
@@ -51,9 +55,12 @@ from .serializers import (
     InvitationsSerializer,
     JuryMemberSerializer,
     JurySessionSerializer,
+    MinutesSerializer,
+    MinutesSignatureSerializer,
     RegularitySerializer,
     ResitSerializer,
     RevokeSerializer,
+    SignSerializer,
     VoteSerializer,
 )
 
@@ -133,7 +140,7 @@ class JurySessionViewSet(
     sort_columns = SESSION_SORT
 
     def required_capabilities(self):
-        if self.action in {"list", "retrieve", "sign"}:
+        if self.action in {"list", "retrieve", "sign", "minutes"}:
             return READERS if self.action != "sign" else (Capability.DELIBERATE,)
         if self.action == "close":
             return READERS
@@ -152,7 +159,7 @@ class JurySessionViewSet(
         )
 
     def get_object(self):
-        write = self.action not in {"retrieve", "close", "sign"}
+        write = self.action not in {"retrieve", "close", "sign", "minutes"}
         session = get_session_for_user(self.request.actor, self.kwargs["pk"], write=write)
         return session
 
@@ -232,14 +239,52 @@ class JurySessionViewSet(
         )
         return self._respond(session)
 
-    @_verb(_("Signer le procès-verbal (membre présent)"), None, JurySessionSerializer)
+    @extend_schema(
+        tags=[TAG],
+        summary=_("Le procès-verbal à signer : son empreinte SHA-256 et ses signatures"),
+        responses={200: MinutesSerializer, 404: ERROR},
+    )
+    @action(detail=True, methods=["get"])
+    def minutes(self, request, pk=None):
+        session = self.get_object()
+        document = minutes_to_sign(session) if session.is_closed else None
+        ready = document is not None and document.is_ready
+        signatures = (
+            MinutesSignature.objects.filter(session=session)
+            .select_related("member__user")
+            .order_by("signed_at", "id")
+        )
+        payload = {
+            "document": document.pk if document else None,
+            "ready": ready,
+            "sha256": document.sha256 if ready else "",
+            "download_url": reverse("documents:download", args=[document.pk]) if ready else "",
+            "present": session.members.filter(attendance=Attendance.PRESENT).count(),
+            "signatures": list(signatures),
+        }
+        return Response(MinutesSerializer(payload).data)
+
+    @_verb(
+        _("Signer le procès-verbal (membre présent, qui confirme son identité)"),
+        SignSerializer,
+        MinutesSignatureSerializer,
+    )
     @action(detail=True, methods=["post"])
     def sign(self, request, pk=None):
         session = self.get_object()
         if member_for(request.actor, session) is None:
             raise PermissionDenied
-        services.sign_minutes(session, acting_user=request.actor, ip=client_ip(request))
-        return self._respond(session)
+        payload = SignSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        signature = services.sign_minutes(
+            session,
+            acting_user=request.actor,
+            password=payload.validated_data["password"],
+            otp=payload.validated_data.get("otp", ""),
+            document_sha256=payload.validated_data["document_sha256"],
+            ip=client_ip(request),
+        )
+        return Response(MinutesSignatureSerializer(signature).data)
 
 
 class MemberFilter(filters.FilterSet):

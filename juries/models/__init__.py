@@ -22,6 +22,7 @@ from .sessions import (
     JurySessionGroupObjectPermission,
     JurySessionUserObjectPermission,
     MinutesSignature,
+    SignatureProof,
 )
 
 __all__ = [
@@ -43,6 +44,7 @@ __all__ = [
     "JurySessionGroupObjectPermission",
     "JurySessionUserObjectPermission",
     "MinutesSignature",
+    "SignatureProof",
     "Outcome",
     "RegularityCheck",
     "SessionStatus",

@@ -214,8 +214,19 @@ class JuryMember(models.Model):
         return (not self.is_president, self.college != College.EMPLOYER, self.pk)
 
 
+class SignatureProof(models.TextChoices):
+    """How the signatory proved who they were at the moment of signing."""
+
+    PASSWORD = "password", _("mot de passe")
+    PASSWORD_AND_TOTP = "password+totp", _("mot de passe et code de double authentification")
+    SEED = "seed", _("données de démonstration (seed_demo)")
+
+
 class MinutesSignature(models.Model):
-    """A present member's signature of the session's PV."""
+    """A present member's signature of the session's PV: who, when, how they re-authenticated,
+    and the SHA-256 of the exact PDF they signed (the PV document's stored file)."""
+
+    Proof = SignatureProof
 
     session = models.ForeignKey(
         JurySession, on_delete=models.CASCADE, related_name="minutes_signatures"
@@ -223,6 +234,25 @@ class MinutesSignature(models.Model):
     member = models.ForeignKey(JuryMember, on_delete=models.PROTECT, related_name="signatures")
     signed_at = models.DateTimeField(default=timezone.now)
     ip = models.GenericIPAddressField(null=True, blank=True)
+    document = models.ForeignKey(
+        "documents.GeneratedDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("procès-verbal signé"),
+    )
+    # Empty on the signatures recorded before re-authentication was required (issue 15).
+    document_sha256 = models.CharField(
+        _("empreinte SHA-256 du PDF signé"), max_length=64, blank=True, default=""
+    )
+    proof = models.CharField(
+        _("ré-authentification"),
+        max_length=20,
+        choices=SignatureProof.choices,
+        blank=True,
+        default="",
+    )
 
     objects = ScopedManager(centre="session__centre")
 

@@ -14,7 +14,7 @@ from .agenda import (
     remove_from_agenda,
     set_candidate_absent,
 )
-from .closing import close_session, later_sessions, open_resit, revoke_decision, sign_minutes
+from .closing import close_session, later_sessions, open_resit, revoke_decision
 from .decisions import refresh_item, refresh_session
 from .members import add_member, remove_member, set_attendance, set_president, update_member
 from .sessions import (
@@ -24,6 +24,7 @@ from .sessions import (
     start_deliberation,
     update_session,
 )
+from .signing import sign_minutes
 from .votes import cast_vote, vote_refusal
 
 __all__ = [

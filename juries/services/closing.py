@@ -1,5 +1,6 @@
-"""Closing a session (decisions frozen, credits recorded, dossiers decided, documents
-asked for), the PV signatures, the audited revocation of a frozen decision, the re-sit."""
+"""Closing a session (decisions frozen, credits recorded, dossiers decided, the PV to sign
+asked for), the audited revocation of a frozen decision, the re-sit. The PV signatures and
+the issue of the documents: ``services.signing``."""
 
 from django.db import transaction
 from django.utils import timezone
@@ -7,36 +8,32 @@ from django.utils.translation import gettext as _
 
 from candidates.models import Credit, DossierStatus
 from candidates.services import DossierError, mark_decided, open_resit_dossier, record_credit
-from centres.roles import Capability
 
 from .. import paperwork
 from ..composition import check_composition
 from ..deliberation import session_states
 from ..errors import JuryError
 from ..models import (
-    Attendance,
     CompetenceSource,
     Decision,
     JurySession,
-    MinutesSignature,
     Outcome,
     SessionStatus,
 )
 from .agenda import add_to_agenda
 from .common import (
     actor_in,
-    can,
     check_version,
     lock_session,
     record,
     require_convener,
     require_convener_or_president,
     require_status,
-    seat_of,
     touch_board,
     user_of,
 )
 from .decisions import referential_blocs, refresh_decision
+from .signing import require_mentions
 
 S = SessionStatus
 
@@ -88,6 +85,7 @@ def close_session(session, *, acting_user, expected_version=None, observations=N
             {S.DELIBERATING},
             _("Seule une séance en délibération peut être close."),
         )
+        require_mentions(session)  # production: the PV would print « à renseigner »
         composition = check_composition(session)
         if not composition.quorum_reached:
             raise JuryError(
@@ -154,7 +152,9 @@ def close_session(session, *, acting_user, expected_version=None, observations=N
                 "decisions": {str(d.dossier_id): d.outcome for _i, d in decisions},
             },
         )
-        paperwork.after_close(session, [d for _i, d in decisions], acting_user=acting_user)
+        # Only the PV to sign: the certificates and letters are issued once every member
+        # present has signed it (services.signing).
+        paperwork.after_close(session, acting_user=acting_user)
     return session
 
 
@@ -186,36 +186,6 @@ def _freeze(session, item, decision, actor, now, acting_user) -> None:
         dossier = item.dossier
         if dossier.status == DossierStatus.READY_FOR_JURY:
             mark_decided(actor, dossier)
-
-
-def sign_minutes(session, *, acting_user, ip=None) -> MinutesSignature:
-    """Each member present signs the PV of the closed session. Once all have signed, the
-    signed PV is produced again."""
-    if not can(acting_user, session.centre, Capability.DELIBERATE):
-        raise JuryError(_("Seuls les membres du jury signent le procès-verbal."), "not_member")
-    with transaction.atomic():
-        session = lock_session(session)
-        require_status(
-            session, {S.CLOSED}, _("Le procès-verbal se signe une fois la séance close.")
-        )
-        seat = seat_of(session, acting_user)
-        if seat is None:
-            raise JuryError(_("Vous ne siégez pas lors de cette séance."), code="not_member")
-        if seat.attendance != Attendance.PRESENT:
-            raise JuryError(
-                _("Seuls les membres présents signent le procès-verbal."), code="not_present"
-            )
-        signature = MinutesSignature.objects.filter(session=session, member=seat).first()
-        if signature is not None:
-            return signature
-        signature = MinutesSignature.objects.create(session=session, member=seat, ip=ip or None)
-        record(
-            session.centre, acting_user, "jury.minutes_signed", signature, after={"member": seat.pk}
-        )
-        present = session.members.filter(attendance=Attendance.PRESENT).count()
-        if session.minutes_signatures.count() >= present:
-            paperwork.request_minutes(session, acting_user=acting_user, signed=True)
-    return signature
 
 
 def revoke_decision(decision, *, reason, acting_user, later_session=None) -> Decision:

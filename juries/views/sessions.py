@@ -1,5 +1,5 @@
 """Session pages: the list, creation and edition, the session page with its live board,
-the transitions (open, deliberate, close) and the PV signature."""
+the transitions (open, deliberate, close). The PV signature: ``views.signing``."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_POST
 from centres.access import require
 from centres.roles import Capability
 from cqpm.listing import SortColumns
+from cqpm.mentions import WHO_FILLS_IN, blocking_mentions
 from cqpm.search import french, text_search
 from documents.access import documents_for
 from documents.models import DocumentKind
@@ -21,7 +22,6 @@ from .. import services
 from ..access import (
     get_session_for_user,
     is_convener,
-    member_for,
     require_jury_reader,
     sessions_for,
 )
@@ -30,7 +30,7 @@ from ..composition import check_composition
 from ..deliberation import agenda_rows, session_members, session_states
 from ..forms import CloseForm, SessionFilterForm, SessionForm
 from ..models import SessionStatus
-from .common import client_ip, error_message, paginate, presides
+from .common import error_message, paginate, presides
 
 S = SessionStatus
 
@@ -231,29 +231,18 @@ def session_close(request, pk):
             messages.success(
                 request,
                 _(
-                    "Séance close : les décisions sont figées, les acquis enregistrés et les "
-                    "documents demandés. Les membres présents signent maintenant le PV."
+                    "Séance close : les décisions sont figées et les acquis enregistrés. Les "
+                    "membres présents signent maintenant le PV ; les parchemins, attestations "
+                    "et courriers sont délivrés quand tous l'ont signé."
                 ),
             )
             return redirect("juries:session_detail", pk=session.pk)
     members, states = session_states(session)
     context = _seat_context(actor, session, members)
-    context.update(states=states, form=form)
+    context.update(
+        states=states,
+        form=form,
+        missing_mentions=blocking_mentions(session.qualification),
+        who_fills_in=WHO_FILLS_IN,
+    )
     return render(request, "juries/session_close.html", context)
-
-
-@login_required
-@require_POST
-def minutes_sign(request, pk):
-    actor = request.actor
-    session = get_session_for_user(actor, pk)
-    require(actor, Capability.DELIBERATE)
-    if member_for(actor, session) is None:
-        raise PermissionDenied
-    try:
-        services.sign_minutes(session, acting_user=actor, ip=client_ip(request))
-    except services.JuryError as exc:
-        error_message(request, exc)
-    else:
-        messages.success(request, _("Vous avez signé le procès-verbal."))
-    return redirect("juries:session_detail", pk=session.pk)

@@ -78,3 +78,15 @@ def test_a_site_url_that_is_no_address_fails_fast():
     result = run_manage("check", env=production_env(SITE_URL="parchemin.example.org"))
     assert result.returncode != 0
     assert "SITE_URL must be an absolute http(s) address" in result.stderr
+
+
+# --- DOCUMENTS_SPECIMEN (issue 15) ----------------------------------------------------------
+
+
+def test_specimen_documents_follow_debug_unless_set():
+    """The demo issues specimens (watermarked, mentions not required); production does not,
+    unless a staging deployment asks for it."""
+    assert settings_of(embedded_env(), "DOCUMENTS_SPECIMEN") == {"DOCUMENTS_SPECIMEN": True}
+    assert settings_of(production_env(), "DOCUMENTS_SPECIMEN") == {"DOCUMENTS_SPECIMEN": False}
+    staging = production_env(DOCUMENTS_SPECIMEN="true")
+    assert settings_of(staging, "DOCUMENTS_SPECIMEN") == {"DOCUMENTS_SPECIMEN": True}

@@ -137,3 +137,44 @@ def vote_all(item, members, values):
 
 def all_codes(item):
     return list(item.dossier.competences.values_list("competence__code", flat=True))
+
+
+FAKE_PV = b"%PDF-1.4\n% PV de test (non rendu)\n%%EOF\n"
+
+
+def produce_minutes(session, pdf: bytes = FAKE_PV):
+    """Store a PDF as the session's PV (the render queue is off in these tests): through the
+    pipeline's own ``_store``, so the checksum is taken as in production."""
+    from documents.tasks import _store
+    from juries.services.signing import minutes_to_sign
+
+    document = minutes_to_sign(session)
+    _store(document.pk, pdf)
+    document.refresh_from_db()
+    return document
+
+
+def sign(session, member, *, password=None, otp="", document_sha256=None, **kw):
+    """A present member signs the PV with their password (the test default)."""
+    from juries.services.signing import minutes_to_sign
+    from tests.factories import DEFAULT_PASSWORD
+
+    if document_sha256 is None:
+        document_sha256 = minutes_to_sign(session).sha256
+    return services.sign_minutes(
+        session,
+        acting_user=member.user,
+        password=DEFAULT_PASSWORD if password is None else password,
+        otp=otp,
+        document_sha256=document_sha256,
+        **kw,
+    )
+
+
+def sign_all(session, members):
+    """The PV produced (when it is not yet) and signed by every member present."""
+    from juries.services.signing import minutes_to_sign
+
+    if not minutes_to_sign(session).is_ready:
+        produce_minutes(session)
+    return [sign(session, m) for m in members if m.attendance == Attendance.PRESENT]

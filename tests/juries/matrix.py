@@ -11,12 +11,14 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from centres.access import build_actor
+from documents.models import DocumentKind, GeneratedDocument
 from juries import services
 from juries.models import Attendance, College, Decision, JuryMember, JurySession
 from tests.candidates.factories import DossierDocumentFactory
+from tests.factories import DEFAULT_PASSWORD
 from tests.matrix import STAFF_ROLES, Entry
 
-from .factories import NA, A, juror, ready_dossier, referential
+from .factories import NA, A, juror, produce_minutes, ready_dossier, referential
 
 MARKER = "MATRIXMARQUEUR"
 JURY = "MATRIXJURY"
@@ -97,6 +99,18 @@ def _closed(w, values=None):
     services.close_session(session, acting_user=_staff(w))
     session.refresh_from_db()
     return session, item
+
+
+def _signable(w):
+    """A closed session whose PV is produced, ready to sign."""
+    session, item = _closed(w)
+    produce_minutes(session)
+    return session, item
+
+
+def _signature_data(w):
+    minutes = GeneratedDocument.objects.filter(kind=DocumentKind.JURY_MINUTES).latest("id")
+    return {"password": DEFAULT_PASSWORD, "document_sha256": minutes.sha256}
 
 
 def _decision(w, values=None):
@@ -251,10 +265,18 @@ HTML = [
     Entry(
         "juries:minutes_sign",
         allowed=("juror",),
+        kwargs=_session_pk(lambda w: _signable(w)[0]),
+        hidden_from=NOT_JURY,
+    ),
+    Entry(
+        "juries:minutes_sign",
+        allowed=("juror",),
         method="post",
-        kwargs=_session_pk(lambda w: _closed(w)[0]),
+        kwargs=_session_pk(lambda w: _signable(w)[0]),
+        data=_signature_data,
         status=302,
         hidden_from=NOT_JURY,
+        label="post",
     ),
     Entry("juries:members", allowed=STAFF_ROLES, kwargs=SESSION, hidden_from=NOT_JURY),
     Entry(
@@ -467,7 +489,13 @@ API = [
         "api:jury-session-sign",
         allowed=("juror",),
         method="post",
-        kwargs=_session_pk(lambda w: _closed(w)[0]),
+        kwargs=_session_pk(lambda w: _signable(w)[0]),
+        data=_signature_data,
+    ),
+    Entry(
+        "api:jury-session-minutes",
+        allowed=READERS,
+        kwargs=_session_pk(lambda w: _signable(w)[0]),
     ),
     Entry(
         "api:jury-member-list", allowed=READERS, marker=_marker("MATRIXORG"), setup=_setup(_planned)

@@ -8,8 +8,18 @@ from django.urls import reverse
 from django.utils import timezone
 
 from juries.models import Decision, JurySession
+from tests.factories import DEFAULT_PASSWORD
 
-from .factories import NA, A, all_codes, deliberating_session, jurors, new_session, ready_dossier
+from .factories import (
+    NA,
+    A,
+    all_codes,
+    deliberating_session,
+    jurors,
+    new_session,
+    produce_minutes,
+    ready_dossier,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -104,13 +114,14 @@ def test_a_session_through_the_api(api_client, world, version):
     c2 = next(c for c in decision["competences"] if c["code"] == "C2")
     assert c2["casting_vote"] is True and c2["acquired"] is True
     assert decision["validated_blocs"] == []
+    minutes = produce_minutes(JurySession.objects.get(pk=session_id))
     for user in users:
-        assert (
-            as_user(api_client, user)
-            .post(reverse("api:jury-session-sign", args=[session_id]))
-            .status_code
-            == 200
+        response = as_user(api_client, user).post(
+            reverse("api:jury-session-sign", args=[session_id]),
+            {"password": DEFAULT_PASSWORD, "document_sha256": minutes.sha256},
+            format="json",
         )
+        assert response.status_code == 200, response.content
     staff = as_user(api_client, world.user("staff"))
     response = staff.post(
         reverse("api:jury-decision-revoke", args=[decision["id"]]), {"reason": ""}, format="json"

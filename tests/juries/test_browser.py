@@ -1,6 +1,7 @@
 """In real browsers: three jurors and the president, each in their own browser and logged in
 through the login page, deliberate a session of two candidates; the live board follows
-the votes; the president closes the session and the members present sign the PV."""
+the votes; the president closes the session and the members present sign the PV (each
+typing their password again)."""
 
 import pytest
 
@@ -8,7 +9,7 @@ from juries.models import Decision, MinutesSignature, Outcome, SessionStatus
 from tests.conftest import browser_login
 from tests.factories import DEFAULT_PASSWORD
 
-from .factories import deliberating_session, ready_dossier, referential
+from .factories import deliberating_session, produce_minutes, ready_dossier, referential
 
 
 def _context(browser, live_server):
@@ -92,8 +93,13 @@ def test_a_jury_deliberates_two_candidates_and_closes(browser, live_server, worl
         president.wait_for_load_state("domcontentloaded")
         assert "Séance close" in president.content()
 
+        minutes = produce_minutes(session)  # the render queue is off in these tests
         for page in pages:
             page.goto(f"/jurys/{session.pk}/")
+            page.get_by_role("link", name="Signer le procès-verbal").click()
+            page.wait_for_load_state("domcontentloaded")
+            assert minutes.sha256 in page.content()
+            page.get_by_label("Votre mot de passe").fill(DEFAULT_PASSWORD)
             page.get_by_role("button", name="Signer le procès-verbal").click()
             page.wait_for_load_state("domcontentloaded")
             assert "Vous avez signé le procès-verbal." in page.content()

@@ -21,8 +21,11 @@ from .factories import (
     deliberating_session,
     jurors,
     new_session,
+    produce_minutes,
     ready_dossier,
     referential,
+    sign,
+    sign_all,
     vote,
     vote_all,
 )
@@ -75,9 +78,16 @@ def test_close_freezes_records_credits_and_decides(
     assert not Credit.objects.filter(source_dossier=items[0].dossier).exists()  # awarded
     assert not Credit.objects.filter(source_dossier=items[2].dossier).exists()
 
+    # Closing asks for the PV only: nothing is issued before every member present signed it.
+    kinds = list(GeneratedDocument.objects.values_list("kind", flat=True))
+    assert kinds == [DocumentKind.JURY_MINUTES]
+    assert not CertificateRecord.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_all(session, members)
     kinds = sorted(GeneratedDocument.objects.values_list("kind", flat=True))
     assert kinds == sorted(
-        [DocumentKind.JURY_MINUTES, DocumentKind.CERTIFICATE, DocumentKind.ATTESTATION]
+        [DocumentKind.JURY_MINUTES] * 2  # the PV signed, then the signed PV
+        + [DocumentKind.CERTIFICATE, DocumentKind.ATTESTATION]
         + [DocumentKind.RESULT_LETTER] * 3
     )
     certificate = CertificateRecord.objects.get(kind="certificate")
@@ -157,29 +167,43 @@ def test_present_members_sign_the_minutes(
 ):
     session, members, items = three_candidates(world, version)
     with pytest.raises(services.JuryError, match="close"):
-        services.sign_minutes(session, acting_user=members[0].user)
+        sign(session, members[0], document_sha256="0" * 64)
     services.set_attendance(members[3], Attendance.ABSENT, acting_user=staff)
     vote_all(items[0], members[:3], {})  # decisions stay complete without the 4th
     world.centre_a.jury_quorum = 3
     world.centre_a.save()
     session.refresh_from_db()
     close(session, staff)
+    with pytest.raises(services.JuryError) as excinfo:
+        sign(session, members[0], document_sha256="0" * 64)
+    assert excinfo.value.code == "minutes_not_ready"  # the PV is not produced yet
+    minutes = produce_minutes(session)
     with pytest.raises(services.JuryError, match="présents"):
-        services.sign_minutes(session, acting_user=members[3].user)
+        sign(session, members[3])
     before = GeneratedDocument.objects.filter(kind=DocumentKind.JURY_MINUTES).count()
-    for member in members[:3]:
-        services.sign_minutes(session, acting_user=member.user, ip="127.0.0.1")
-    services.sign_minutes(session, acting_user=members[0].user)  # no-op
+    for member in members[:2]:
+        sign(session, member, ip="127.0.0.1")
+    assert not CertificateRecord.objects.exists()  # one member present has not signed
+    sign(session, members[2], ip="127.0.0.1")
+    first = sign(session, members[0], password="")  # already signed: no-op
+    assert first.document == minutes and first.document_sha256 == minutes.sha256
     assert MinutesSignature.objects.filter(session=session).count() == 3
-    # once everyone present has signed, the signed PV is produced again
+    # once everyone present has signed: the signed PV, the parchemin, the attestation and
+    # the letters
     assert GeneratedDocument.objects.filter(kind=DocumentKind.JURY_MINUTES).count() == before + 1
+    assert sorted(CertificateRecord.objects.values_list("kind", flat=True)) == [
+        "attestation",
+        "certificate",
+    ]
+    assert AuditEntry.objects.filter(action="jury.documents_issued").count() == 1
     with pytest.raises(services.JuryError):
-        services.sign_minutes(session, acting_user=staff)
+        services.sign_minutes(session, acting_user=staff, password="x", document_sha256="0")
 
 
 def test_revocation_is_audited_and_revokes_credits_and_certificates(world, version, staff):
     session, members, items = three_candidates(world, version)
     close(session, staff)
+    sign_all(session, members)
     partial = Decision.objects.get(item=items[1])
     awarded = Decision.objects.get(item=items[0])
     with pytest.raises(services.JuryError, match="motif"):

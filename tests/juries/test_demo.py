@@ -9,6 +9,7 @@ from candidates.models import DossierStatus
 from centres.access import build_actor
 from centres.models import AuditEntry
 from centres.roles import Role
+from documents.models import CertificateRecord
 from evaluations.models import (
     CompanyOpinion,
     ConflictDeclaration,
@@ -49,6 +50,14 @@ def test_seed_builds_both_sessions_and_is_idempotent(world, version, settings):
     )
     assert outcomes == sorted([Outcome.AWARDED, Outcome.PARTIAL, Outcome.NOT_AWARDED])
     assert decided.minutes_signatures.count() == 4
+    # the PV was produced during the seed and signed through the service (the seed stands
+    # for the re-authentication), which issued the parchemin and the attestation
+    signatures = decided.minutes_signatures.all()
+    assert {s.proof for s in signatures} == {"seed"}
+    assert len({s.document_sha256 for s in signatures}) == 1 and signatures[0].document_sha256
+    assert sorted(
+        CertificateRecord.objects.filter(centre=world.centre_a).values_list("kind", flat=True)
+    ) == ["attestation", "certificate"]
     opened = JurySession.objects.get(label=demo.LABEL_OPEN)
     assert opened.status == SessionStatus.OPEN and opened.agenda.count() == 2
     assert _agenda_went_through_evaluation(decided, opened) == {

@@ -17,7 +17,7 @@ from documents.models import CertificateRecord, DocumentKind, GeneratedDocument
 from documents.rendering import render_html
 from juries import paperwork, services
 
-from .factories import A, all_codes, deliberating_session, ready_dossier, vote_all
+from .factories import A, all_codes, deliberating_session, ready_dossier, sign_all, vote_all
 
 pytestmark = pytest.mark.django_db
 
@@ -53,6 +53,7 @@ def test_register_and_letters_stay_french_when_closed_in_english(world, version)
     vote_all(item, members, dict.fromkeys(all_codes(item), A))
     with translation.override("en"):
         services.close_session(session, acting_user=build_actor(world.user("staff")))
+        sign_all(session, members)
         record = CertificateRecord.objects.get(kind="certificate")
         assert record.signatory_title == "Président(e) du jury paritaire de délibération"
         letter = GeneratedDocument.objects.get(kind=DocumentKind.RESULT_LETTER)

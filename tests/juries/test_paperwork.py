@@ -15,12 +15,21 @@ from documents.rendering import render_pdf
 from juries import paperwork, services
 from juries.models import Decision
 
-from .factories import NA, A, all_codes, deliberating_session, juror, ready_dossier, vote_all
+from .factories import (
+    NA,
+    A,
+    all_codes,
+    deliberating_session,
+    juror,
+    ready_dossier,
+    sign_all,
+    vote_all,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def closed_session(world, version, n=2):
+def closed_session(world, version, n=2, *, signed=True):
     dossiers = [
         ready_dossier(
             world.centre_a, version, birth_name=f"PV{index}", address="1 rue Haute\n69000 Lyon"
@@ -33,6 +42,8 @@ def closed_session(world, version, n=2):
             item, members, {c: (NA if c == "C8" and index % 2 else A) for c in all_codes(item)}
         )
     services.close_session(session, acting_user=build_actor(world.user("staff")))
+    if signed:
+        sign_all(session, members)  # the letters are issued once the PV is signed
     return session, members, items
 
 
@@ -41,14 +52,14 @@ def pdf_text(data: bytes) -> str:
 
 
 def test_minutes_builder_costs_the_same_for_any_size(world, version, django_assert_num_queries):
-    session, members, items = closed_session(world, version, 1)
+    session, members, items = closed_session(world, version, 1, signed=False)
     document = GeneratedDocument.objects.get(kind=DocumentKind.JURY_MINUTES)
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as small:
         paperwork.build_minutes(document)
-    session2, _members, _items = closed_session(world, version, 4)
+    session2, _members, _items = closed_session(world, version, 4, signed=False)
     document2 = GeneratedDocument.objects.filter(kind=DocumentKind.JURY_MINUTES).latest("id")
     with django_assert_num_queries(len(small.captured_queries)):
         template, context = paperwork.build_minutes(document2)
@@ -80,10 +91,15 @@ def test_result_letter(world, version, django_assert_num_queries):
 
 def test_jurors_see_the_minutes_of_their_sessions_only(client, world, version):
     session, members, items = closed_session(world, version, 1)
-    minutes = GeneratedDocument.objects.get(kind=DocumentKind.JURY_MINUTES)
+    minutes = set(
+        GeneratedDocument.objects.filter(kind=DocumentKind.JURY_MINUTES).values_list(
+            "pk", flat=True
+        )
+    )
+    assert len(minutes) == 2  # the PV signed, then the signed PV
     letter = GeneratedDocument.objects.get(kind=DocumentKind.RESULT_LETTER)
     visible = set(documents_for(build_actor(members[1].user)).values_list("pk", flat=True))
-    assert visible == {minutes.pk}
+    assert visible == minutes
     stranger = juror(world.centre_a, "juror_stranger")
     assert not documents_for(build_actor(stranger)).exists()
     client.force_login(members[1].user)
