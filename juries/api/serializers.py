@@ -110,6 +110,7 @@ class JurySessionSerializer(PlannedRepresentation, serializers.ModelSerializer):
             "observations",
             "opened_at",
             "deliberation_started_at",
+            "deliberated_at",
             "closed_at",
             "version",
         ]
@@ -120,6 +121,7 @@ class JurySessionSerializer(PlannedRepresentation, serializers.ModelSerializer):
             "observations",
             "opened_at",
             "deliberation_started_at",
+            "deliberated_at",
             "closed_at",
             "version",
         ]
