@@ -341,5 +341,6 @@ def seed(context: dict) -> None:
         if decided or opened:
             summary.append(
                 f"Jurys — {centre.name} : une séance délibérée ce jour (CQPM délivré, "
-                "validation partielle, non délivré) et une séance ouverte aujourd'hui, prête à délibérer."
+                "validation partielle, non délivré) et une séance ouverte aujourd'hui, prête "
+                "à délibérer."
             )
