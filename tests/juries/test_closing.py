@@ -14,7 +14,6 @@ from juries import services
 from juries.models import Attendance, Decision, MinutesSignature, Outcome, SessionStatus
 
 from .factories import (
-    travel_to,
     NA,
     A,
     all_codes,
@@ -24,6 +23,7 @@ from .factories import (
     new_session,
     ready_dossier,
     referential,
+    travel_to,
     vote,
     vote_all,
 )
