@@ -236,6 +236,9 @@ def test_the_window_is_a_setting_and_never_reaches_the_day_before(
 def test_the_open_button_says_why_before_the_day(client, world, version, staff):
     session, _members = _composed(world, version, staff, in_days(20))
     client.force_login(world.user("staff"))
+    page = client.get(reverse("juries:session_detail", args=[session.pk])).content.decode()
+    opens = timezone.localtime(session.starts_at - datetime.timedelta(minutes=60))
+    assert f"Ouverture possible à partir du {opens:%d/%m/%Y %H:%M}." in page
     response = client.post(
         reverse("juries:session_open", args=[session.pk]), {"version": session.version}, follow=True
     )
