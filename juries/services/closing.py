@@ -155,6 +155,7 @@ def close_session(session, *, acting_user, expected_version=None, observations=N
             before={"status": S.DELIBERATING},
             after={
                 "status": S.CLOSED,
+                "deliberated_at": now.isoformat(),
                 "decisions": {str(d.dossier_id): d.outcome for _i, d in decisions},
             },
         )

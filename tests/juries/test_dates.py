@@ -275,6 +275,8 @@ def test_documents_and_credits_carry_the_day_the_jury_deliberated(world, version
     assert timezone.localtime(session.deliberated_at).date() == met
     assert session.jury_date == met != scheduled
     assert session.deliberation_started_at <= session.deliberated_at <= session.closed_at
+    closed = AuditEntry.objects.get(action="jury.closed")
+    assert closed.after["deliberated_at"] == session.deliberated_at.isoformat()
 
     partial = Decision.objects.get(item=items[1])
     credits = Credit.objects.filter(source_dossier=items[1].dossier)
