@@ -4,30 +4,33 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('juries', '0003_session_board_version'),
+        ("juries", "0003_session_board_version"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='jurysession',
-            name='deliberated_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='délibéré le'),
+            model_name="jurysession",
+            name="deliberated_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="délibéré le"
+            ),
         ),
         migrations.AlterField(
-            model_name='jurysession',
-            name='closed_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='close le'),
+            model_name="jurysession",
+            name="closed_at",
+            field=models.DateTimeField(
+                blank=True, editable=False, null=True, verbose_name="close le"
+            ),
         ),
         migrations.AlterField(
-            model_name='jurysession',
-            name='deliberation_started_at',
+            model_name="jurysession",
+            name="deliberation_started_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
         migrations.AlterField(
-            model_name='jurysession',
-            name='opened_at',
+            model_name="jurysession",
+            name="opened_at",
             field=models.DateTimeField(blank=True, editable=False, null=True),
         ),
     ]
