@@ -227,6 +227,9 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 INVITATION_VALIDITY_DAYS = env_int("INVITATION_VALIDITY_DAYS", 7, minimum=1)
+# A jury session opens on its scheduled day, at the earliest this many minutes before its
+# start time (juries.services.sessions).
+JURY_OPEN_WINDOW_MINUTES = env_int("JURY_OPEN_WINDOW_MINUTES", 60)
 # API tokens (centres.tokens): refused after this many days without use, and this many days
 # after their creation whatever the use.
 API_TOKEN_IDLE_DAYS = env_int("API_TOKEN_IDLE_DAYS", 30, minimum=1)

@@ -319,6 +319,11 @@ def issue_certificate(facts: CertificateFacts, *, centre, acting_user) -> Certif
     subject_type, subject_id = subject_ref(facts.subject)
     lookup = {"subject_type": subject_type, "subject_id": subject_id, "kind": facts.kind}
     issued_on = facts.issued_on or timezone.localdate()
+    if facts.jury_date > issued_on:
+        raise DocumentError(
+            _("Un certificat ne peut pas être délivré avant la délibération du jury."),
+            code="issued_before_jury",
+        )
     with transaction.atomic():
         existing = CertificateRecord.objects.filter(**lookup).first()
         if existing is not None:

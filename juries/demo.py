@@ -1,8 +1,13 @@
-"""Demo juries for ``seed_demo``: in each centre, a decided session (an awarded, a partial
-and a not-awarded candidate; PV, parchemin, attestation and letters requested) and a
-session open today, composed, its members present, ready to deliberate. The decided
-session's PV is produced during the seed and signed by its members (the seed stands for
-their re-authentication), which issues the parchemin, the attestation and the letters.
+"""Demo juries for ``seed_demo``: in each centre, a session decided earlier today (an
+awarded, a partial and a not-awarded candidate; PV, parchemin, attestation and letters
+requested) and a session open today, composed, its members present, ready to deliberate.
+The decided session's PV is produced during the seed and signed by its members (the seed
+stands for their re-authentication), which issues the parchemin, the attestation and the
+letters.
+
+Both are dated today and run through the services at the real moment: a session cannot be
+dated in the past nor opened before its day, and its documents and credits carry the day it
+really deliberated (today), after the commissions' grids and avis (signed weeks before).
 
 Idempotent: sessions are found by their label in their centre. Every dossier put on an
 agenda went through the real path: registered and validated through the candidates'
@@ -203,6 +208,15 @@ def _at(days, hour):
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, 0)))
 
 
+def _today(hours_ago=0):
+    """A start time today, ``hours_ago`` hours before now (not before midnight), on a
+    five-minute mark: a session that may open right away."""
+    now = timezone.localtime()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    moment = max(now - datetime.timedelta(hours=hours_ago), midnight)
+    return moment.replace(minute=moment.minute - moment.minute % 5, second=0, microsecond=0)
+
+
 def _hand_over_documents(context, centre, session, staff) -> None:
     """Tell ``documents.demo`` that this centre's documents come from a real jury (its
     batch is already requested), and print where the certificates can be verified."""
@@ -232,7 +246,7 @@ def _decided(context, key, centre, qualification, staff, employers, employees):
     )
     if dossiers is None:
         return None
-    starts_at = _at(-45, 14)
+    starts_at = _today(hours_ago=2)
     session = services.create_session(
         centre,
         acting_user=staff,
@@ -293,7 +307,7 @@ def _open(context, key, centre, qualification, staff, employers, employees):
     dossiers = _ready(context, key, centre, qualification, staff, EVALUATION_OPEN, -12, OPEN_PLANS)
     if dossiers is None:
         return None
-    starts_at = _at(0, 14)
+    starts_at = _today()
     session = services.create_session(
         centre,
         acting_user=staff,
@@ -351,6 +365,7 @@ def seed(context: dict) -> None:
             _hand_over_documents(context, centre, existing, staff[0])
         if decided or opened:
             summary.append(
-                f"Jurys — {centre.name} : une séance délibérée (CQPM délivré, validation "
-                "partielle, non délivré) et une séance ouverte aujourd'hui, prête à délibérer."
+                f"Jurys — {centre.name} : une séance délibérée ce jour (CQPM délivré, "
+                "validation partielle, non délivré) et une séance ouverte aujourd'hui, prête "
+                "à délibérer."
             )

@@ -10,6 +10,7 @@ Costs a fixed number of queries whatever the size of the dossier.
 from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -76,6 +77,8 @@ class CompetenceFile:
     opinion_label: str = ""
     opinion_comment: str = ""
     credit: object = None
+    # Signed after the deliberation began: left out of the file, with this notice.
+    signed_late: str = ""
 
     @property
     def disagreement(self) -> bool:
@@ -106,6 +109,7 @@ class DossierFile:
     opinion_comment: str = ""
     opinion_author: str = ""
     checks: list[Check] = field(default_factory=list)
+    late: list[str] = field(default_factory=list)  # grids and avis left out (signed late)
 
     @property
     def to_decide(self) -> list[CompetenceFile]:
@@ -146,8 +150,50 @@ def _groups(grid) -> tuple[list[CriteriaGroup], int]:
     return [groups[c] for c in order if c in groups], unscored
 
 
-def build_dossier_file(dossier, *, on=None) -> DossierFile:
-    """``on``: the jury date (credits still valid that day)."""
+def _moment(value) -> str:
+    return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+
+
+def late_signatures(session, dossier_ids) -> list[str]:
+    """The grids and avis of ``dossier_ids`` signed after ``session``'s deliberation began
+    (2 queries; none before it began): they are not part of the file it deliberates on."""
+    cutoff = session.deliberation_started_at
+    if cutoff is None or not dossier_ids:
+        return []
+    grids = (
+        Grid.objects.filter(dossier_id__in=dossier_ids, status=GridStatus.SIGNED)
+        .filter(locked_at__gt=cutoff)
+        .select_related("dossier__candidate", "competence")
+        .order_by("dossier_id", "competence__number")
+    )
+    late = [
+        _("grille %(code)s de %(name)s signée le %(when)s")
+        % {
+            "code": g.competence.code,
+            "name": g.dossier.candidate.full_name,
+            "when": _moment(g.locked_at),
+        }
+        for g in grids
+    ]
+    opinions = (
+        CompanyOpinion.objects.filter(dossier_id__in=dossier_ids, status=OpinionStatus.SIGNED)
+        .filter(signed_at__gt=cutoff)
+        .select_related("dossier__candidate")
+        .order_by("dossier_id")
+    )
+    late += [
+        _("avis de l'entreprise sur %(name)s signé le %(when)s")
+        % {"name": o.dossier.candidate.full_name, "when": _moment(o.signed_at)}
+        for o in opinions
+    ]
+    return late
+
+
+def build_dossier_file(dossier, *, on=None, deliberation_started_at=None) -> DossierFile:
+    """``on``: the jury date (credits still valid that day); ``deliberation_started_at``: the
+    moment the session began to deliberate: a grid or an avis signed later is left out of
+    the file, with a notice."""
+    cutoff = deliberation_started_at
     version = dossier.referential_version
     competences = list(
         Competence.objects.filter(version=version).select_related("bloc").order_by("number")
@@ -173,6 +219,19 @@ def build_dossier_file(dossier, *, on=None) -> DossierFile:
         .prefetch_related(Prefetch("items", queryset=CompanyOpinionItem.objects.all()))
         .first()
     )
+    late: list[str] = []
+    if (
+        opinion is not None
+        and cutoff is not None
+        and opinion.status == OpinionStatus.SIGNED
+        and opinion.signed_at
+        and opinion.signed_at > cutoff
+    ):
+        late.append(
+            _("Avis de l'entreprise signé le %(when)s, après le début de la délibération.")
+            % {"when": _moment(opinion.signed_at)}
+        )
+        opinion = None
     opinion_items = {i.competence_id: i for i in opinion.items.all()} if opinion else {}
     covered = covered_competence_codes(dossier.candidate, version.qualification, on=on)
     files = []
@@ -187,6 +246,18 @@ def build_dossier_file(dossier, *, on=None) -> DossierFile:
             item.modality = row.modality.label if row.modality else ""
             item.report_late = row.report_is_late
             grid = grids.get(competence.pk)
+            if (
+                grid is not None
+                and cutoff is not None
+                and grid.locked_at
+                and grid.locked_at > cutoff
+            ):
+                item.signed_late = _(
+                    "Grille signée le %(when)s, après le début de la délibération : hors du "
+                    "dossier du jury."
+                ) % {"when": _moment(grid.locked_at)}
+                late.append(f"{competence.code} : {item.signed_late}")
+                grid = None
             if grid is not None:
                 item.grid_status = grid.status
                 item.grid_status_label = grid.get_status_display()
@@ -216,6 +287,7 @@ def build_dossier_file(dossier, *, on=None) -> DossierFile:
         accommodation=accommodation_to_apply(dossier),
         opinion_required=dossier.access_route != AccessStatus.VAE
         and dossier.company_id is not None,
+        late=late,
     )
     if opinion is not None:
         result.opinion_status = opinion.status
@@ -227,6 +299,14 @@ def build_dossier_file(dossier, *, on=None) -> DossierFile:
         )
         result.opinion_author = opinion.get_author_capacity_display()
     result.checks = _checks(dossier, result)
+    if cutoff is not None:
+        result.checks.append(
+            Check(
+                _("Grilles et avis signés avant le début de la délibération"),
+                not late,
+                " ".join(late),
+            )
+        )
     return result
 
 

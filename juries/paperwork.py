@@ -392,6 +392,14 @@ def build_minutes(document):
     return "documents/pdf/jury_minutes.html", context
 
 
+def _letter_date(document, jury_date):
+    """The day the letter was asked for (a re-render prints the same date), never before
+    the day the jury deliberated."""
+    requested = getattr(document, "created_at", None)
+    day = timezone.localdate(requested) if requested else timezone.localdate()
+    return max(day, jury_date)
+
+
 def build_result_letter(document):
     """The letter to one candidate (``subject``: the decision): 5 queries."""
     decision = (
@@ -445,7 +453,7 @@ def build_result_letter(document):
         else None,
         blocs_valid_until=add_months(jury_date, version.bloc_credit_months) if partial else None,
         place=session.document_town,
-        letter_date=timezone.localdate(),
+        letter_date=_letter_date(document, jury_date),
         signatory=ctx.Signature(name=president.name, capacity=president_title(president.sex))
         if president
         else None,

@@ -112,6 +112,7 @@ class JurySessionSerializer(PlannedRepresentation, serializers.ModelSerializer):
             "observations",
             "opened_at",
             "deliberation_started_at",
+            "deliberated_at",
             "closed_at",
             "version",
         ]
@@ -122,6 +123,7 @@ class JurySessionSerializer(PlannedRepresentation, serializers.ModelSerializer):
             "observations",
             "opened_at",
             "deliberation_started_at",
+            "deliberated_at",
             "closed_at",
             "version",
         ]

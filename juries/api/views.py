@@ -78,6 +78,7 @@ SESSION_COLUMNS = (
     "observations",
     "opened_at",
     "deliberation_started_at",
+    "deliberated_at",
     "closed_at",
     "version",
 )

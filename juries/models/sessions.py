@@ -44,9 +44,12 @@ class JurySession(models.Model):
         _("justification d'une convocation tardive"), blank=True
     )
     observations = models.TextField(_("observations du jury"), blank=True)
-    opened_at = models.DateTimeField(null=True, blank=True)
-    deliberation_started_at = models.DateTimeField(null=True, blank=True)
-    closed_at = models.DateTimeField(_("close le"), null=True, blank=True)
+    # The real moments of the meeting, set by the services from the clock (never edited):
+    # the documents and the credits take their date from ``deliberated_at``.
+    opened_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deliberation_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deliberated_at = models.DateTimeField(_("délibéré le"), null=True, blank=True, editable=False)
+    closed_at = models.DateTimeField(_("close le"), null=True, blank=True, editable=False)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -93,9 +96,30 @@ class JurySession(models.Model):
         return f"J-{self.pk:05d}"
 
     @property
-    def jury_date(self):
-        """The date credits run from (the session's day, Europe/Paris)."""
+    def scheduled_date(self):
+        """The day the session is planned for (Europe/Paris)."""
         return timezone.localtime(self.starts_at).date()
+
+    @property
+    def jury_date(self):
+        """The day the jury actually deliberated (Europe/Paris): the PV, the parchemin, the
+        attestation, the letter and the credits all carry it. Before the decisions are
+        frozen, the day the deliberation began, else the scheduled day. A session closed
+        before ``deliberated_at`` was recorded keeps its scheduled day, the date its credits
+        and certificates were issued with."""
+        moment = self.deliberated_at
+        if moment is None and self.status != SessionStatus.CLOSED:
+            moment = self.deliberation_started_at
+        return timezone.localtime(moment or self.starts_at).date()
+
+    @property
+    def opens_from(self) -> datetime.datetime:
+        """The earliest moment the session may be opened: its scheduled day, at most
+        ``JURY_OPEN_WINDOW_MINUTES`` before the start time."""
+        start = timezone.localtime(self.starts_at)
+        window = datetime.timedelta(minutes=settings.JURY_OPEN_WINDOW_MINUTES)
+        midnight = start.replace(hour=0, minute=0, second=0, microsecond=0)
+        return max(start - window, midnight)
 
     @property
     def is_closed(self) -> bool:

@@ -12,6 +12,7 @@ from candidates.services import DossierError, mark_decided, open_resit_dossier, 
 from .. import paperwork
 from ..composition import check_composition
 from ..deliberation import session_states
+from ..dossier_file import late_signatures
 from ..errors import JuryError
 from ..models import (
     CompetenceSource,
@@ -127,7 +128,9 @@ def close_session(session, *, acting_user, expected_version=None, observations=N
                 % {"names": ", ".join(undecided)},
                 code="undecided",
             )
+        _refuse_late_signatures(session, [item for item, _d in decisions])
         now = timezone.now()
+        session.deliberated_at = now  # the date the credits and documents carry
         actor = actor_in(acting_user, session.centre)
         for item, decision in decisions:
             _freeze(session, item, decision, actor, now, acting_user)
@@ -135,6 +138,7 @@ def close_session(session, *, acting_user, expected_version=None, observations=N
         session.closed_at = now
         session.closed_by = user_of(acting_user)
         fields = ["status", "closed_at", "closed_by", "version", "board_version", "updated_at"]
+        fields.append("deliberated_at")
         if observations is not None:
             session.observations = (observations or "").strip()
             fields.append("observations")
@@ -149,6 +153,7 @@ def close_session(session, *, acting_user, expected_version=None, observations=N
             before={"status": S.DELIBERATING},
             after={
                 "status": S.CLOSED,
+                "deliberated_at": now.isoformat(),
                 "decisions": {str(d.dossier_id): d.outcome for _i, d in decisions},
             },
         )
@@ -156,6 +161,21 @@ def close_session(session, *, acting_user, expected_version=None, observations=N
         # present has signed it (services.signing).
         paperwork.after_close(session, acting_user=acting_user)
     return session
+
+
+def _refuse_late_signatures(session, items) -> None:
+    """A grid or an avis signed after the deliberation began is not part of the file the jury
+    deliberated on: the decision cannot rest on it (``juries.dossier_file``)."""
+    late = late_signatures(session, [item.dossier_id for item in items])
+    if late:
+        raise JuryError(
+            _(
+                "Signé(s) après le début de la délibération, hors du dossier du jury : "
+                "%(what)s. Inscrivez ces dossiers à une séance ultérieure."
+            )
+            % {"what": "; ".join(late)},
+            code="signed_after_deliberation",
+        )
 
 
 def _freeze(session, item, decision, actor, now, acting_user) -> None:

@@ -1,6 +1,7 @@
 """Sessions: scheduling, invitations, and the transitions planned → open → deliberating
 (closing is in ``closing.py``)."""
 
+import datetime
 import logging
 from functools import partial
 
@@ -52,6 +53,37 @@ def _clean(fields) -> dict:
     return data
 
 
+def _check_not_past(starts_at) -> None:
+    """A session is dated today or later (Europe/Paris): the PV and the certificates carry
+    the day the jury really met, which cannot be a day already gone."""
+    if starts_at is not None and timezone.localtime(starts_at).date() < timezone.localdate():
+        raise JuryError(
+            _(
+                "Une séance ne peut pas être datée dans le passé (%(date)s) : choisissez "
+                "aujourd'hui ou une date à venir."
+            )
+            % {"date": formats.date_format(timezone.localtime(starts_at), "SHORT_DATE_FORMAT")},
+            code="session_in_past",
+        )
+
+
+def _check_open_time(session) -> None:
+    """A session opens on its scheduled day, at most ``JURY_OPEN_WINDOW_MINUTES`` before
+    its start time."""
+    opens_from = session.opens_from
+    if timezone.now() < opens_from:
+        raise JuryError(
+            _("La séance est prévue le %(when)s : elle ne peut pas être ouverte avant le %(from)s.")
+            % {
+                "when": formats.date_format(
+                    timezone.localtime(session.starts_at), "DATETIME_FORMAT"
+                ),
+                "from": formats.date_format(opens_from, "DATETIME_FORMAT"),
+            },
+            code="session_not_yet",
+        )
+
+
 def _snapshot(session) -> dict:
     return {
         "qualification": session.qualification_id,
@@ -60,6 +92,9 @@ def _snapshot(session) -> dict:
         "place": session.place,
         "town": session.town,
         "status": session.status,
+        "invitations_sent_at": session.invitations_sent_at.isoformat()
+        if session.invitations_sent_at
+        else None,
     }
 
 
@@ -69,6 +104,7 @@ def create_session(centre: Centre, *, acting_user, **fields) -> JurySession:
     for name in ("qualification", "starts_at", "place"):
         if not data.get(name):
             raise JuryError(_("Renseignez le CQPM, la date et le lieu."), code="missing_fields")
+    _check_not_past(data["starts_at"])
     with transaction.atomic():
         session = JurySession.objects.create(
             centre=centre, created_by=getattr(acting_user, "user", acting_user), **data
@@ -106,19 +142,48 @@ def update_session(session, *, acting_user, expected_version=None, **fields) -> 
         ]
         if not changed:
             return session
+        moved = "starts_at" in changed
+        if moved:
+            _check_move(session, data["starts_at"])
         for name in changed:
             setattr(session, name, data[name])
+        fields = [*changed, "version", "updated_at"]
+        if moved and session.invitations_sent_at is not None:
+            fields += _withdraw_invitations(session, before=before["starts_at"])
         session.version += 1
-        session.save(update_fields=[*changed, "version", "updated_at"])
+        session.save(update_fields=fields)
         record(
             session.centre,
             acting_user,
-            "jury.session_update",
+            "jury.session_moved" if moved else "jury.session_update",
             session,
             before=before,
             after=_snapshot(session),
         )
     return session
+
+
+def _check_move(session, starts_at) -> None:
+    """Moving a session: never into the past, never once the meeting has begun."""
+    if session.status != S.PLANNED:
+        raise JuryError(
+            _("La séance est ouverte : sa date ne peut plus être changée."),
+            code="session_already_open",
+        )
+    _check_not_past(starts_at)
+
+
+def _withdraw_invitations(session, *, before) -> list[str]:
+    """The session moved to another day: the invitations named the old date, so the
+    15-day rule is checked again when they are sent for the new one (``record_invitations``);
+    until then the session cannot open. Same day, another time: the invitations stand."""
+    old_day = timezone.localtime(datetime.datetime.fromisoformat(before)).date()
+    if old_day == session.scheduled_date:
+        return []
+    session.invitations_sent_at = None
+    session.late_invitation_justification = ""
+    JuryMember.objects.filter(session=session).update(invited_at=None)
+    return ["invitations_sent_at", "late_invitation_justification"]
 
 
 def _invitation_email(member_id: int) -> None:
@@ -253,12 +318,14 @@ def _transition(session, *, acting_user, to, allowed_from, guard, timestamp, exp
 
 
 def _guard_open(session):
+    _check_open_time(session)
     composition = check_composition(session)
     if composition.errors:
         raise JuryError(" ".join(composition.errors), code="composition_invalid")
 
 
 def _guard_deliberate(session):
+    _check_open_time(session)
     composition = check_composition(session)
     problems = composition.errors + composition.deliberation_errors
     if problems:

@@ -36,7 +36,11 @@ def item_detail(request, pk, item_pk):
     members = list(JuryMember.objects.filter(session=session).select_related("user"))
     state = item_state(item, members=members)
     seat = next((m for m in members if m.user_id == actor.user.pk), None)
-    file = build_dossier_file(item.dossier, on=session.jury_date)
+    file = build_dossier_file(
+        item.dossier,
+        on=session.jury_date,
+        deliberation_started_at=session.deliberation_started_at,
+    )
     my_votes = {
         c.competence.pk: c.votes[seat.pk].value
         for c in state.competences

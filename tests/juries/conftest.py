@@ -1,9 +1,11 @@
+import contextlib
+
 import pytest
 from django.core.cache import cache
 
 from centres.access import build_actor
 
-from .factories import referential
+from .factories import referential, travel_to
 
 
 @pytest.fixture
@@ -30,3 +32,11 @@ def _empty_cache():
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def clock():
+    """``clock(moment)`` moves the clock to ``moment`` for the rest of the test (see
+    ``factories.travel_to``)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda moment: stack.enter_context(travel_to(moment))

@@ -1,6 +1,8 @@
 """Test data of the juries app: ready-for-jury dossiers, jurors, convened sessions."""
 
+import contextlib
 import datetime
+from unittest import mock
 
 from django.utils import timezone
 
@@ -16,6 +18,17 @@ from tests.factories import UserFactory
 
 A = VoteValue.ACQUIRED
 NA = VoteValue.NOT_ACQUIRED
+
+
+@contextlib.contextmanager
+def travel_to(moment):
+    """Run the block with the clock moved to ``moment`` (and ticking on from there): every
+    ``timezone.now()``, ``localdate()`` and ``auto_now`` of the services and the pages.
+    Fields whose default is the ``timezone.now`` function keep the real clock."""
+    real_now = timezone.now
+    offset = moment - real_now()
+    with mock.patch("django.utils.timezone.now", lambda: real_now() + offset):
+        yield
 
 
 def referential(*, rncp=True):

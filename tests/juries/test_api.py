@@ -31,7 +31,7 @@ def as_user(api_client, user):
     return api_client
 
 
-def test_a_session_through_the_api(api_client, world, version):
+def test_a_session_through_the_api(api_client, world, version, clock):
     world.centre_a.jury_quorum = 2
     world.centre_a.save()
     staff = as_user(api_client, world.user("staff"))
@@ -71,6 +71,11 @@ def test_a_session_through_the_api(api_client, world, version):
     )
     assert response.status_code == 201, response.content
     item_id = response.json()["id"]
+    starts_at = JurySession.objects.get(pk=session_id).starts_at
+    response = staff.post(reverse("api:jury-session-open-session", args=[session_id]))
+    assert response.json()["code"] == "session_not_yet"  # 30 days ahead
+    clock(starts_at)  # the day comes
+    staff = as_user(api_client, world.user("staff"))  # a new login on that day
     assert (
         staff.post(reverse("api:jury-session-open-session", args=[session_id])).json()["status"]
         == "open"

@@ -26,6 +26,7 @@ from .factories import (
     referential,
     sign,
     sign_all,
+    travel_to,
     vote,
     vote_all,
 )
@@ -234,15 +235,16 @@ def test_revocation_is_audited_and_revokes_credits_and_certificates(world, versi
     services.revoke_decision(partial, reason="Encore", acting_user=staff)
     assert AuditEntry.objects.filter(action="jury.decision_revoked").count() == 1
 
-    # the later session decides again; the revoked decision is superseded
+    # the later session decides again, on its day; the revoked decision is superseded
     new_members = convene(world, later, jurors(world))
-    services.open_session(later, acting_user=staff)
-    for m in new_members:
-        services.set_attendance(m, Attendance.PRESENT, acting_user=staff)
-    services.start_deliberation(later, acting_user=staff)
-    services.record_regularity(new_item, regular=True, acting_user=staff)
-    vote_all(new_item, new_members, dict.fromkeys(all_codes(new_item), A))
-    services.close_session(later, acting_user=staff)
+    with travel_to(later.starts_at):
+        services.open_session(later, acting_user=staff)
+        for m in new_members:
+            services.set_attendance(m, Attendance.PRESENT, acting_user=staff)
+        services.start_deliberation(later, acting_user=staff)
+        services.record_regularity(new_item, regular=True, acting_user=staff)
+        vote_all(new_item, new_members, dict.fromkeys(all_codes(new_item), A))
+        services.close_session(later, acting_user=staff)
     partial.refresh_from_db()
     assert partial.superseded_by.outcome == Outcome.AWARDED
     assert not awarded.revoked_at
@@ -256,7 +258,7 @@ def test_revocation_needs_a_frozen_decision_and_a_later_session(world, version, 
     with pytest.raises(services.JuryError, match="figée"):
         services.revoke_decision(decision, reason="x", acting_user=staff)
     close(session, staff)
-    earlier = new_session(world, version, starts_at=session.starts_at - datetime.timedelta(days=3))
+    earlier = new_session(world, version, starts_at=session.starts_at)  # not later
     with pytest.raises(services.JuryError, match="ultérieure"):
         services.revoke_decision(decision, reason="x", acting_user=staff, later_session=earlier)
     other = referential(rncp=False)

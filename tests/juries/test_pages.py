@@ -44,7 +44,7 @@ def login(client, user):
     return client
 
 
-def test_staff_build_a_session_through_the_pages(client, world, version):
+def test_staff_build_a_session_through_the_pages(client, world, version, clock):
     login(client, world.user("staff"))
     response = client.post(
         reverse("juries:session_create"),
@@ -85,6 +85,14 @@ def test_staff_build_a_session_through_the_pages(client, world, version):
     client.post(reverse("juries:agenda", args=[session.pk]), {"dossier": dossier.pk})
     assert session.agenda.get().dossier == dossier
     assert session.status == "planned"
+    response = client.post(
+        reverse("juries:session_open", args=[session.pk]), {"version": session.version}, follow=True
+    )
+    assert "ne peut pas être ouverte avant le" in response.content.decode()
+    session.refresh_from_db()
+    assert session.status == "planned"
+    clock(session.starts_at)  # the day comes
+    login(client, world.user("staff"))  # a new login on that day
     client.post(reverse("juries:session_open", args=[session.pk]), {"version": session.version})
     session.refresh_from_db()
     assert session.status == "open"
