@@ -35,3 +35,25 @@ def _pages_seen(entry, world, client):
 def test_required_fields_are_marked(entry, world, client):
     for user, page in _pages_seen(entry, world, client):
         assert not page.problems(), (entry.id, str(user), page.problems())
+
+
+REQUIRED_FIELD_PAGES = [
+    "login",
+    "verification:form",
+    "candidates:create",
+    "candidates:dossier_create",
+    "centres:company_create",
+    "evaluations:session_create",
+    "juries:session_create",
+    "documents:certificate",
+]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", REQUIRED_FIELD_PAGES)
+def test_the_walk_meets_the_required_fields_of_known_form_pages(name, world, client):
+    """The walk above is not vacuous: these pages have required fields, all of them marked."""
+    entry = next(e for e in PAGES if e.name == name)
+    pages = [page for _user, page in _pages_seen(entry, world, client)]
+    assert pages and all(page.required for page in pages)
+    assert all(page.legends == 1 and not page.problems() for page in pages)
