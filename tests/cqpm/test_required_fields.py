@@ -128,3 +128,30 @@ def test_the_check_accepts_marked_labels_for_wrapped_and_radio_controls():
     )
     assert len(page.required) == 3
     assert not page.problems()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_in_chromium_the_registration_form_shows_red_stars_and_the_legend(page, tmp_path):
+    from centres.roles import Role
+    from tests.conftest import browser_login
+    from tests.factories import DEFAULT_PASSWORD, CentreFactory, user_with_role
+
+    centre = CentreFactory(name="UIMM Centre de Lyon", slug="lyon")
+    staff = user_with_role(centre, Role.STAFF, username="staff.lyon")
+    browser_login(page, staff.username, DEFAULT_PASSWORD)
+    page.goto("/candidats/nouveau/")
+    legend = page.locator("p.required-legend")
+    assert legend.count() == 1 and legend.is_visible()
+    assert legend.inner_text() == LEGEND
+    box_legend, box_form = legend.bounding_box(), page.locator("form.form-card").bounding_box()
+    assert box_legend["y"] < box_form["y"]  # above the form
+    star = page.locator("label[for=id_birth_name] abbr.required-mark")
+    assert star.is_visible() and star.inner_text() == "*"
+    assert star.get_attribute("title") == "obligatoire"
+    assert star.evaluate("e => getComputedStyle(e).color") == "rgb(179, 38, 30)"  # --bad
+    assert page.locator("label[for=id_usage_name] abbr.required-mark").count() == 0
+    assert page.locator("#id_birth_name").get_attribute("required") is not None
+    # the accessible name keeps the label, so « Nom de naissance » still finds the field
+    page.get_by_label("Nom de naissance").fill("Lambert")
+    page.screenshot(path=str(tmp_path / "registration.png"), full_page=True)
