@@ -1,4 +1,4 @@
-"""Django's form renderer, with the commonest widget templates rendered in Python.
+"""The project's form renderer, with the commonest widget templates rendered in Python.
 
 Every ``<select>`` of a filter form renders one template per option (Django's
 ``select_option.html`` and ``attrs.html``): a list page with a select of the centre's fifty
@@ -11,7 +11,7 @@ template (and any of these whose source Django changes) goes through Django's re
 from pathlib import Path
 
 import django.forms
-from django.forms.renderers import DjangoTemplates
+from django.forms.renderers import TemplatesSetting
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
@@ -88,8 +88,13 @@ def render_option(option: dict) -> str:
     )
 
 
-class FastWidgetRenderer(DjangoTemplates):
-    """``FORM_RENDERER``: Django's default renderer, the input and select widgets in Python."""
+class FastWidgetRenderer(TemplatesSetting):
+    """``FORM_RENDERER``: the project's template engine, the input and select widgets in Python.
+
+    Based on ``TemplatesSetting``, so the project's ``templates/django/forms/`` overrides are
+    found first (``label.html`` marks the required fields: see ``templates/partials/
+    required_mark.html``); Django's own form templates come from the ``django.forms`` app.
+    """
 
     def __init__(self):
         super().__init__()

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # Django's form templates, for the TemplatesSetting-based FORM_RENDERER
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -168,7 +169,8 @@ TEMPLATES = [
     },
 ]
 
-# Select and input widgets rendered in Python (same HTML): see cqpm/forms_renderer.py.
+# The project's templates first (templates/django/forms/label.html marks required fields),
+# select and input widgets rendered in Python (same HTML): see cqpm/forms_renderer.py.
 FORM_RENDERER = "cqpm.forms_renderer.FastWidgetRenderer"
 
 # Database: SQLite under var/ by default, PostgreSQL (or anything dj-database-url knows)

@@ -47,7 +47,7 @@ def test_admin_invites_and_invitee_lands_on_home(page, settings, tmp_path):
     assert "Créez votre compte" in page.content()
     page.get_by_label("Identifiant").fill("lea.dupont")
     page.get_by_label("Prénom").fill("Léa")
-    page.get_by_label("Nom", exact=True).fill("Dupont")
+    page.get_by_label(re.compile(r"^Nom( \*)?$")).fill("Dupont")  # « Nom * »: required
     page.locator("#id_password1").fill("une-phrase-de-passe-solide")
     page.get_by_label("Confirmation du mot de passe").fill("une-phrase-de-passe-solide")
     page.get_by_role("button", name="Créer mon compte et rejoindre le centre").click()
