@@ -236,6 +236,9 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = DEBUG
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# An uploaded image may not declare more pixels than this (decoding a "pixel bomb" of a few
+# bytes declaring 100,000 × 100,000 pixels would take gigabytes): 60 million by default.
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_MEGAPIXELS", 60, minimum=1) * 1_000_000
 
 # Cache and broker.
 REDIS_URL = env_str("REDIS_URL")
