@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from cqpm.limits import TEXT_LONG
+from cqpm.limits import TEXT_LONG, BoundedTextField
 
 from .choices import DocumentKind
 
@@ -65,13 +65,13 @@ class Accommodation(models.Model):
     dossier = models.OneToOneField(
         "candidates.Dossier", on_delete=models.CASCADE, related_name="accommodation"
     )
-    needs = models.TextField(
+    needs = BoundedTextField(
         _("besoins déclarés et informations médicales"),
         blank=True,
         help_text=_("Confidentiel : visible uniquement des personnes qui organisent."),
         max_length=TEXT_LONG,
     )
-    to_apply = models.TextField(
+    to_apply = BoundedTextField(
         _("aménagements accordés à appliquer"),
         blank=True,
         help_text=_("Seul ce texte sera communiqué aux évaluateurs."),

@@ -70,3 +70,69 @@ def test_a_pixel_bomb_is_refused_by_the_upload_form(client, world):
     assert response.status_code == 200
     assert "trop grande" in response.content.decode()
     assert not DossierDocument.objects.exists()
+
+
+# --- finding 7: request bodies and free text ---------------------------------------------
+
+
+def test_an_oversized_json_body_is_refused_before_it_is_read(api_client, world, settings):
+    from cqpm.body_limit import RequestBodyLimitMiddleware
+
+    assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 2 * 1024 * 1024
+    assert "cqpm.body_limit.RequestBodyLimitMiddleware" in settings.MIDDLEWARE
+    assert RequestBodyLimitMiddleware
+    api_client.force_login(world.user("staff"))
+    body = '{"birth_name": "' + "x" * (3 * 1024 * 1024) + '"}'
+    response = api_client.generic(
+        "POST", reverse("api:candidate-list"), body, content_type="application/json"
+    )
+    assert response.status_code == 413
+    data = response.json()
+    assert data["code"] == "request_too_large" and "trop volumineuse" in data["detail"]
+
+
+def test_an_oversized_form_post_is_refused(client, world):
+    client.force_login(world.user("staff"))
+    response = client.post(
+        reverse("candidates:create"),
+        "birth_name=" + "x" * (3 * 1024 * 1024),
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 413
+    assert "trop volumineuse" in response.content.decode()
+
+
+def test_an_upload_keeps_its_own_limit(api_client, world):
+    """A multipart upload of a few megabytes (above the 2 MB body cap) still goes through."""
+    api_client.force_login(world.user("staff"))
+    dossier = DossierFactory(centre=world.centre_a)
+    pdf = b"%PDF-1.4\n" + b"0" * (3 * 1024 * 1024) + b"\n%%EOF\n"
+    response = api_client.post(
+        reverse("api:dossier-document-list"),
+        {"dossier": dossier.pk, "kind": "report", "file": SimpleUploadedFile("gros.pdf", pdf)},
+        format="multipart",
+    )
+    assert response.status_code == 201, response.content
+
+
+def test_the_schema_gives_every_free_text_its_max_length(api_client, world):
+    from cqpm.limits import TEXT_LONG, TEXT_SHORT
+
+    api_client.force_login(world.user("staff"))
+    schema = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()
+    components = schema["components"]["schemas"]
+    assert components["CriterionScore"]["properties"]["comment"]["maxLength"] == TEXT_SHORT
+    assert components["EvaluationSession"]["properties"]["notes"]["maxLength"] == TEXT_LONG
+    # No writable free-text string of the API is left unbounded.
+    unbounded = [
+        f"{name}.{prop}"
+        for name, component in components.items()
+        for prop, spec in component.get("properties", {}).items()
+        if spec.get("type") == "string"
+        and not spec.get("readOnly")
+        and "format" not in spec
+        and "enum" not in spec
+        and "maxLength" not in spec
+        and name.endswith("Request")  # what a client sends
+    ]
+    assert unbounded == [], unbounded
