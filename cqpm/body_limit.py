@@ -32,9 +32,10 @@ class RequestBodyLimitMiddleware:
             length = 0
         limit = body_limit(request)
         if length > limit:
-            message = _(
-                "Requête trop volumineuse (%(size)s) : la limite est de %(limit)s."
-            ) % {"size": filesizeformat(length), "limit": filesizeformat(limit)}
+            message = _("Requête trop volumineuse (%(size)s) : la limite est de %(limit)s.") % {
+                "size": filesizeformat(length),
+                "limit": filesizeformat(limit),
+            }
             if request.path_info.startswith("/api/"):
                 return JsonResponse({"code": "request_too_large", "detail": message}, status=413)
             return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")

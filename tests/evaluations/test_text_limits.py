@@ -49,7 +49,9 @@ def test_over_long_session_notes_are_refused_by_the_api(api_client, world):
     }
     response = api_client.post(reverse("api:evaluationsession-list"), body, format="json")
     assert response.status_code == 400
-    assert f"au plus {TEXT_LONG} caractères" in " ".join(response.json()["notes"]).replace("\xa0", " ")
+    assert f"au plus {TEXT_LONG} caractères" in " ".join(response.json()["notes"]).replace(
+        "\xa0", " "
+    )
     assert not EvaluationSession.objects.exists()
 
 
@@ -70,7 +72,9 @@ def test_a_million_character_criterion_comment_is_refused_by_the_autosave(
     score = grid.scores.filter(criterion__conditional="").order_by("id").first()
     response = _patch(api_client, assessors[0], score, {"state": "satisfied", "comment": HUGE})
     assert response.status_code == 400
-    assert f"au plus {TEXT_SHORT} caractères" in " ".join(response.json()["comment"]).replace("\xa0", " ")
+    assert f"au plus {TEXT_SHORT} caractères" in " ".join(response.json()["comment"]).replace(
+        "\xa0", " "
+    )
     score.refresh_from_db()
     assert (score.comment, score.state, score.version) == ("", "", 1)
     # At the limit, the autosave takes it.
