@@ -129,6 +129,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cqpm.body_limit.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -278,7 +279,17 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Every request body but a multipart upload is capped at this (cqpm.body_limit answers 413
+# from the Content-Length); an upload may add one file of UPLOAD_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_BODY_MAX_KB", 2048, minimum=64) * 1024
+# An uploaded image may not declare more pixels than this (decoding a "pixel bomb" of a few
+# bytes declaring 100,000 × 100,000 pixels would take gigabytes): 60 million by default.
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_MEGAPIXELS", 60, minimum=1) * 1_000_000
+# Bulk candidate import (candidates/import_parsing.py): a workbook may not declare more than
+# this once decompressed (checked on the ZIP directory before reading), nor hold more rows.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 50, minimum=1) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100, minimum=13)
 
 # Cache and broker.
 REDIS_URL = env_str("REDIS_URL")
