@@ -7,10 +7,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from cqpm.limits import TEXT_LONG, TEXT_SHORT
 from evaluations.models import CriterionScore, EvaluationSession
+from tests.factories import api_key
 
 pytestmark = pytest.mark.django_db
 
@@ -56,7 +56,7 @@ def test_over_long_session_notes_are_refused_by_the_api(api_client, world):
 
 
 def _patch(api_client, user, score, body):
-    token = Token.objects.get_or_create(user=user)[0].key
+    token = api_key(user)
     api_client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     return api_client.patch(
         reverse("api:criterionscore-detail", args=[score.pk]),
