@@ -59,12 +59,34 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def secret_key(debug: bool) -> str:
+    """Required in production, and strong there: Django's own rule (``check --deploy``,
+    security.W009: at least 50 characters, 5 distinct ones, no ``django-insecure-`` prefix)
+    only warns; a weak key signs sessions, password-reset links and 2FA set-ups, so here
+    production refuses to start with one (issue 14, finding 11)."""
+    key = env_str("SECRET_KEY")
+    if not key:
+        if not debug:
+            raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        return "insecure-development-key-only-for-the-embedded-default"
+    if not debug:
+        weak = ""
+        if len(key) < 50:
+            weak = f"it has {len(key)} characters, at least 50 are needed"
+        elif len(set(key)) < 5:
+            weak = f"it has only {len(set(key))} distinct characters, at least 5 are needed"
+        elif key.startswith("django-insecure-"):
+            weak = "it starts with 'django-insecure-' (a development key)"
+        if weak:
+            raise ImproperlyConfigured(
+                f"SECRET_KEY is too weak for production (DEBUG is off): {weak}. Generate one "
+                "with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
+    return key
+
+
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-development-key-only-for-the-embedded-default"  # noqa: S105
+SECRET_KEY = secret_key(DEBUG)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
@@ -357,6 +379,9 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "cqpm.api_errors.exception_handler",
 }
+# /api/v1/schema/ and /api/v1/docs/ (cqpm.security): public on the embedded default, for
+# authenticated users only in production unless API_SCHEMA_PUBLIC=true (issue 14, finding 11).
+API_SCHEMA_PUBLIC = env_bool("API_SCHEMA_PUBLIC", DEBUG)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Parchemin API",
     "DESCRIPTION": "API des centres de certification UIMM (CQPM).",
