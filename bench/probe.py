@@ -214,6 +214,8 @@ def import_rows(*sizes: str) -> None:
             batch = importing.create_import(
                 actor, SimpleUploadedFile("candidats.csv", content, content_type="text/csv")
             )
+            importing.parse_now(batch.pk)  # idempotent: a no-op when the job already ran
+            batch.refresh_from_db()
             sheet = importing.load(batch)
             mapping = importing.guess_mapping(sheet.headers)
             importing.set_mapping(actor, batch, mapping, "utf-8")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import filetype
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from .errors import DossierError
@@ -105,19 +106,59 @@ def _pdf_is_sound(content: bytes) -> bool:
     return content.startswith(b"%PDF-") and b"%%EOF" in content[-2048:]
 
 
-def _image_is_sound(content: bytes) -> bool:
+class ImageTooLarge(Exception):
+    """An image whose header declares more pixels than ``UPLOAD_IMAGE_MAX_PIXELS``: decoding
+    it would take gigabytes (a "pixel bomb" is a few bytes declaring 100,000 × 100,000)."""
+
+    def __init__(self, width: int, height: int):
+        super().__init__(width, height)
+        self.width, self.height = width, height
+
+
+_PIL_FORMATS = {
+    "image/jpeg": "JPEG",
+    "image/png": "PNG",
+    "image/gif": "GIF",
+    "image/webp": "WEBP",
+    "image/tiff": "TIFF",
+}
+
+
+def _declared_size(content: bytes, mime: str) -> tuple[int, int]:
+    """The size in the header, read by the format's plugin alone: ``Image.open`` refuses to
+    return a bomb (``DecompressionBombError``) before we can say how large it is."""
+    from PIL import Image
+
+    Image.init()
+    factory, _accept = Image.OPEN[_PIL_FORMATS[mime]]
+    return factory(io.BytesIO(content)).size
+
+
+def _image_is_sound(content: bytes, mime: str) -> bool:
+    """Header and structure checked without decoding the pixels; raises ImageTooLarge."""
     from PIL import Image, UnidentifiedImageError
 
+    limit = settings.UPLOAD_IMAGE_MAX_PIXELS
     try:
         with Image.open(io.BytesIO(content)) as image:
+            width, height = image.size
+            if width * height > limit:
+                raise ImageTooLarge(width, height)
             image.verify()
+    except Image.DecompressionBombError:
+        try:
+            width, height = _declared_size(content, mime)
+        except (OSError, ValueError, SyntaxError, KeyError):
+            width = height = 0
+        raise ImageTooLarge(width, height) from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
         return False
     return True
 
 
 def detect_type(content: bytes) -> str | None:
-    """The MIME type of an accepted file, or None when the content is not one we accept."""
+    """The MIME type of an accepted file, or None when the content is not one we accept;
+    raises ImageTooLarge for an image declaring more pixels than allowed."""
     kind = filetype.guess(content)
     hint = kind.mime if kind else None
     if hint in _EXECUTABLES or content.startswith((b"MZ", b"\x7fELF", b"#!")):
@@ -129,7 +170,7 @@ def detect_type(content: bytes) -> str | None:
     if hint == PDF or content.startswith(b"%PDF-"):
         return PDF if _pdf_is_sound(content) else None
     if hint in IMAGES:
-        return hint if _image_is_sound(content) else None
+        return hint if _image_is_sound(content, hint) else None
     return None
 
 
@@ -154,7 +195,10 @@ def check_upload(uploaded_file) -> CheckedFile:
         raise DossierError(
             _("Le fichier « %(name)s » est vide.") % {"name": name}, code="file_empty"
         )
-    content_type = detect_type(content)
+    try:
+        content_type = detect_type(content)
+    except ImageTooLarge as exc:
+        raise DossierError(_image_too_large(name, exc), code="image_too_large") from None
     if content_type is None:
         raise DossierError(_refused(name, content), code="file_type_refused")
     return CheckedFile(
@@ -171,6 +215,25 @@ def _too_big(name, size, limit):
         "Le fichier « %(name)s » est trop volumineux (%(size)s) : la taille maximale est "
         "de %(limit)s."
     ) % {"name": name, "size": filesizeformat(size), "limit": filesizeformat(limit)}
+
+
+def _image_too_large(name, exc: ImageTooLarge):
+    limit = settings.UPLOAD_IMAGE_MAX_PIXELS
+    if exc.width and exc.height:
+        return _(
+            "L'image « %(name)s » est trop grande (%(width)s × %(height)s pixels) : elle ne "
+            "doit pas dépasser %(limit)s millions de pixels. Réduisez-la ou enregistrez-la "
+            "en PDF."
+        ) % {
+            "name": name,
+            "width": number_format(exc.width, force_grouping=True),
+            "height": number_format(exc.height, force_grouping=True),
+            "limit": number_format(limit // 1_000_000),
+        }
+    return _(
+        "L'image « %(name)s » est trop grande : elle ne doit pas dépasser %(limit)s millions "
+        "de pixels. Réduisez-la ou enregistrez-la en PDF."
+    ) % {"name": name, "limit": number_format(limit // 1_000_000)}
 
 
 def _refused(name, content):

@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from centres.models import Company
+from cqpm.limits import SEARCH_QUERY, TEXT_LONG
 from cqpm.models import Bloc, Qualification, ReferentialVersion
 from cqpm.search import french
 
@@ -245,17 +246,19 @@ class AccommodationForm(forms.Form):
         label=_("Besoins déclarés et informations médicales (confidentiel)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=TEXT_LONG,
     )
     to_apply = forms.CharField(
         label=_("Aménagements accordés, à appliquer par les évaluateurs"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Seul ce texte sera communiqué aux évaluateurs et aux jurés."),
+        max_length=TEXT_LONG,
     )
 
 
 class ListFilterForm(forms.Form):
-    q = forms.CharField(label=_("Rechercher"), required=False)
+    q = forms.CharField(label=_("Rechercher"), required=False, max_length=SEARCH_QUERY)
     status = forms.ChoiceField(
         label=_("État"), required=False, choices=[("", _("Tous"))] + DossierStatus.choices
     )

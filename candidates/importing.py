@@ -6,13 +6,11 @@ a row whose key is already registered is shown as such and skipped, so re-import
 same file creates no duplicate. Two rows with the same key in the file are an error.
 """
 
-import csv
 import datetime
-import io
 import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -27,6 +25,16 @@ from centres.roles import Capability
 from cqpm.spreadsheets import csv_bytes, new_workbook, xlsx_bytes, xlsx_sheet
 
 from .errors import DossierError
+from .import_parsing import (  # noqa: F401 - the reading side, re-exported
+    Sheet,
+    check_uncompressed_size,
+    detect_format,
+    enqueue_parse,
+    load_rows,
+    parse_now,
+    read_file,
+    resume_if_stale,
+)
 from .models import AccessStatus, Candidate, CandidateIdentity, CandidateImport, Sex
 from .nir import validate_nir
 from .plausibility import identity_errors, normalise_department
@@ -168,109 +176,6 @@ _STATUS.update(
 
 
 # --- reading ----------------------------------------------------------------------------
-
-
-@dataclass
-class Sheet:
-    headers: list[str]
-    rows: list[tuple[int, list]]  # (line number in the file, cells)
-    errors: list[tuple[int, str]] = field(default_factory=list)  # file-level, by line
-
-
-_ENCODING_ERROR = gettext_lazy(
-    "caractères illisibles : le fichier n'est pas enregistré dans l'encodage choisi "
-    "(enregistrez-le en UTF-8)."
-)
-
-
-def detect_format(content: bytes) -> str:
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                if "xl/workbook.xml" in archive.namelist():
-                    return "xlsx"
-        except zipfile.BadZipFile:
-            pass
-        raise DossierError(
-            _("Ce fichier n'est ni un CSV ni un classeur Excel (XLSX)."), code="import_format"
-        )
-    if content.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        raise DossierError(
-            _(
-                "Le format Excel 97-2003 (.xls) n'est pas pris en charge : enregistrez le "
-                "classeur au format .xlsx ou .csv."
-            ),
-            code="import_format",
-        )
-    if b"\x00" in content[:4096]:
-        raise DossierError(
-            _("Ce fichier n'est ni un CSV ni un classeur Excel (XLSX)."), code="import_format"
-        )
-    return "csv"
-
-
-def read_file(content: bytes, file_format: str, encoding: str = "utf-8") -> Sheet:
-    if file_format == "xlsx":
-        return _read_xlsx(content)
-    return _read_csv(content, encoding)
-
-
-def _read_csv(content: bytes, encoding: str) -> Sheet:
-    if content.startswith(b"\xef\xbb\xbf"):
-        content = content[3:]
-    errors = []
-    try:
-        text = content.decode(encoding)
-    except UnicodeDecodeError:
-        # Report every undecodable line; decode the rest so the preview still shows it.
-        lines = []
-        for number, raw in enumerate(content.split(b"\n"), start=1):
-            try:
-                lines.append(raw.decode(encoding))
-            except UnicodeDecodeError:
-                lines.append(raw.decode(encoding, "replace"))
-                errors.append((number, _ENCODING_ERROR))
-        text = "\n".join(lines)
-    if errors and errors[0][0] == 1:
-        raise DossierError(
-            _("Ligne 1 : en-tête illisible (encodage). Enregistrez le fichier en UTF-8."),
-            code="import_encoding",
-        )
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first_line.count)
-    sheet = Sheet(headers=[], rows=[], errors=errors)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    previous_end = 0
-    for cells in reader:
-        line, previous_end = previous_end + 1, reader.line_num  # a record may span lines
-        if not sheet.headers and line == 1:
-            sheet.headers = [c.strip() for c in cells]
-            continue
-        if not any(c.strip() for c in cells):
-            continue
-        sheet.rows.append((line, cells))
-    return sheet
-
-
-def _read_xlsx(content: bytes) -> Sheet:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise DossierError(_("Classeur Excel illisible."), code="import_format") from exc
-    sheet = Sheet(headers=[], rows=[])
-    worksheet = workbook.worksheets[0]
-    for number, cells in enumerate(worksheet.iter_rows(values_only=True), start=1):
-        values = ["" if c is None else c for c in cells]
-        if number == 1:
-            sheet.headers = [str(c).strip() for c in values]
-            continue
-        if not any(str(c).strip() for c in values):
-            continue
-        sheet.rows.append((number, values))
-    workbook.close()
-    return sheet
 
 
 def guess_mapping(headers) -> dict[str, int | None]:
@@ -424,7 +329,9 @@ def existing_keys(centre) -> set:
 # --- services ---------------------------------------------------------------------------
 
 
-def create_import(actor, uploaded_file) -> CandidateImport:
+def create_import(actor, uploaded_file, encoding: str = "utf-8") -> CandidateImport:
+    """Store the file and send the job that reads it once (after commit); a workbook that
+    would decompress past ``IMPORT_MAX_UNCOMPRESSED_BYTES`` is refused here, unread."""
     from django.conf import settings
     from django.core.files.base import ContentFile
 
@@ -435,21 +342,26 @@ def create_import(actor, uploaded_file) -> CandidateImport:
     if not content.strip():
         raise DossierError(_("Le fichier est vide."), code="import_empty")
     file_format = detect_format(content)
+    if file_format == "xlsx":
+        check_uncompressed_size(content)
     batch = CandidateImport(
         centre=actor.centre,
         original_name=uploaded_file.name[:255],
         file_format=file_format,
         created_by=actor.user,
+        mapping={"encoding": encoding if encoding in dict(ENCODINGS) else "utf-8"},
+        parse_updated_at=timezone.now(),
     )
-    batch.file.save("import", ContentFile(content), save=False)
-    batch.save()
+    with transaction.atomic():
+        batch.file.save("import", ContentFile(content), save=False)
+        batch.save()
+        transaction.on_commit(partial(enqueue_parse, batch.pk))
     return batch
 
 
-def load(batch, encoding=None) -> Sheet:
-    with batch.file.open("rb") as handle:
-        content = handle.read()
-    return read_file(content, batch.file_format, encoding or batch.mapping.get("encoding", "utf-8"))
+def load(batch) -> Sheet:
+    """The parsed rows of the import (read once by the parse job, never re-read here)."""
+    return load_rows(batch)
 
 
 def set_mapping(actor, batch, mapping: dict, encoding: str):

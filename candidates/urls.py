@@ -26,6 +26,7 @@ urlpatterns = [
     path("documents/<int:pk>/", documents.document_download, name="document_download"),
     path("import/", importing.import_upload, name="import_upload"),
     path("import/<int:pk>/colonnes/", importing.import_mapping, name="import_mapping"),
+    path("import/<int:pk>/lecture/", importing.import_progress, name="import_progress"),
     path("import/<int:pk>/apercu/", importing.import_preview, name="import_preview"),
     path("import/modele/", importing.import_template, name="import_template"),
 ]

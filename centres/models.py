@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from cqpm.display import FastChoiceDisplay
+from cqpm.limits import TEXT_ADDRESS, TEXT_SHORT, BoundedTextField
 
 from .roles import Role
 from .validators import validate_siret
@@ -40,7 +41,7 @@ class Centre(models.Model):
     name = models.CharField(_("nom"), max_length=200, unique=True)
     slug = models.SlugField(_("identifiant"), max_length=60, unique=True)
     region = models.CharField(_("région"), max_length=100, blank=True)
-    address = models.TextField(_("adresse"), blank=True)
+    address = BoundedTextField(_("adresse"), blank=True, max_length=TEXT_ADDRESS)
     city = models.CharField(_("ville"), max_length=100, blank=True)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     logo = models.ImageField(_("logo"), upload_to="centres/logos/", blank=True)
@@ -78,9 +79,11 @@ class Company(models.Model):
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="companies")
     name = models.CharField(_("raison sociale"), max_length=200)
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
-    address = models.TextField(_("adresse"), blank=True)
+    address = BoundedTextField(_("adresse"), blank=True, max_length=TEXT_ADDRESS)
     city = models.CharField(_("ville"), max_length=100, blank=True)
-    sites = models.TextField(_("sites"), blank=True, help_text=_("Un site par ligne."))
+    sites = BoundedTextField(
+        _("sites"), blank=True, help_text=_("Un site par ligne."), max_length=TEXT_ADDRESS
+    )
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -283,7 +286,7 @@ class AuditEntry(models.Model):
     subject_id = models.CharField(max_length=40)
     before = models.JSONField(null=True, blank=True)
     after = models.JSONField(null=True, blank=True)
-    reason = models.TextField(blank=True)
+    reason = BoundedTextField(blank=True, max_length=TEXT_SHORT)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     objects = ScopedManager(

@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from cqpm.cache import throttle_store
+
 from .access import ACTIVE_CENTRE_SESSION_KEY
 from .home import home_sections
 from .roles import Role
@@ -91,4 +93,8 @@ def healthz(request):
     checks = {"database": _check_database(), "cache": _check_cache(), "broker": _check_broker()}
     healthy = all(value in {"ok", "in-process"} for value in checks.values())
     body = {"status": "ok" if healthy else "error", "version": settings.VERSION, **checks}
+    # Where the rate limits count: "ok" (Redis, shared), "per-process" (no Redis configured)
+    # or "degraded (per-process)" (Redis down: each process still applies the rates). A
+    # fallback, not a failure: it does not change the status.
+    body["throttle"] = throttle_store.status()
     return JsonResponse(body, status=200 if healthy else 503)

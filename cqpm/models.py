@@ -7,6 +7,8 @@ A published version is immutable: editing starts a new draft (see ``cqpm.service
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from cqpm.limits import TEXT_LONG, TEXT_REFERENTIAL, TEXT_SEARCH, BoundedTextField
+
 from .errors import ReferentialError
 from .text import fold
 
@@ -34,7 +36,9 @@ class Qualification(models.Model):
         _("date de la décision de France Compétences"), null=True, blank=True
     )
     certifier = models.CharField(_("certificateur"), max_length=200, blank=True)
-    description = models.TextField(_("mission et activités visées"), blank=True)
+    description = BoundedTextField(
+        _("mission et activités visées"), blank=True, max_length=TEXT_REFERENTIAL
+    )
 
     class Meta:
         ordering = ["title"]
@@ -149,7 +153,7 @@ class EvaluationModality(_VersionContent):
     )
     code = models.SlugField(_("code"), max_length=40)
     label = models.CharField(_("libellé"), max_length=200)
-    description = models.TextField(_("description"), blank=True)
+    description = BoundedTextField(_("description"), blank=True, max_length=TEXT_REFERENTIAL)
     requires_report = models.BooleanField(_("rapport écrit à remettre"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
 
@@ -170,7 +174,7 @@ class Bloc(_VersionContent):
     code = models.CharField(_("code"), max_length=20)
     rncp_code = models.CharField(_("code RNCP du bloc"), max_length=30, blank=True)
     title = models.CharField(_("intitulé"), max_length=255)
-    description = models.TextField(_("activité"), blank=True)
+    description = BoundedTextField(_("activité"), blank=True, max_length=TEXT_REFERENTIAL)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -208,7 +212,7 @@ class Competence(_VersionContent):
 
 
 class _CompetenceItem(_VersionContent):
-    text = models.TextField(_("texte"))
+    text = BoundedTextField(_("texte"), max_length=TEXT_LONG)
     order = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -257,7 +261,7 @@ class Criterion(_CompetenceItem):
         help_text=_("Vide : le critère s'applique toujours."),
     )
     # Accent- and case-free copy of ``text`` for searching (see ``cqpm.text.fold``).
-    search_text = models.TextField(editable=False, default="")
+    search_text = BoundedTextField(editable=False, default="", max_length=TEXT_SEARCH)
 
     class Meta(_CompetenceItem.Meta):
         verbose_name = _("critère observable")

@@ -59,12 +59,34 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+def secret_key(debug: bool) -> str:
+    """Required in production, and strong there: Django's own rule (``check --deploy``,
+    security.W009: at least 50 characters, 5 distinct ones, no ``django-insecure-`` prefix)
+    only warns; a weak key signs sessions, password-reset links and 2FA set-ups, so here
+    production refuses to start with one (issue 14, finding 11)."""
+    key = env_str("SECRET_KEY")
+    if not key:
+        if not debug:
+            raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
+        return "insecure-development-key-only-for-the-embedded-default"
+    if not debug:
+        weak = ""
+        if len(key) < 50:
+            weak = f"it has {len(key)} characters, at least 50 are needed"
+        elif len(set(key)) < 5:
+            weak = f"it has only {len(set(key))} distinct characters, at least 5 are needed"
+        elif key.startswith("django-insecure-"):
+            weak = "it starts with 'django-insecure-' (a development key)"
+        if weak:
+            raise ImproperlyConfigured(
+                f"SECRET_KEY is too weak for production (DEBUG is off): {weak}. Generate one "
+                "with: python -c 'import secrets; print(secrets.token_urlsafe(50))'"
+            )
+    return key
+
+
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY")
-if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off")
-    SECRET_KEY = "insecure-development-key-only-for-the-embedded-default"  # noqa: S105
+SECRET_KEY = secret_key(DEBUG)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
@@ -130,6 +152,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cqpm.body_limit.RequestBodyLimitMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -285,7 +308,17 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_MB", 20, minimum=1) * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_BYTES + 1024 * 1024
+# Every request body but a multipart upload is capped at this (cqpm.body_limit answers 413
+# from the Content-Length); an upload may add one file of UPLOAD_MAX_BYTES.
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("REQUEST_BODY_MAX_KB", 2048, minimum=64) * 1024
+# An uploaded image may not declare more pixels than this (decoding a "pixel bomb" of a few
+# bytes declaring 100,000 × 100,000 pixels would take gigabytes): 60 million by default.
+UPLOAD_IMAGE_MAX_PIXELS = env_int("UPLOAD_IMAGE_MAX_MEGAPIXELS", 60, minimum=1) * 1_000_000
+# Bulk candidate import (candidates/import_parsing.py): a workbook may not declare more than
+# this once decompressed (checked on the ZIP directory before reading), nor hold more rows.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_MB", 50, minimum=1) * 1024 * 1024
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000, minimum=1)
+IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 100, minimum=13)
 
 # Cache and broker.
 REDIS_URL = env_str("REDIS_URL")
@@ -353,6 +386,9 @@ REST_FRAMEWORK = {
     },
     "EXCEPTION_HANDLER": "cqpm.api_errors.exception_handler",
 }
+# /api/v1/schema/ and /api/v1/docs/ (cqpm.security): public on the embedded default, for
+# authenticated users only in production unless API_SCHEMA_PUBLIC=true (issue 14, finding 11).
+API_SCHEMA_PUBLIC = env_bool("API_SCHEMA_PUBLIC", DEBUG)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Parchemin API",
     "DESCRIPTION": "API des centres de certification UIMM (CQPM).",

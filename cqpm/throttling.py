@@ -11,14 +11,18 @@ pickling grows with the rate (2,000 floats at 2000/minute, ~50 µs; ten times th
 benchmark's rate). Here the same history is a packed ``array("d")``, which pickles as one
 block of bytes: same sliding window, same decisions and ``Retry-After``, a few µs whatever
 its length. A list left in the cache by an older version is read as well.
+
+The histories live in ``cqpm.cache.throttle_store``: Redis, or a per-process cache while
+Redis is down (the rates still apply, per process, instead of switching off).
 """
 
 from array import array
 
 from django.conf import settings
-from django.core.cache import cache as default_cache
 from django.core.exceptions import ImproperlyConfigured
 from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, UserRateThrottle
+
+from .cache import throttle_store
 
 
 class _PackedHistories:
@@ -38,7 +42,7 @@ class _PackedHistories:
 
 
 class _SettingsRates:
-    cache = _PackedHistories(default_cache)
+    cache = _PackedHistories(throttle_store)  # Redis, or this process's while it is down
 
     def get_rate(self):
         rates = settings.REST_FRAMEWORK.get("DEFAULT_THROTTLE_RATES", {})

@@ -3,11 +3,10 @@
 
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
 
 from centres import views as centres_views
 from centres.urls import auth_urlpatterns
-from cqpm.security import api_docs_view
+from cqpm.security import SchemaView, api_docs_view
 
 api_v1 = [
     path("", include("centres.api.urls")),
@@ -16,7 +15,7 @@ api_v1 = [
     path("", include("evaluations.api.urls")),
     path("", include("juries.api.urls")),
     path("", include("documents.api.urls")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", api_docs_view, name="api-docs"),
 ]
 

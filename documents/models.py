@@ -15,6 +15,7 @@ from django_scopes import ScopedManager
 
 from cqpm.display import FastChoiceDisplay
 from cqpm.disposition import safe_filename
+from cqpm.limits import TEXT_SHORT, BoundedTextField
 
 from .storage import private_document_storage
 
@@ -219,7 +220,9 @@ class CertificateRecord(FastChoiceDisplay, models.Model):
     signed_on = models.DateField(_("signé le"), null=True, blank=True)
 
     revoked_at = models.DateTimeField(_("révoqué le"), null=True, blank=True)
-    revocation_reason = models.TextField(_("motif de la révocation"), blank=True)
+    revocation_reason = BoundedTextField(
+        _("motif de la révocation"), blank=True, max_length=TEXT_SHORT
+    )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -293,7 +296,7 @@ class GeneratedDocument(FastChoiceDisplay, models.Model):
         _("état"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
-    error = models.TextField(_("erreur"), blank=True)
+    error = BoundedTextField(_("erreur"), blank=True, max_length=TEXT_SHORT)
     file = models.FileField(
         storage=private_document_storage, upload_to=document_upload_to, max_length=255, blank=True
     )

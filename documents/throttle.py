@@ -8,8 +8,9 @@
 import time
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
+
+from cqpm.cache import throttle_store as cache  # Redis, or this process's while it is down
 
 PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}
 

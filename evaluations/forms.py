@@ -3,6 +3,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from centres.roles import Role
+from cqpm.limits import TEXT_LONG, TEXT_SHORT
 from cqpm.search import french
 
 from .models import AuthorCapacity, LinkKind, OpinionValue, SessionModality
@@ -37,7 +38,10 @@ class SessionForm(forms.Form):
     )
     modality = forms.ChoiceField(label=_("Modalité d'évaluation"), choices=SessionModality.choices)
     notes = forms.CharField(
-        label=_("Informations pratiques"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Informations pratiques"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_LONG,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     confirm_past = forms.BooleanField(
@@ -90,11 +94,13 @@ class DeclarationForm(forms.Form):
         label=_("Précisions sur le lien"),
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
+        max_length=TEXT_SHORT,
     )
     statement = forms.CharField(
         label=_("Votre déclaration, recopiée en toutes lettres"),
         widget=forms.Textarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"}),
         required=False,
+        max_length=TEXT_LONG,
     )
 
     def clean(self):
@@ -118,7 +124,10 @@ class OpinionForm(forms.Form):
         label=_("Vous donnez cet avis en qualité de"), choices=AuthorCapacity.choices
     )
     general_comment = forms.CharField(
-        label=_("Appréciation générale"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("Appréciation générale"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=TEXT_LONG,
     )
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
@@ -138,6 +147,7 @@ class OpinionForm(forms.Form):
                 widget=forms.Textarea(attrs={"rows": 2}),
                 required=False,
                 initial=item.comment,
+                max_length=TEXT_SHORT,
             )
 
     def rows(self):

@@ -8,6 +8,7 @@ from django_scopes import scopes_disabled
 
 from centres.models import Company, Membership
 from centres.roles import Role
+from cqpm.limits import TEXT_LONG, TEXT_SHORT
 from cqpm.models import Qualification, ReferentialVersion
 from cqpm.search import french
 
@@ -111,6 +112,7 @@ class InvitationForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Obligatoire à moins de 15 jours de la séance."),
+        max_length=TEXT_LONG,
     )
 
 
@@ -136,7 +138,10 @@ class ConflictForm(forms.Form):
     member = forms.IntegerField(widget=forms.HiddenInput, required=False)
     kind = forms.ChoiceField(label=_("Lien"), choices=ConflictKind.choices)
     details = forms.CharField(
-        label=_("Précisions"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Précisions"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_SHORT,
     )
 
 
@@ -148,7 +153,10 @@ class RegularityForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("Observations"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Observations"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=TEXT_LONG,
     )
 
 
@@ -157,6 +165,7 @@ class CloseForm(forms.Form):
         label=_("Observations du jury (portées au procès-verbal)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LONG,
     )
     confirm = forms.BooleanField(
         label=_("Je confirme la clôture : les décisions seront figées."), required=True
@@ -166,7 +175,9 @@ class CloseForm(forms.Form):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
-        label=_("Motif de la révocation"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Motif de la révocation"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_SHORT,
     )
     later_session = forms.ModelChoiceField(
         label=_("Séance ultérieure qui décidera à nouveau"),

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from centres.models import Company
+from cqpm.limits import TEXT_SHORT
 from cqpm.models import Bloc, EvaluationModality, Qualification, ReferentialVersion
 from cqpm.representation import PlannedRepresentation
 
@@ -23,6 +24,7 @@ from ..services.registration import CANDIDATE_FIELDS
 class CandidateSerializer(PlannedRepresentation, serializers.ModelSerializer):
     nir = serializers.CharField(
         write_only=True,
+        max_length=30,  # 15 characters, with the spaces people type
         required=False,
         allow_blank=True,
         help_text=_("NIR (15 caractères) ; jamais renvoyé en clair. Vide : le supprime."),
@@ -238,7 +240,9 @@ class ModalitiesSerializer(serializers.Serializer):
 
 
 class WithdrawSerializer(serializers.Serializer):
-    reason = serializers.CharField(help_text=_("Motif de l'abandon (obligatoire)."))
+    reason = serializers.CharField(
+        help_text=_("Motif de l'abandon (obligatoire)."), max_length=TEXT_SHORT
+    )
 
 
 class DossierDocumentSerializer(PlannedRepresentation, serializers.ModelSerializer):
@@ -269,4 +273,6 @@ class DossierDocumentUploadSerializer(serializers.Serializer):
     dossier = CentreScopedPK(_visible_dossiers)
     kind = serializers.ChoiceField(choices=DocumentKind.choices, default=DocumentKind.REPORT)
     file = serializers.FileField()
-    description = serializers.CharField(required=False, allow_blank=True, default="")
+    description = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=255
+    )

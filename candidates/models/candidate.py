@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from cqpm.display import FastChoiceDisplay
+from cqpm.limits import TEXT_ADDRESS, BoundedTextField
 
 from ..nir import mask_nir
 from ..plausibility import (
@@ -38,7 +39,7 @@ class Candidate(FastChoiceDisplay, models.Model):
     birth_country = models.CharField(_("pays de naissance"), max_length=80, default="France")
     email = models.EmailField(_("adresse électronique"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
-    address = models.TextField(_("adresse postale"), blank=True)
+    address = BoundedTextField(_("adresse postale"), blank=True, max_length=TEXT_ADDRESS)
     access_status = models.CharField(
         _("statut"), max_length=20, choices=AccessStatus.choices, default=AccessStatus.EMPLOYEE
     )

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from cqpm.display import FastChoiceDisplay
+from cqpm.limits import TEXT_SHORT, BoundedTextField
 
 from .choices import OPEN_STATUSES, AccessStatus, DocumentKind, DossierStatus, Target
 
@@ -52,7 +53,7 @@ class Dossier(FastChoiceDisplay, models.Model):
     status = models.CharField(
         _("état"), max_length=20, choices=DossierStatus.choices, default=DossierStatus.DRAFT
     )
-    withdrawn_reason = models.TextField(_("motif de l'abandon"), blank=True)
+    withdrawn_reason = BoundedTextField(_("motif de l'abandon"), blank=True, max_length=TEXT_SHORT)
     previous_dossier = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,
@@ -197,7 +198,7 @@ class DossierEvent(models.Model):
     action = models.CharField(max_length=40)
     from_status = models.CharField(max_length=20, blank=True)
     to_status = models.CharField(max_length=20, blank=True)
-    reason = models.TextField(blank=True)
+    reason = BoundedTextField(blank=True, max_length=TEXT_SHORT)
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = ScopedManager(centre="dossier__centre")

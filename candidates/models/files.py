@@ -5,6 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from cqpm.limits import TEXT_LONG, BoundedTextField
+
 from .choices import DocumentKind
 
 
@@ -63,15 +65,17 @@ class Accommodation(models.Model):
     dossier = models.OneToOneField(
         "candidates.Dossier", on_delete=models.CASCADE, related_name="accommodation"
     )
-    needs = models.TextField(
+    needs = BoundedTextField(
         _("besoins déclarés et informations médicales"),
         blank=True,
         help_text=_("Confidentiel : visible uniquement des personnes qui organisent."),
+        max_length=TEXT_LONG,
     )
-    to_apply = models.TextField(
+    to_apply = BoundedTextField(
         _("aménagements accordés à appliquer"),
         blank=True,
         help_text=_("Seul ce texte sera communiqué aux évaluateurs."),
+        max_length=TEXT_LONG,
     )
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_by = models.ForeignKey(
@@ -96,6 +100,15 @@ class CandidateImport(models.Model):
         UPLOADED = "uploaded", _("Déposé")
         IMPORTED = "imported", _("Importé")
 
+    class ParseStatus(models.TextChoices):
+        """The file is read once, by a background job (``candidates.tasks.parse_import``);
+        the mapping and preview pages read the stored rows, never the workbook again."""
+
+        PENDING = "pending", _("En attente de lecture")
+        PARSING = "parsing", _("Lecture en cours")
+        READY = "ready", _("Lu")
+        FAILED = "failed", _("Illisible")
+
     centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="+")
     file = models.FileField(upload_to=_random_import_path, max_length=200)
     original_name = models.CharField(max_length=255)
@@ -109,6 +122,16 @@ class CandidateImport(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     imported_at = models.DateTimeField(null=True, blank=True)
+    parse_status = models.CharField(
+        max_length=10, choices=ParseStatus.choices, default=ParseStatus.PENDING
+    )
+    parse_progress = models.PositiveSmallIntegerField(default=0)  # percent
+    parse_error = models.CharField(max_length=500, blank=True)
+    parse_updated_at = models.DateTimeField(null=True, blank=True)
+    headers = models.JSONField(default=list, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    # The parsed rows as JSON ({"rows": [[line, cells]], "errors": [[line, message]]}).
+    rows_file = models.FileField(upload_to=_random_import_path, max_length=200, blank=True)
 
     objects = ScopedManager(centre="centre")
 

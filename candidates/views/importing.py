@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -52,14 +53,18 @@ def import_upload(request):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            batch = importing.create_import(actor, form.cleaned_data["file"])
-            batch.mapping = {"encoding": form.cleaned_data["encoding"]}
-            batch.save(update_fields=["mapping"])
-            importing.load(batch)
+            batch = importing.create_import(
+                actor, form.cleaned_data["file"], form.cleaned_data["encoding"]
+            )
         except DossierError as exc:
             form.add_error("file", str(exc.message))
         else:
-            return redirect("candidates:import_mapping", pk=batch.pk)
+            # Read in a background job; when tasks run in process it is already done.
+            batch.refresh_from_db(fields=["parse_status", "parse_error"])
+            if batch.parse_status == CandidateImport.ParseStatus.FAILED:
+                form.add_error("file", batch.parse_error)
+            else:
+                return redirect("candidates:import_mapping", pk=batch.pk)
     return render(
         request, "candidates/import_upload.html", {"form": form, "columns": importing.COLUMNS}
     )
@@ -71,13 +76,17 @@ def import_mapping(request, pk):
     batch = get_import_for_user(actor, pk, write=True)
     if batch.status == CandidateImport.Status.IMPORTED:
         return redirect("candidates:import_preview", pk=batch.pk)
-    try:
-        sheet = importing.load(batch)
-    except DossierError as exc:
-        messages.error(request, str(exc.message))
+    if importing.resume_if_stale(batch):
+        batch.refresh_from_db()  # tasks run in process (embedded set-up): already read
+    if batch.parse_status == CandidateImport.ParseStatus.FAILED:
+        messages.error(request, batch.parse_error)
         return redirect("candidates:import_upload")
-    initial = batch.mapping.get("columns") or importing.guess_mapping(sheet.headers)
-    form = mapping_form(sheet.headers, request.POST or None, initial=initial)
+    if batch.parse_status != CandidateImport.ParseStatus.READY:
+        return render(request, "candidates/import_parsing.html", {"batch": batch})
+    # The headers and the row count were stored by the parse job: the file is not read.
+    headers = batch.headers
+    initial = batch.mapping.get("columns") or importing.guess_mapping(headers)
+    form = mapping_form(headers, request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         mapping = {c.key: form.cleaned_data.get(c.key) for c in importing.COLUMNS}
         try:
@@ -97,11 +106,26 @@ def import_mapping(request, pk):
         {
             "form": form,
             "batch": batch,
-            "headers": sheet.headers,
+            "headers": headers,
             "missing": missing,
-            "row_count": len(sheet.rows),
+            "row_count": batch.row_count,
         },
     )
+
+
+@login_required
+def import_progress(request, pk):
+    """The reading's progress (polled by htmx); sends the browser on once the file is read."""
+    batch = get_import_for_user(request.actor, pk, write=True)
+    if importing.resume_if_stale(batch):
+        batch.refresh_from_db()
+    response = render(request, "candidates/_import_progress.html", {"batch": batch})
+    if batch.parse_status in (
+        CandidateImport.ParseStatus.READY,
+        CandidateImport.ParseStatus.FAILED,
+    ):
+        response["HX-Redirect"] = reverse("candidates:import_mapping", args=[batch.pk])
+    return response
 
 
 @login_required

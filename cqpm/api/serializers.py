@@ -190,6 +190,14 @@ class TokenSerializer(serializers.Serializer):
 class TokenRequestSerializer(AuthTokenSerializer):
     """Username and password, plus the second factor for the roles that must use one."""
 
+    username = serializers.CharField(label=_("Username"), write_only=True, max_length=150)
+    password = serializers.CharField(
+        label=_("Password"),
+        style={"input_type": "password"},
+        trim_whitespace=False,
+        write_only=True,
+        max_length=1024,
+    )
     otp = serializers.CharField(
         label=_("code à usage unique"),
         required=False,

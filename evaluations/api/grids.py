@@ -269,7 +269,10 @@ def autosave_changes(data) -> dict | None:
         if name in data:
             if not _plain_text(data[name]):
                 return None
-            changes[name] = data[name].strip()
+            text = data[name].strip()
+            if len(text) > CriterionScore._meta.get_field(name).max_length:
+                return None  # too long: the serializer refuses it with its message (400)
+            changes[name] = text
     return changes
 
 

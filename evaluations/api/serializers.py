@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from candidates.models import Dossier
 from centres.roles import Role
+from cqpm.limits import TEXT_LONG, TEXT_SHORT
 from cqpm.representation import PlannedRepresentation
 
 from ..models import (
@@ -145,7 +146,9 @@ class PresenceSerializer(serializers.Serializer):
 class DeclarationSerializer(serializers.ModelSerializer):
     dossier = serializers.PrimaryKeyRelatedField(queryset=Dossier.objects.none())
     declared_link = serializers.ChoiceField(choices=LinkKind.choices, default=LinkKind.NONE)
-    statement = serializers.CharField(allow_blank=True, required=False, default="")
+    statement = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=TEXT_LONG
+    )
 
     class Meta:
         model = ConflictDeclaration
@@ -353,13 +356,15 @@ class GridDetailSerializer(GridSerializer):
 
 class ProposalSerializer(serializers.Serializer):
     proposal = serializers.ChoiceField(choices=Proposal.choices, allow_blank=True)
-    justification = serializers.CharField(allow_blank=True, required=False, default="")
+    justification = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=TEXT_LONG
+    )
 
 
 class ProposalStateSerializer(serializers.ModelSerializer):
     """The proposal as saved (the ``current`` of a 412 on the proposal)."""
 
-    justification = serializers.CharField(source="proposal_justification")
+    justification = serializers.CharField(source="proposal_justification", max_length=TEXT_LONG)
     updated_by_name = serializers.SerializerMethodField()
     updated_at = serializers.DateTimeField(source="proposal_at")
 
@@ -396,7 +401,9 @@ class OpinionItemSerializer(serializers.ModelSerializer):
 class OpinionItemInputSerializer(serializers.Serializer):
     competence = serializers.IntegerField()
     value = serializers.ChoiceField(choices=OpinionValue.choices, allow_blank=True)
-    comment = serializers.CharField(allow_blank=True, required=False, default="")
+    comment = serializers.CharField(
+        allow_blank=True, required=False, default="", max_length=TEXT_SHORT
+    )
 
 
 class CompanyOpinionSerializer(serializers.ModelSerializer):
@@ -430,7 +437,7 @@ class GiveOpinionSerializer(serializers.Serializer):
 
     dossier = serializers.PrimaryKeyRelatedField(queryset=Dossier.objects.none())
     author_capacity = serializers.ChoiceField(choices=AuthorCapacity.choices, required=False)
-    general_comment = serializers.CharField(allow_blank=True, required=False)
+    general_comment = serializers.CharField(allow_blank=True, required=False, max_length=TEXT_LONG)
     items = OpinionItemInputSerializer(many=True, required=False)
 
     def __init__(self, *args, dossiers=None, **kwargs):

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from cqpm.display import FastChoiceDisplay
+from cqpm.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
 
 from .choices import GridStatus, Proposal, ScoreState
 
@@ -32,7 +33,9 @@ class Grid(FastChoiceDisplay, models.Model):
     proposal = models.CharField(
         _("proposition de la commission"), max_length=12, choices=Proposal.choices, blank=True
     )
-    proposal_justification = models.TextField(_("justification de la proposition"), blank=True)
+    proposal_justification = BoundedTextField(
+        _("justification de la proposition"), blank=True, max_length=TEXT_LONG
+    )
     proposal_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -67,8 +70,8 @@ class CriterionScore(FastChoiceDisplay, models.Model):
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey("cqpm.Criterion", on_delete=models.PROTECT, related_name="+")
     state = models.CharField(_("état"), max_length=16, choices=ScoreState.choices, blank=True)
-    comment = models.TextField(_("commentaire"), blank=True)
-    justification = models.TextField(_("justification"), blank=True)
+    comment = BoundedTextField(_("commentaire"), blank=True, max_length=TEXT_SHORT)
+    justification = BoundedTextField(_("justification"), blank=True, max_length=TEXT_SHORT)
     version = models.PositiveIntegerField(default=1, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -147,7 +150,7 @@ class GridReopening(models.Model):
 
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="reopenings")
     staff = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    reason = models.TextField(_("motif"))
+    reason = BoundedTextField(_("motif"), max_length=TEXT_SHORT)
     previous_signatures = models.JSONField(default=list, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 

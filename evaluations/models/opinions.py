@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from cqpm.display import FastChoiceDisplay
+from cqpm.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
 
 from .choices import AuthorCapacity, OpinionStatus, OpinionValue
 
@@ -30,8 +31,10 @@ class CompanyOpinion(FastChoiceDisplay, models.Model):
         choices=AuthorCapacity.choices,
         default=AuthorCapacity.TUTOR,
     )
-    general_comment = models.TextField(_("appréciation générale"), blank=True)
-    unavailable_reason = models.TextField(_("motif de l'absence d'avis"), blank=True)
+    general_comment = BoundedTextField(_("appréciation générale"), blank=True, max_length=TEXT_LONG)
+    unavailable_reason = BoundedTextField(
+        _("motif de l'absence d'avis"), blank=True, max_length=TEXT_SHORT
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -62,7 +65,7 @@ class CompanyOpinionItem(FastChoiceDisplay, models.Model):
     opinion = models.ForeignKey(CompanyOpinion, on_delete=models.CASCADE, related_name="items")
     competence = models.ForeignKey("cqpm.Competence", on_delete=models.PROTECT, related_name="+")
     value = models.CharField(_("avis"), max_length=14, choices=OpinionValue.choices, blank=True)
-    comment = models.TextField(_("commentaire"), blank=True)
+    comment = BoundedTextField(_("commentaire"), blank=True, max_length=TEXT_SHORT)
 
     objects = ScopedManager(centre="opinion__centre")
 

@@ -9,6 +9,7 @@ from django_scopes import ScopedManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cqpm.display import FastChoiceDisplay
+from cqpm.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
 
 from .choices import LinkKind, SessionModality, SessionStatus
 
@@ -38,7 +39,7 @@ class EvaluationSession(FastChoiceDisplay, models.Model):
     status = models.CharField(
         _("état"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
-    notes = models.TextField(_("informations pratiques"), blank=True)
+    notes = BoundedTextField(_("informations pratiques"), blank=True, max_length=TEXT_LONG)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -178,10 +179,10 @@ class ConflictDeclaration(models.Model):
     declared_link = models.CharField(
         _("lien déclaré"), max_length=12, choices=LinkKind.choices, default=LinkKind.NONE
     )
-    link_details = models.TextField(_("précisions sur le lien"), blank=True)
-    statement = models.TextField(_("déclaration"))
+    link_details = BoundedTextField(_("précisions sur le lien"), blank=True, max_length=TEXT_SHORT)
+    statement = BoundedTextField(_("déclaration"), max_length=TEXT_LONG)
     accepted = models.BooleanField(_("membre autorisé à évaluer ce candidat"), default=True)
-    refusal_reason = models.TextField(_("motif du refus"), blank=True)
+    refusal_reason = BoundedTextField(_("motif du refus"), blank=True, max_length=TEXT_SHORT)
     signed_at = models.DateTimeField(_("signée le"), default=timezone.now)
     ip = models.GenericIPAddressField(_("adresse IP"), null=True, blank=True)
 

@@ -13,6 +13,7 @@ from rest_framework import serializers
 from candidates.models import Dossier
 from centres.models import Company, Membership
 from centres.roles import Capability, Role
+from cqpm.limits import TEXT_LONG, TEXT_SHORT
 from cqpm.models import Competence, Qualification, ReferentialVersion
 from cqpm.representation import PlannedRepresentation
 
@@ -138,6 +139,7 @@ class JuryMemberSerializer(serializers.ModelSerializer):
         required=False,
         allow_blank=True,
         help_text=_("Organisation représentée : renvoyée au centre uniquement (donnée sensible)."),
+        max_length=200,
     )
 
     class Meta:
@@ -176,7 +178,9 @@ class JuryMemberSerializer(serializers.ModelSerializer):
 
 class RegularitySerializer(serializers.Serializer):
     regular = serializers.BooleanField()
-    comment = serializers.CharField(required=False, allow_blank=True, default="")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_LONG
+    )
     checked_at = serializers.DateTimeField(read_only=True)
 
 
@@ -280,11 +284,14 @@ class InvitationsSerializer(serializers.Serializer):
         allow_blank=True,
         default="",
         help_text=_("Obligatoire à moins de 15 jours calendaires de la séance."),
+        max_length=TEXT_LONG,
     )
 
 
 class CloseSerializer(serializers.Serializer):
-    observations = serializers.CharField(required=False, allow_blank=True, allow_null=True)
+    observations = serializers.CharField(
+        required=False, allow_blank=True, allow_null=True, max_length=TEXT_LONG
+    )
 
 
 class SignSerializer(serializers.Serializer):
@@ -352,11 +359,13 @@ class ConflictSerializer(serializers.Serializer):
         required=False, help_text=_("Centre : le membre lié ; juré : omis (soi-même).")
     )
     kind = serializers.ChoiceField(choices=ConflictKind.choices)
-    details = serializers.CharField(required=False, allow_blank=True, default="")
+    details = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=TEXT_SHORT
+    )
 
 
 class RevokeSerializer(serializers.Serializer):
-    reason = serializers.CharField()
+    reason = serializers.CharField(max_length=TEXT_SHORT)
     later_session = ScopedPK(_sessions, required=False, allow_null=True)
 
 

@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from cqpm.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
+
 from .choices import ConflictKind, ConflictSource, VoteValue
 from .sessions import JuryMember, JurySession
 
@@ -65,7 +67,7 @@ class ConflictOfInterest(models.Model):
     source = models.CharField(
         _("origine"), max_length=10, choices=ConflictSource.choices, default=ConflictSource.DECLARED
     )
-    details = models.TextField(_("précisions"), blank=True)
+    details = BoundedTextField(_("précisions"), blank=True, max_length=TEXT_SHORT)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
@@ -90,7 +92,7 @@ class RegularityCheck(models.Model):
 
     item = models.OneToOneField(AgendaItem, on_delete=models.CASCADE, related_name="regularity")
     regular = models.BooleanField(_("évaluation conforme"))
-    comment = models.TextField(_("observations"), blank=True)
+    comment = BoundedTextField(_("observations"), blank=True, max_length=TEXT_LONG)
     checked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

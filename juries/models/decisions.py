@@ -6,6 +6,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from cqpm.limits import TEXT_SHORT, BoundedTextField
+
 from .agenda import AgendaItem
 from .choices import CompetenceSource, Outcome
 
@@ -32,7 +34,9 @@ class Decision(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    revocation_reason = models.TextField(_("motif de la révocation"), blank=True)
+    revocation_reason = BoundedTextField(
+        _("motif de la révocation"), blank=True, max_length=TEXT_SHORT
+    )
     superseded_by = models.ForeignKey(
         "self",
         on_delete=models.PROTECT,

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
+from cqpm.limits import TEXT_LONG, BoundedTextField
+
 from .choices import Attendance, College, SessionStatus, Sex
 
 SIT_PERMISSION = "juries.sit_on_jury_session"
@@ -40,10 +42,12 @@ class JurySession(models.Model):
         _("état"), max_length=14, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
     invitations_sent_at = models.DateTimeField(_("convocations envoyées le"), null=True, blank=True)
-    late_invitation_justification = models.TextField(
-        _("justification d'une convocation tardive"), blank=True
+    late_invitation_justification = BoundedTextField(
+        _("justification d'une convocation tardive"),
+        blank=True,
+        max_length=TEXT_LONG,
     )
-    observations = models.TextField(_("observations du jury"), blank=True)
+    observations = BoundedTextField(_("observations du jury"), blank=True, max_length=TEXT_LONG)
     # The real moments of the meeting, set by the services from the clock (never edited):
     # the documents and the credits take their date from ``deliberated_at``.
     opened_at = models.DateTimeField(null=True, blank=True, editable=False)

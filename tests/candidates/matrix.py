@@ -57,10 +57,12 @@ def _import(w, mapped=True):
         mapping={"encoding": "utf-8"},
     )
     batch.file.save("import", ContentFile(importing.template_csv()), save=False)
-    if mapped:
-        sheet = importing.read_file(importing.template_csv(), "csv")
-        batch.mapping["columns"] = importing.guess_mapping(sheet.headers)
     batch.save()
+    importing.parse_now(batch.pk)
+    if mapped:
+        batch.refresh_from_db()
+        batch.mapping["columns"] = importing.guess_mapping(batch.headers)
+        batch.save(update_fields=["mapping"])
     return {"pk": batch.pk}
 
 
@@ -191,6 +193,7 @@ HTML = [
     Entry("candidates:import_upload", allowed=STAFF_ROLES),
     Entry("candidates:import_mapping", allowed=STAFF_ROLES, kwargs=_import),
     Entry("candidates:import_preview", allowed=STAFF_ROLES, kwargs=_import),
+    Entry("candidates:import_progress", allowed=STAFF_ROLES, kwargs=_import),
     Entry(
         "candidates:import_template",
         allowed=STAFF_ROLES,

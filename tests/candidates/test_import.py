@@ -4,6 +4,7 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
@@ -21,9 +22,17 @@ def csv_bytes(*rows, header=HEADER, encoding="utf-8"):
     return ("\n".join([header, *rows]) + "\n").encode(encoding)
 
 
+def create(actor, content, name="candidats.csv", encoding="utf-8"):
+    """Upload, then run the parse job sent after commit (in process, as in the embedded set-up)."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        batch = importing.create_import(actor, SimpleUploadedFile(name, content), encoding)
+    batch.refresh_from_db()
+    return batch
+
+
 def upload(actor, content, name="candidats.csv", encoding="utf-8"):
-    batch = importing.create_import(actor, SimpleUploadedFile(name, content))
-    sheet = importing.load(batch, encoding)
+    batch = create(actor, content, name, encoding)
+    sheet = importing.load(batch)
     importing.set_mapping(actor, batch, importing.guess_mapping(sheet.headers), encoding)
     return batch
 
@@ -126,7 +135,7 @@ def test_bad_encoding_reported(staff):
 
 def test_missing_column(staff):
     content = csv_bytes("Martin;Claire;F", header="nom_naissance;prenoms;sexe")
-    batch = importing.create_import(staff, SimpleUploadedFile("c.csv", content))
+    batch = create(staff, content, "c.csv")
     sheet = importing.load(batch)
     mapping = importing.guess_mapping(sheet.headers)
     assert importing.missing_columns(mapping) == ["Date de naissance"]
@@ -204,13 +213,14 @@ def test_five_thousand_rows_in_a_few_seconds(staff, world):
     assert elapsed < 10, elapsed
 
 
-def test_import_pages_flow(client, world):
+def test_import_pages_flow(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.user("staff"))
     content = csv_bytes(*GOOD)
-    response = client.post(
-        reverse("candidates:import_upload"),
-        {"file": SimpleUploadedFile("c.csv", content), "encoding": "utf-8"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("candidates:import_upload"),
+            {"file": SimpleUploadedFile("c.csv", content), "encoding": "utf-8"},
+        )
     assert response.status_code == 302
     batch = CandidateImport.objects.get()
     mapping_page = client.get(response["Location"])
@@ -228,15 +238,16 @@ def test_import_pages_flow(client, world):
     assert Candidate.objects.count() == 3
 
 
-def test_import_page_shows_row_errors(client, world):
+def test_import_page_shows_row_errors(client, world, django_capture_on_commit_callbacks):
     client.force_login(world.user("staff"))
-    client.post(
-        reverse("candidates:import_upload"),
-        {
-            "file": SimpleUploadedFile("c.csv", csv_bytes("X;;Y;F;32/01/1990;;;;")),
-            "encoding": "utf-8",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("candidates:import_upload"),
+            {
+                "file": SimpleUploadedFile("c.csv", csv_bytes("X;;Y;F;32/01/1990;;;;")),
+                "encoding": "utf-8",
+            },
+        )
     batch = CandidateImport.objects.get()
     data = {
         k: "" if v is None else v

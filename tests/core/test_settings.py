@@ -90,3 +90,34 @@ def test_specimen_documents_follow_debug_unless_set():
     assert settings_of(production_env(), "DOCUMENTS_SPECIMEN") == {"DOCUMENTS_SPECIMEN": False}
     staging = production_env(DOCUMENTS_SPECIMEN="true")
     assert settings_of(staging, "DOCUMENTS_SPECIMEN") == {"DOCUMENTS_SPECIMEN": True}
+
+
+# --- SECRET_KEY (issue 14, finding 11) -----------------------------------------------------
+
+
+def test_production_refuses_to_start_with_a_short_secret_key():
+    result = run_manage("check", env=production_env(SECRET_KEY="x7Kp2-too-short-but-varied"))
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY is too weak for production" in result.stderr
+    assert "it has 26 characters, at least 50 are needed" in result.stderr
+
+
+def test_production_refuses_a_key_of_too_few_distinct_characters():
+    result = run_manage("check", env=production_env(SECRET_KEY="abab" * 20))
+    assert result.returncode != 0
+    assert "only 2 distinct characters" in result.stderr
+
+
+def test_production_refuses_a_django_insecure_key():
+    key = "django-insecure-" + "k3y9Qw8Zr7Lm2Np4Xv6Tb1Hc5Jd0Fg8Ys3Ue7Ai9Ro"
+    assert len(key) >= 50
+    result = run_manage("check", env=production_env(SECRET_KEY=key))
+    assert result.returncode != 0
+    assert "starts with 'django-insecure-'" in result.stderr
+
+
+def test_a_strong_key_starts_and_development_keeps_any_key():
+    assert run_manage("check", env=production_env()).returncode == 0  # a 60-character key
+    short = embedded_env(SECRET_KEY="short")
+    assert settings_of(short, "SECRET_KEY") == {"SECRET_KEY": "short"}  # DEBUG on: allowed

@@ -51,8 +51,9 @@ def run_manage(*args, env=None, timeout=120) -> subprocess.CompletedProcess:
     )
 
 
-def production_settings(*names) -> dict:
-    """The values of ``names`` in a fresh interpreter started in production mode."""
+def production_settings(*names, **extra) -> dict:
+    """The values of ``names`` in a fresh interpreter started in production mode (``extra``:
+    more environment variables)."""
     code = (
         "import json, django; django.setup(); from django.conf import settings as s; "
         f"print(json.dumps({{n: getattr(s, n) for n in {list(names)!r}}}, default=str))"
@@ -60,7 +61,7 @@ def production_settings(*names) -> dict:
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,
-        env={**production_env(), "DJANGO_SETTINGS_MODULE": "cqpm.settings"},
+        env={**production_env(**extra), "DJANGO_SETTINGS_MODULE": "cqpm.settings"},
         capture_output=True,
         text=True,
         timeout=60,
