@@ -8,9 +8,17 @@ from django.utils import timezone
 
 from documents.models import CertificateKind, CertificateRecord
 from juries import paperwork, services
-from juries.models import Decision, MinutesSignature, Outcome
+from juries.models import Attendance, Decision, MinutesSignature, Outcome
 
-from .factories import A, all_codes, deliberating_session, ready_dossier, vote_all
+from .factories import (
+    A,
+    all_codes,
+    deliberating_session,
+    produce_minutes,
+    ready_dossier,
+    sign,
+    vote_all,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,41 +32,44 @@ def closed_session(world, version):
     return session, members, Decision.objects.get(item=items[0])
 
 
-def test_before_the_president_signs_the_certificate_is_dated_by_the_jury(world, version):
+def test_the_certificate_is_issued_once_signed_and_takes_the_presidents_day(world, version):
+    """Nothing is issued before every present member signed the PV; the register then
+    carries the president's name and the day the president signed."""
     session, members, decision = closed_session(world, version)
     assert decision.outcome == Outcome.AWARDED
     president = next(m for m in members if m.is_president)
     assert paperwork.president_signed_on(session) is None
+    assert not CertificateRecord.objects.filter(kind=CertificateKind.CERTIFICATE).exists()
+    produce_minutes(session)
+    others = [m for m in members if not m.is_president and m.attendance == Attendance.PRESENT]
+    for member in others:
+        sign(session, member)
+    assert paperwork.president_signed_on(session) is None  # other members' signatures
+    assert not CertificateRecord.objects.filter(kind=CertificateKind.CERTIFICATE).exists()
+    sign(session, president)
     record = CertificateRecord.objects.get(kind=CertificateKind.CERTIFICATE)
+    signed_at = MinutesSignature.objects.get(member=president).signed_at
     assert record.signatory_name == president.name
-    assert record.signed_on == record.jury_date == session.jury_date
+    assert (
+        record.signed_on == timezone.localdate(signed_at) == paperwork.president_signed_on(session)
+    )
 
 
-def test_once_the_president_has_signed_the_certificate_takes_that_day(world, version):
+def test_facts_fall_back_to_the_jury_date_without_a_signature(world, version):
     session, members, decision = closed_session(world, version)
     president = next(m for m in members if m.is_president)
-    other = next(m for m in members if not m.is_president)
-    services.sign_minutes(session, acting_user=other.user)
-    assert paperwork.president_signed_on(session) is None  # another member's signature
-    services.sign_minutes(session, acting_user=president.user)
-    signed_at = MinutesSignature.objects.get(member=president).signed_at
-    signed_on = paperwork.president_signed_on(session)
-    assert signed_on == timezone.localdate(signed_at)
     facts = paperwork.certificate_facts(
-        decision,
-        CertificateKind.CERTIFICATE,
-        session=session,
-        president=president.name,
-        signed_on=signed_on,
+        decision, CertificateKind.CERTIFICATE, session=session, president=president
     )
-    assert facts.signed_on == signed_on
+    assert facts.signed_on is None and facts.jury_date == session.jury_date
 
 
 def test_the_paris_day_counts(world, version):
     """Signed at 23:30 UTC on 1 December is 2 December in Paris."""
     session, members, _decision = closed_session(world, version)
     president = next(m for m in members if m.is_president)
-    services.sign_minutes(session, acting_user=president.user)
+    produce_minutes(session)
+    sign(session, president)
     MinutesSignature.objects.filter(member=president).update(
         signed_at=datetime.datetime(2026, 12, 1, 23, 30, tzinfo=datetime.UTC)
     )

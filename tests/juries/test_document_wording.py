@@ -14,7 +14,7 @@ from documents.rendering import render_pdf
 from juries import paperwork, services
 from juries.models import Decision, JuryMember, JurySession
 
-from .factories import NA, A, all_codes, deliberating_session, ready_dossier, vote_all
+from .factories import NA, A, all_codes, deliberating_session, ready_dossier, sign_all, vote_all
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,8 @@ def _closed(world, version, *, president_sex="F"):
     for index, item in enumerate(items):
         vote_all(item, members, {c: (NA if c == "C8" and index else A) for c in all_codes(item)})
     services.close_session(session, acting_user=build_actor(world.user("staff")))
+    # the parchemins and letters are issued once every present member signed the PV
+    sign_all(session, JuryMember.objects.filter(session=session))
     return session, items
 
 
@@ -48,7 +50,10 @@ def _render(builder, document):
 
 def test_the_minutes_are_done_in_the_town_with_sexed_wording(world, version):
     _closed(world, version)
-    text = _render(paperwork.build_minutes, GeneratedDocument.objects.get(kind="jury_minutes"))
+    text = _render(
+        paperwork.build_minutes,
+        GeneratedDocument.objects.filter(kind="jury_minutes").earliest("pk"),
+    )
     assert "Fait à Lyon, le" in text
     assert "Fait à Salle" not in text and "Salle du conseil, Lyon" in text
     assert "née le" in text and "né le" in text and "né(e)" not in text
@@ -58,7 +63,10 @@ def test_the_minutes_are_done_in_the_town_with_sexed_wording(world, version):
 
 def test_a_president_of_unknown_sex_stays_president_e(world, version):
     _closed(world, version, president_sex="")
-    text = _render(paperwork.build_minutes, GeneratedDocument.objects.get(kind="jury_minutes"))
+    text = _render(
+        paperwork.build_minutes,
+        GeneratedDocument.objects.filter(kind="jury_minutes").earliest("pk"),
+    )
     assert "Président(e) du jury, voix prépondérante" in text
 
 
