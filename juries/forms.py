@@ -11,7 +11,15 @@ from centres.roles import Role
 from cqpm.models import Qualification, ReferentialVersion
 from cqpm.search import french
 
-from .models import Attendance, College, ConflictKind, Outcome, SessionStatus, Sex
+from .models import (
+    Attendance,
+    College,
+    ConflictKind,
+    LateInvitationReason,
+    Outcome,
+    SessionStatus,
+    Sex,
+)
 
 User = get_user_model()
 
@@ -100,6 +108,12 @@ class MemberForm(forms.Form):
 
 
 class InvitationForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Motif d'une convocation tardive"),
+        choices=[("", "—"), *LateInvitationReason.choices],
+        required=False,
+        help_text=_("Obligatoire à moins de 15 jours de la séance ; il figure au procès-verbal."),
+    )
     justification = forms.CharField(
         label=_("Justification d'une convocation tardive"),
         required=False,

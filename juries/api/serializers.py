@@ -24,6 +24,7 @@ from ..models import (
     Decision,
     DecisionCompetence,
     JuryMember,
+    LateInvitationReason,
     JurySession,
     Vote,
     VoteValue,
@@ -106,7 +107,9 @@ class JurySessionSerializer(PlannedRepresentation, serializers.ModelSerializer):
             "place",
             "status",
             "invitations_sent_at",
+            "late_invitation_reason",
             "late_invitation_justification",
+            "imbalance_reason",
             "observations",
             "opened_at",
             "deliberation_started_at",
@@ -116,7 +119,9 @@ class JurySessionSerializer(PlannedRepresentation, serializers.ModelSerializer):
         read_only_fields = [
             "status",
             "invitations_sent_at",
+            "late_invitation_reason",
             "late_invitation_justification",
+            "imbalance_reason",
             "observations",
             "opened_at",
             "deliberation_started_at",
@@ -270,7 +275,26 @@ class DecisionSerializer(serializers.ModelSerializer):
 # --- verb payloads -------------------------------------------------------------------------
 
 
+class DeliberateSerializer(serializers.Serializer):
+    imbalance_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Motif de délibérer quand les présents ne sont pas répartis à égalité entre les "
+            "collèges (figure au procès-verbal)."
+        ),
+    )
+
+
 class InvitationsSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=LateInvitationReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Motif d'une convocation tardive (obligatoire à moins de 15 jours)."),
+    )
     justification = serializers.CharField(
         required=False,
         allow_blank=True,

@@ -49,6 +49,7 @@ from .serializers import (
     ConflictSerializer,
     DecisionSerializer,
     InvitationsSerializer,
+    DeliberateSerializer,
     JuryMemberSerializer,
     JurySessionSerializer,
     RegularitySerializer,
@@ -193,6 +194,7 @@ class JurySessionViewSet(
         services.record_invitations(
             session,
             acting_user=request.actor,
+            reason=payload.validated_data["reason"],
             justification=payload.validated_data["justification"],
         )
         return self._respond(session)
@@ -206,12 +208,17 @@ class JurySessionViewSet(
         )
         return self._respond(session)
 
-    @_verb(_("Commencer la délibération"), None, JurySessionSerializer)
+    @_verb(_("Commencer la délibération"), DeliberateSerializer, JurySessionSerializer)
     @action(detail=True, methods=["post"])
     def deliberate(self, request, pk=None):
         session = self.get_object()
+        payload = DeliberateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
         services.start_deliberation(
-            session, acting_user=request.actor, expected_version=if_match_optional(request)
+            session,
+            acting_user=request.actor,
+            expected_version=if_match_optional(request),
+            imbalance_reason=payload.validated_data["imbalance_reason"] or None,
         )
         return self._respond(session)
 

@@ -4,6 +4,7 @@ from .agenda import AgendaItem, ConflictOfInterest, RegularityCheck, Vote
 from .choices import (
     Attendance,
     College,
+    LateInvitationReason,
     CompetenceSource,
     ConflictKind,
     ConflictSource,
@@ -13,6 +14,7 @@ from .choices import (
     VoteValue,
 )
 from .decisions import Decision, DecisionCompetence
+from .jurors import Juror, JurorUnion
 from .sessions import (
     INVITATION_NOTICE_DAYS,
     SIT_CODENAME,
@@ -39,6 +41,9 @@ __all__ = [
     "DecisionCompetence",
     "Sex",
     "JuryMember",
+    "Juror",
+    "JurorUnion",
+    "LateInvitationReason",
     "JurySession",
     "JurySessionGroupObjectPermission",
     "JurySessionUserObjectPermission",

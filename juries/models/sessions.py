@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from .choices import Attendance, College, SessionStatus, Sex
+from .choices import Attendance, College, LateInvitationReason, SessionStatus, Sex
 
 SIT_PERMISSION = "juries.sit_on_jury_session"
 SIT_CODENAME = "sit_on_jury_session"
@@ -38,8 +38,17 @@ class JurySession(models.Model):
         _("état"), max_length=14, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
     invitations_sent_at = models.DateTimeField(_("convocations envoyées le"), null=True, blank=True)
+    late_invitation_reason = models.CharField(
+        _("motif d'une convocation tardive"),
+        max_length=20,
+        choices=LateInvitationReason.choices,
+        blank=True,
+    )
     late_invitation_justification = models.TextField(
         _("justification d'une convocation tardive"), blank=True
+    )
+    imbalance_reason = models.TextField(
+        _("motif d'une délibération avec des collèges déséquilibrés"), blank=True
     )
     observations = models.TextField(_("observations du jury"), blank=True)
     opened_at = models.DateTimeField(null=True, blank=True)
