@@ -82,9 +82,7 @@ def check_composition(session, members=None, agenda=None, imbalance_reason=None)
         vae_items = agenda_rows(session, access_route=AccessStatus.VAE)
     else:
         vae_items = [row for row in agenda if row.access_route == AccessStatus.VAE]
-    result = Composition(
-        members=members, quorum=max(session.centre.jury_quorum, JURY_QUORUM_FLOOR)
-    )
+    result = Composition(members=members, quorum=max(session.centre.jury_quorum, JURY_QUORUM_FLOOR))
     result.employer = sum(1 for m in members if m.college == College.EMPLOYER)
     result.employee = sum(1 for m in members if m.college == College.EMPLOYEE)
     present = [m for m in members if m.attendance == Attendance.PRESENT]

@@ -24,8 +24,8 @@ from ..models import (
     Decision,
     DecisionCompetence,
     JuryMember,
-    LateInvitationReason,
     JurySession,
+    LateInvitationReason,
     Vote,
     VoteValue,
 )
@@ -158,6 +158,8 @@ class JuryMemberSerializer(serializers.ModelSerializer):
             "invited_at",
         ]
         read_only_fields = ["is_president", "attendance", "invited_at"]
+        # the college and the union come from the juror's standing record (issue 15)
+        extra_kwargs = {"college": {"required": False}}
 
     def get_fields(self):
         fields = super().get_fields()

@@ -4,10 +4,10 @@ from .agenda import AgendaItem, ConflictOfInterest, RegularityCheck, Vote
 from .choices import (
     Attendance,
     College,
-    LateInvitationReason,
     CompetenceSource,
     ConflictKind,
     ConflictSource,
+    LateInvitationReason,
     Outcome,
     SessionStatus,
     Sex,

@@ -54,9 +54,7 @@ def _clean(centre, fields) -> dict:
     if "union" in data:
         data["union"] = normalise_union(data["union"])
     company = data.get("company")
-    if company is not None and (
-        not isinstance(company, Company) or company.centre_id != centre.pk
-    ):
+    if company is not None and (not isinstance(company, Company) or company.centre_id != centre.pk):
         raise JuryError(_("Entreprise inconnue."), code="bad_company")
     return data
 

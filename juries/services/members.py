@@ -19,8 +19,8 @@ from ..models import (
     SIT_PERMISSION,
     Attendance,
     College,
-    JuryMember,
     Juror,
+    JuryMember,
     SessionStatus,
     Sex,
 )
@@ -103,12 +103,15 @@ def _juror_record(session, user, *, acting_user, college, fields) -> Juror:
             code="college_mismatch",
         )
     organisation = (fields.get("organisation") or "").strip()
-    if organisation and juror.college == College.EMPLOYEE:
-        if not same_union(organisation, union_of(juror)):
-            raise JuryError(
-                _("Ce juré siège pour l'organisation syndicale inscrite sur sa fiche."),
-                code="union_mismatch",
-            )
+    if (
+        organisation
+        and juror.college == College.EMPLOYEE
+        and not same_union(organisation, union_of(juror))
+    ):
+        raise JuryError(
+            _("Ce juré siège pour l'organisation syndicale inscrite sur sa fiche."),
+            code="union_mismatch",
+        )
     return juror
 
 
@@ -137,9 +140,7 @@ def add_member(session, user, *, acting_user, college=None, **fields) -> JuryMem
             # them again gives the session back (nothing written when still held)
             grant_object_permission(user, SIT_PERMISSION, session, acting_user=acting_user)
             return existing
-        juror = _juror_record(
-            session, user, acting_user=acting_user, college=college, fields=data
-        )
+        juror = _juror_record(session, user, acting_user=acting_user, college=college, fields=data)
         seat = {
             "college": juror.college,
             "organisation": union_of(juror),

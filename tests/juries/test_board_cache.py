@@ -291,9 +291,7 @@ def test_composition_agenda_and_transitions_bump_the_board_version(world, versio
     users = jurors(world, n=5)
     members = convene(world, session, users[:4])
     assert bumped(
-        lambda: services.add_member(
-            session, users[4], acting_user=staff, college="employer"
-        )
+        lambda: services.add_member(session, users[4], acting_user=staff, college="employer")
     )
     extra = session.members.get(user=users[4])
     assert bumped(lambda: services.update_member(extra, acting_user=staff, sex="F"))

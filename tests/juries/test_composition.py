@@ -10,7 +10,7 @@ from candidates.models import AccessStatus
 from centres.models import AuditEntry
 from juries import services
 from juries.composition import check_composition
-from juries.models import LateInvitationReason, Attendance, College, JurySession, SessionStatus, Sex
+from juries.models import Attendance, College, JurySession, LateInvitationReason, SessionStatus, Sex
 
 from .factories import convene, jurors, new_session, ready_dossier
 
@@ -26,7 +26,9 @@ def test_parity_is_required_to_open(world, version, staff):
     with pytest.raises(services.JuryError, match="paritaire"):
         services.open_session(session, acting_user=staff)
     extra = jurors(world, 4)[3]
-    services.add_member(session, extra, acting_user=staff, college=College.EMPLOYEE, organisation="CGT")
+    services.add_member(
+        session, extra, acting_user=staff, college=College.EMPLOYEE, organisation="CGT"
+    )
     services.record_invitations(
         session, acting_user=staff, sent_at=session.starts_at - datetime.timedelta(days=16)
     )
