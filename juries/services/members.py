@@ -144,10 +144,11 @@ def add_member(session, user, *, acting_user, college=None, **fields) -> JuryMem
         seat = {
             "college": juror.college,
             "organisation": union_of(juror),
-            "company": data.get("company", juror.company),
-            "sex": data.get("sex", juror.sex),
-            "qualified_for_certification": data.get(
-                "qualified_for_certification", juror.qualified_for_certification
+            # a blank per-seat value (the form's default) takes the record's
+            "company": data.get("company") or juror.company,
+            "sex": data.get("sex") or juror.sex,
+            "qualified_for_certification": bool(
+                data.get("qualified_for_certification") or juror.qualified_for_certification
             ),
         }
         if seat["college"] == College.EMPLOYEE:
