@@ -141,7 +141,9 @@ def test_quorum_and_attendance_gate_the_deliberation(world, version, staff):
     composition = check_composition(session)
     assert composition.quorum_reached and composition.present == 3
     assert any("membres présents" in w for w in composition.warnings)  # present not at parity
-    services.start_deliberation(session, acting_user=staff)
+    with pytest.raises(services.JuryError, match="motif"):  # issue 15: a reason is needed
+        services.start_deliberation(session, acting_user=staff)
+    services.start_deliberation(session, acting_user=staff, imbalance_reason="Un membre excusé.")
     session.refresh_from_db()
     assert session.status == SessionStatus.DELIBERATING
 
