@@ -27,7 +27,7 @@ def test_parity_is_required_to_open(world, version, staff):
         services.open_session(session, acting_user=staff)
     extra = jurors(world, 4)[3]
     services.add_member(
-        session, extra, acting_user=staff, college=College.EMPLOYEE, organisation="CGT"
+        session, extra, acting_user=staff, college=College.EMPLOYEE, organisation="UNSA"
     )
     services.record_invitations(
         session, acting_user=staff, sent_at=session.starts_at - datetime.timedelta(days=16)
@@ -211,7 +211,7 @@ def test_invitations_are_mailed_after_commit(
     session = new_session(world, version, starts_at=timezone.now() + datetime.timedelta(days=30))
     users = jurors(world, 2)
     for user, college in zip(users, ["employer", "employee"], strict=True):
-        services.add_member(session, user, acting_user=staff, college=college)
+        services.add_member(session, user, acting_user=staff, college=college, organisation="SUD")
     with django_capture_on_commit_callbacks(execute=True):
         services.record_invitations(session, acting_user=staff)
     assert sorted(m.to[0] for m in mailoutbox) == sorted(u.email for u in users)
