@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cqpm.search import french
 
-from .models import Centre, Company
+from .models import JURY_QUORUM_FLOOR, Centre, Company
 from .roles import Role
 from .validators import normalize_siret, validate_siret
 
@@ -169,15 +169,21 @@ class CentreSettingsForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
-        self.fields["jury_quorum"].min_value = 1
-        self.fields["jury_quorum"].widget.attrs["min"] = 1
+        self.fields["jury_quorum"].min_value = JURY_QUORUM_FLOOR
+        self.fields["jury_quorum"].widget.attrs["min"] = JURY_QUORUM_FLOOR
         self.fields["commission_min_assessors"].widget.attrs["min"] = 2
         self.fields["retention_active_months"].widget.attrs["min"] = 1
 
     def clean_jury_quorum(self):
         value = self.cleaned_data["jury_quorum"]
-        if value is not None and value < 1:
-            raise forms.ValidationError(_("Le quorum du jury doit être d'au moins 1 membre."))
+        if value is not None and value < JURY_QUORUM_FLOOR:
+            raise forms.ValidationError(
+                _(
+                    "Le quorum du jury ne peut pas être inférieur à %(floor)s membres présents "
+                    "(dont un membre de chaque collège)."
+                )
+                % {"floor": JURY_QUORUM_FLOOR}
+            )
         return value
 
     def clean_commission_min_assessors(self):

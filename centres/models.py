@@ -5,6 +5,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +16,10 @@ from cqpm.limits import TEXT_ADDRESS, TEXT_SHORT, BoundedTextField
 
 from .roles import Role
 from .validators import validate_siret
+
+# The legal floor of a jury's quorum (issue 15): at least two members present, and at least
+# one of each college (checked by the juries app on the day). A centre sets its quorum above.
+JURY_QUORUM_FLOOR = 2
 
 
 class User(AbstractUser):
@@ -48,7 +53,11 @@ class Centre(models.Model):
     jury_quorum = models.PositiveSmallIntegerField(
         _("quorum du jury"),
         default=4,
-        help_text=_("Nombre minimal de membres présents pour délibérer."),
+        validators=[MinValueValidator(JURY_QUORUM_FLOOR)],
+        help_text=_(
+            "Nombre minimal de membres présents pour délibérer (au moins 2, dont un membre "
+            "de chaque collège)."
+        ),
     )
     commission_min_assessors = models.PositiveSmallIntegerField(
         _("taille minimale d'une commission"),
@@ -68,6 +77,12 @@ class Centre(models.Model):
         ordering = ["name"]
         verbose_name = _("centre de certification")
         verbose_name_plural = _("centres de certification")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(jury_quorum__gte=JURY_QUORUM_FLOOR),
+                name="centre_jury_quorum_floor",
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -275,6 +275,12 @@ class JuryMinutesContext(PdfContext):
     decisions: list[CandidateDecision] = field(default_factory=list)
     observations: str = ""
     specimen: bool = field(default_factory=specimen_mode)
+    # Issue 15: why the unions were invited late (a reason from the list, and its text), and
+    # why the jury deliberated with the present members unbalanced between the colleges.
+    late_invitation_reason: str = ""
+    late_invitation_justification: str = ""
+    invitations_sent_on: date | None = None
+    imbalance_reason: str = ""
 
     def members_of(self, college: str) -> list[JuryMember]:
         return [m for m in self.members if m.college == college]

@@ -11,7 +11,7 @@
 from centres.access import get_object_or_404_scoped, require, require_any
 from centres.roles import Capability
 
-from .models import SIT_CODENAME, AgendaItem, Decision, JuryMember, JurySession
+from .models import SIT_CODENAME, AgendaItem, Decision, Juror, JuryMember, JurySession
 
 
 def is_convener(actor) -> bool:
@@ -56,6 +56,19 @@ def get_member_for_user(actor, session, pk) -> JuryMember:
     return get_object_or_404_scoped(
         JuryMember.objects.filter(session=session).select_related("user", "session__centre"),
         pk=pk,
+    )
+
+
+def jurors_for(actor):
+    """The centre's standing juror records: for the staff who compose juries only (403 for
+    anyone else, jurors included — a juror's union is never shown to other jurors)."""
+    require(actor, Capability.CONVENE_JURIES)
+    return Juror.objects.all()
+
+
+def get_juror_for_user(actor, pk) -> Juror:
+    return get_object_or_404_scoped(
+        jurors_for(actor).select_related("user", "centre", "company"), pk=pk
     )
 
 

@@ -42,10 +42,9 @@ from .services.signing import minutes_to_sign
 
 LABEL_DECIDED = "Démonstration — jury délibéré"
 LABEL_OPEN = "Démonstration — jury à délibérer"
-ORGANISATIONS = {
-    College.EMPLOYER: ["UIMM territoriale", "UIMM territoriale"],
-    College.EMPLOYEE: ["CFDT Métallurgie", "FO Métaux"],
-}
+# The representative unions an employee juror sits for: one employee member per union
+# (issue 15); the first convocation registers the demo juror's standing record with it.
+UNIONS = ["CFDT Métallurgie", "FO Métaux", "CFE-CGC Métallurgie", "FTM-CGT", "CFTC Métallurgie"]
 SEXES = [Sex.MALE, Sex.FEMALE, Sex.MALE, Sex.FEMALE]  # the demo jurors, in order
 EVALUATION_DECIDED = "Démonstration — commission avant le jury délibéré"
 EVALUATION_OPEN = "Démonstration — commission avant le jury du jour"
@@ -193,7 +192,7 @@ def _compose(session, staff, employers, employees, *, sent_at):
                     user,
                     acting_user=staff,
                     college=college,
-                    organisation=ORGANISATIONS[college][index % 2],
+                    organisation=UNIONS[index % len(UNIONS)] if college == College.EMPLOYEE else "",
                     sex=SEXES[len(members) % len(SEXES)],
                     qualified_for_certification=college == College.EMPLOYER and index == 0,
                 )

@@ -12,7 +12,15 @@ from cqpm.limits import TEXT_LONG, TEXT_SHORT
 from cqpm.models import Qualification, ReferentialVersion
 from cqpm.search import french
 
-from .models import Attendance, College, ConflictKind, Outcome, SessionStatus, Sex
+from .models import (
+    Attendance,
+    College,
+    ConflictKind,
+    LateInvitationReason,
+    Outcome,
+    SessionStatus,
+    Sex,
+)
 
 User = get_user_model()
 
@@ -65,9 +73,14 @@ class SessionForm(forms.Form):
 
 class MemberForm(forms.Form):
     user = forms.ModelChoiceField(label=_("Juré"), queryset=User.objects.none())
-    college = forms.ChoiceField(label=_("Collège"), choices=College.choices)
+    college = forms.ChoiceField(
+        label=_("Collège"),
+        choices=[("", _("Celui de sa fiche de juré")), *College.choices],
+        required=False,
+        help_text=_("Un juré siège dans le collège de sa fiche ; sans fiche, elle est créée."),
+    )
     organisation = forms.CharField(
-        label=_("Organisation représentée"),
+        label=_("Organisation syndicale représentée"),
         max_length=200,
         required=False,
         help_text=_("Donnée sensible : visible du centre uniquement."),
@@ -88,8 +101,8 @@ class MemberForm(forms.Form):
         self.fields["company"].queryset = Company.objects.filter(centre=session.centre).order_by(
             "name"
         )
-        if editing:
-            del self.fields["user"]
+        if editing:  # the college and the union are the juror's record's
+            del self.fields["user"], self.fields["college"], self.fields["organisation"]
             return
         with scopes_disabled():
             juror_ids = list(
@@ -106,7 +119,67 @@ class MemberForm(forms.Form):
         self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
 
 
+class JurorForm(forms.Form):
+    """A juror's standing record (issue 15)."""
+
+    user = forms.ModelChoiceField(label=_("Juré"), queryset=User.objects.none())
+    college = forms.ChoiceField(label=_("Collège"), choices=College.choices)
+    union = forms.CharField(
+        label=_("Organisation syndicale représentée"),
+        max_length=200,
+        required=False,
+        help_text=_(
+            "Collège salariés. Donnée sensible (appartenance syndicale) : visible des seules "
+            "personnes qui composent les jurys."
+        ),
+    )
+    sex = forms.ChoiceField(label=_("Sexe"), choices=[("", "—"), *Sex.choices], required=False)
+    company = forms.ModelChoiceField(
+        label=_("Entreprise du juré"), queryset=Company.objects.none(), required=False
+    )
+    qualified_for_certification = forms.BooleanField(
+        label=_("Qualifié(e) pour la certification (VAE)"), required=False
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, centre, juror=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["company"].queryset = Company.objects.filter(centre=centre).order_by("name")
+        if juror is not None:
+            del self.fields["user"]
+            return
+        del self.fields["version"]
+        with scopes_disabled():
+            juror_ids = list(
+                Membership.objects.filter(
+                    centre=centre, role=Role.JUROR, is_active=True
+                ).values_list("user_id", flat=True)
+            )
+        from .models import Juror
+
+        registered = Juror.objects.filter(centre=centre).values_list("user_id", flat=True)
+        self.fields["user"].queryset = (
+            User.objects.filter(pk__in=juror_ids)
+            .exclude(pk__in=list(registered))
+            .order_by(french("last_name"), french("first_name"), "username")
+        )
+        self.fields["user"].label_from_instance = lambda u: u.get_full_name() or u.username
+
+
+class JurorFilterForm(forms.Form):
+    q = forms.CharField(label=_("Rechercher"), required=False)
+    college = forms.ChoiceField(
+        label=_("Collège"), choices=[("", _("Tous")), *College.choices], required=False
+    )
+
+
 class InvitationForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Motif d'une convocation tardive"),
+        choices=[("", "—"), *LateInvitationReason.choices],
+        required=False,
+        help_text=_("Obligatoire à moins de 15 jours de la séance ; il figure au procès-verbal."),
+    )
     justification = forms.CharField(
         label=_("Justification d'une convocation tardive"),
         required=False,

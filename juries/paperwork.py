@@ -388,6 +388,14 @@ def build_minutes(document):
         competence_codes=[codes[n] for n in sorted(codes)],
         decisions=decisions,
         observations=session.observations,
+        late_invitation_reason=session.get_late_invitation_reason_display()
+        if session.late_invitation_reason
+        else "",
+        late_invitation_justification=session.late_invitation_justification,
+        invitations_sent_on=timezone.localtime(session.invitations_sent_at).date()
+        if session.invitations_sent_at
+        else None,
+        imbalance_reason=session.imbalance_reason,
     )
     return "documents/pdf/jury_minutes.html", context
 

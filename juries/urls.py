@@ -1,12 +1,15 @@
 from django.urls import path
 
-from .views import composition, deliberation, results, sessions, signing
+from .views import composition, deliberation, jurors, results, sessions, signing
 
 app_name = "juries"
 
 urlpatterns = [
     path("", sessions.session_list, name="session_list"),
     path("nouvelle/", sessions.session_create, name="session_create"),
+    path("jures/", jurors.juror_list, name="juror_list"),
+    path("jures/nouveau/", jurors.juror_create, name="juror_create"),
+    path("jures/<int:juror_pk>/", jurors.juror_edit, name="juror_edit"),
     path("<int:pk>/", sessions.session_detail, name="session_detail"),
     path("<int:pk>/tableau/", sessions.session_board, name="session_board"),
     path("<int:pk>/modifier/", sessions.session_edit, name="session_edit"),

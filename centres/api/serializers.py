@@ -4,7 +4,7 @@ only offer the active centre's objects."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Centre, Company, Invitation, Membership
+from ..models import JURY_QUORUM_FLOOR, Centre, Company, Invitation, Membership
 from ..roles import Role
 from ..validators import normalize_siret, validate_siret
 
@@ -127,7 +127,7 @@ class InvitationSerializer(serializers.ModelSerializer):
 
 class CentreSettingsSerializer(serializers.ModelSerializer):
     siret = SiretField(label=_("SIRET"))
-    jury_quorum = serializers.IntegerField(min_value=1, required=False)
+    jury_quorum = serializers.IntegerField(min_value=JURY_QUORUM_FLOOR, required=False)
     commission_min_assessors = serializers.IntegerField(min_value=2, required=False)
     retention_active_months = serializers.IntegerField(min_value=1, required=False)
     retention_archive_months = serializers.IntegerField(min_value=0, required=False)

@@ -6,7 +6,7 @@ from django_scopes import scopes_disabled
 
 from .. import audit
 from ..errors import CentreError
-from ..models import Centre, Company
+from ..models import JURY_QUORUM_FLOOR, Centre, Company
 from ..roles import Capability
 from ._guards import _check_version, _clean_siret, _require, _user
 
@@ -137,9 +137,14 @@ def _check_settings(centre, fields) -> None:
     def value(name):
         return fields.get(name, getattr(centre, name))
 
-    if int(value("jury_quorum")) < 1:
+    if int(value("jury_quorum")) < JURY_QUORUM_FLOOR:
         raise CentreError(
-            _("Le quorum du jury doit être d'au moins 1 membre."), code="invalid_quorum"
+            _(
+                "Le quorum du jury ne peut pas être inférieur à %(floor)s membres présents "
+                "(dont un membre de chaque collège)."
+            )
+            % {"floor": JURY_QUORUM_FLOOR},
+            code="invalid_quorum",
         )
     if int(value("commission_min_assessors")) < 2:
         raise CentreError(

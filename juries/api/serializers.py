@@ -26,6 +26,7 @@ from ..models import (
     DecisionCompetence,
     JuryMember,
     JurySession,
+    LateInvitationReason,
     MinutesSignature,
     Vote,
     VoteValue,
@@ -109,7 +110,9 @@ class JurySessionSerializer(PlannedRepresentation, serializers.ModelSerializer):
             "town",
             "status",
             "invitations_sent_at",
+            "late_invitation_reason",
             "late_invitation_justification",
+            "imbalance_reason",
             "observations",
             "opened_at",
             "deliberation_started_at",
@@ -120,7 +123,9 @@ class JurySessionSerializer(PlannedRepresentation, serializers.ModelSerializer):
         read_only_fields = [
             "status",
             "invitations_sent_at",
+            "late_invitation_reason",
             "late_invitation_justification",
+            "imbalance_reason",
             "observations",
             "opened_at",
             "deliberation_started_at",
@@ -159,6 +164,8 @@ class JuryMemberSerializer(serializers.ModelSerializer):
             "invited_at",
         ]
         read_only_fields = ["is_president", "attendance", "invited_at"]
+        # the college and the union come from the juror's standing record (issue 15)
+        extra_kwargs = {"college": {"required": False}}
 
     def get_fields(self):
         fields = super().get_fields()
@@ -278,7 +285,26 @@ class DecisionSerializer(serializers.ModelSerializer):
 # --- verb payloads -------------------------------------------------------------------------
 
 
+class DeliberateSerializer(serializers.Serializer):
+    imbalance_reason = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_(
+            "Motif de délibérer quand les présents ne sont pas répartis à égalité entre les "
+            "collèges (figure au procès-verbal)."
+        ),
+    )
+
+
 class InvitationsSerializer(serializers.Serializer):
+    reason = serializers.ChoiceField(
+        choices=LateInvitationReason.choices,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text=_("Motif d'une convocation tardive (obligatoire à moins de 15 jours)."),
+    )
     justification = serializers.CharField(
         required=False,
         allow_blank=True,

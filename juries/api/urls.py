@@ -1,9 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from . import jurors, views
 
 router = SimpleRouter()
 router.register("jury-sessions", views.JurySessionViewSet, basename="jury-session")
+router.register("jurors", jurors.JurorViewSet, basename="juror")
 router.register("jury-members", views.JuryMemberViewSet, basename="jury-member")
 router.register("jury-agenda", views.AgendaItemViewSet, basename="jury-agenda-item")
 router.register("jury-votes", views.VoteViewSet, basename="jury-vote")

@@ -52,6 +52,7 @@ from .serializers import (
     CloseSerializer,
     ConflictSerializer,
     DecisionSerializer,
+    DeliberateSerializer,
     InvitationsSerializer,
     JuryMemberSerializer,
     JurySessionSerializer,
@@ -74,7 +75,9 @@ SESSION_COLUMNS = (
     "town",
     "status",
     "invitations_sent_at",
+    "late_invitation_reason",
     "late_invitation_justification",
+    "imbalance_reason",
     "observations",
     "opened_at",
     "deliberation_started_at",
@@ -202,6 +205,7 @@ class JurySessionViewSet(
         services.record_invitations(
             session,
             acting_user=request.actor,
+            reason=payload.validated_data["reason"],
             justification=payload.validated_data["justification"],
         )
         return self._respond(session)
@@ -215,12 +219,17 @@ class JurySessionViewSet(
         )
         return self._respond(session)
 
-    @_verb(_("Commencer la délibération"), None, JurySessionSerializer)
+    @_verb(_("Commencer la délibération"), DeliberateSerializer, JurySessionSerializer)
     @action(detail=True, methods=["post"])
     def deliberate(self, request, pk=None):
         session = self.get_object()
+        payload = DeliberateSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
         services.start_deliberation(
-            session, acting_user=request.actor, expected_version=if_match_optional(request)
+            session,
+            acting_user=request.actor,
+            expected_version=if_match_optional(request),
+            imbalance_reason=payload.validated_data["imbalance_reason"] or None,
         )
         return self._respond(session)
 

@@ -7,12 +7,14 @@ from .choices import (
     CompetenceSource,
     ConflictKind,
     ConflictSource,
+    LateInvitationReason,
     Outcome,
     SessionStatus,
     Sex,
     VoteValue,
 )
 from .decisions import Decision, DecisionCompetence
+from .jurors import Juror, JurorUnion
 from .sessions import (
     INVITATION_NOTICE_DAYS,
     SIT_CODENAME,
@@ -40,6 +42,9 @@ __all__ = [
     "DecisionCompetence",
     "Sex",
     "JuryMember",
+    "Juror",
+    "JurorUnion",
+    "LateInvitationReason",
     "JurySession",
     "JurySessionGroupObjectPermission",
     "JurySessionUserObjectPermission",

@@ -55,3 +55,13 @@ class CompetenceSource(models.TextChoices):
     EVALUATED = "evaluated", _("Évaluée lors de cette session")
     CREDIT = "credit", _("Acquis antérieur encore valable")
     NOT_TARGETED = "not_targeted", _("Hors de l'objectif du dossier")
+
+
+class LateInvitationReason(models.TextChoices):
+    """Why the unions were invited less than 15 days before the session (printed on the PV)."""
+
+    RESCHEDULED = "rescheduled", _("Séance reportée ou avancée")
+    MEMBER_REPLACED = "member_replaced", _("Remplacement d'un membre empêché")
+    LATE_DESIGNATION = "late_designation", _("Désignation tardive par une organisation")
+    CANDIDATE_DEADLINE = "candidate_deadline", _("Échéance du parcours d'un candidat")
+    OTHER = "other", _("Autre motif")

@@ -12,7 +12,7 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from cqpm.limits import TEXT_LONG, BoundedTextField
 
-from .choices import Attendance, College, SessionStatus, Sex
+from .choices import Attendance, College, LateInvitationReason, SessionStatus, Sex
 
 SIT_PERMISSION = "juries.sit_on_jury_session"
 SIT_CODENAME = "sit_on_jury_session"
@@ -42,8 +42,19 @@ class JurySession(models.Model):
         _("état"), max_length=14, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
     invitations_sent_at = models.DateTimeField(_("convocations envoyées le"), null=True, blank=True)
+    late_invitation_reason = models.CharField(
+        _("motif d'une convocation tardive"),
+        max_length=20,
+        choices=LateInvitationReason.choices,
+        blank=True,
+    )
     late_invitation_justification = BoundedTextField(
         _("justification d'une convocation tardive"),
+        blank=True,
+        max_length=TEXT_LONG,
+    )
+    imbalance_reason = BoundedTextField(
+        _("motif d'une délibération avec des collèges déséquilibrés"),
         blank=True,
         max_length=TEXT_LONG,
     )

@@ -16,6 +16,7 @@ from .agenda import (
 )
 from .closing import close_session, later_sessions, open_resit, revoke_decision
 from .decisions import refresh_item, refresh_session
+from .jurors import register_juror, union_of, update_juror
 from .members import add_member, remove_member, set_attendance, set_president, update_member
 from .sessions import (
     create_session,
@@ -42,6 +43,7 @@ __all__ = [
     "open_resit",
     "open_session",
     "record_invitations",
+    "register_juror",
     "record_regularity",
     "refresh_item",
     "refresh_session",
@@ -54,6 +56,8 @@ __all__ = [
     "set_president",
     "sign_minutes",
     "start_deliberation",
+    "union_of",
+    "update_juror",
     "update_member",
     "update_session",
     "vote_refusal",

@@ -1,6 +1,10 @@
-"""The jury's members: convened jurors of the centre, in a college, one president from
-the employer college; their attendance on the day. Adding a member grants them the
-session (django-guardian); removing takes it back."""
+"""The jury's members: convened jurors of the centre, one president from the employer
+college; their attendance on the day. Adding a member grants them the session
+(django-guardian); removing takes it back.
+
+A seat's college and union come from the juror's standing record (``services.jurors``,
+issue 15), copied onto the seat when they are convened: a later change of the record does
+not rewrite the session. The employee college has at most one member per union."""
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -11,13 +15,24 @@ from centres.permissions import grant_object_permission, revoke_object_permissio
 from centres.roles import Role
 
 from ..errors import JuryError
-from ..models import SIT_PERMISSION, Attendance, College, JuryMember, SessionStatus, Sex
+from ..models import (
+    SIT_PERMISSION,
+    Attendance,
+    College,
+    Juror,
+    JuryMember,
+    SessionStatus,
+    Sex,
+)
 from .agenda import detect_conflicts_for_member
 from .common import lock_session, record, require_convener, require_status, touch_board
 from .decisions import refresh_session
+from .jurors import register_juror, same_union, union_of
 
 S = SessionStatus
 MEMBER_FIELDS = ("college", "organisation", "company", "sex", "qualified_for_certification")
+SEAT_FIELDS = ("company", "sex", "qualified_for_certification")  # per seat, defaulting to
+# the record; the college and the union are the record's only
 
 
 def _snapshot(member) -> dict:
@@ -60,11 +75,53 @@ def is_juror(user, centre) -> bool:
         ).exists()
 
 
-def add_member(session, user, *, acting_user, college, **fields) -> JuryMember:
-    """Convene a juror of the centre. Conflicts with the candidates already on the agenda
-    are detected at once."""
+def _juror_record(session, user, *, acting_user, college, fields) -> Juror:
+    """The juror's standing record; a juror convened for the first time with a college is
+    registered then (audited). A college or a union other than the record's is refused."""
+    juror = Juror.objects.filter(centre=session.centre, user=user).first()
+    if juror is None:
+        if college is None:
+            raise JuryError(
+                _("Enregistrez d'abord la fiche de ce juré (collège, organisation syndicale)."),
+                code="juror_not_registered",
+            )
+        return register_juror(
+            session.centre,
+            user,
+            acting_user=acting_user,
+            college=college,
+            union=fields.get("organisation", ""),
+            **{k: fields[k] for k in SEAT_FIELDS if k in fields},
+        )
+    if college is not None and college != juror.college:
+        raise JuryError(
+            _(
+                "%(name)s est inscrit(e) au %(college)s : un juré siège dans le collège de sa "
+                "fiche, pas dans un autre."
+            )
+            % {"name": juror.name, "college": College(juror.college).label.lower()},
+            code="college_mismatch",
+        )
+    organisation = (fields.get("organisation") or "").strip()
+    if (
+        organisation
+        and juror.college == College.EMPLOYEE
+        and not same_union(organisation, union_of(juror))
+    ):
+        raise JuryError(
+            _("Ce juré siège pour l'organisation syndicale inscrite sur sa fiche."),
+            code="union_mismatch",
+        )
+    return juror
+
+
+def add_member(session, user, *, acting_user, college=None, **fields) -> JuryMember:
+    """Convene a juror of the centre, in the college of their standing record (and, in the
+    employee college, for the union of their record: one member per union). Conflicts with
+    the candidates already on the agenda are detected at once."""
     require_convener(acting_user, session.centre)
-    data = _clean(session, {**fields, "college": college})
+    data = _clean(session, {**fields, **({"college": college} if college else {})})
+    college = data.pop("college", None)
     with transaction.atomic():
         session = lock_session(session)
         require_status(
@@ -83,14 +140,41 @@ def add_member(session, user, *, acting_user, college, **fields) -> JuryMember:
             # them again gives the session back (nothing written when still held)
             grant_object_permission(user, SIT_PERMISSION, session, acting_user=acting_user)
             return existing
+        juror = _juror_record(session, user, acting_user=acting_user, college=college, fields=data)
+        seat = {
+            "college": juror.college,
+            "organisation": union_of(juror),
+            # a blank per-seat value (the form's default) takes the record's
+            "company": data.get("company") or juror.company,
+            "sex": data.get("sex") or juror.sex,
+            "qualified_for_certification": bool(
+                data.get("qualified_for_certification") or juror.qualified_for_certification
+            ),
+        }
+        if seat["college"] == College.EMPLOYEE:
+            _refuse_second_member_of_union(session, seat["organisation"])
         member = JuryMember.objects.create(
-            session=session, user=user, added_by=getattr(acting_user, "user", acting_user), **data
+            session=session, user=user, added_by=getattr(acting_user, "user", acting_user), **seat
         )
         grant_object_permission(user, SIT_PERMISSION, session, acting_user=acting_user)
         detect_conflicts_for_member(member, acting_user=acting_user)
         record(session.centre, acting_user, "jury.member_add", member, after=_snapshot(member))
         touch_board(session)
     return member
+
+
+def _refuse_second_member_of_union(session, union) -> None:
+    seated = JuryMember.objects.filter(session=session, college=College.EMPLOYEE).values_list(
+        "organisation", flat=True
+    )
+    if any(same_union(union, other) for other in seated):
+        raise JuryError(
+            _(
+                "Le collège salariés compte déjà un membre de cette organisation syndicale : "
+                "un seul membre par organisation."
+            ),
+            code="union_already_seated",
+        )
 
 
 def update_member(member, *, acting_user, **fields) -> JuryMember:
@@ -112,10 +196,13 @@ def update_member(member, *, acting_user, **fields) -> JuryMember:
         ]
         if not changed:
             return member
-        if "college" in changed and member.is_president and data["college"] != College.EMPLOYER:
+        if "college" in changed or "organisation" in changed:
             raise JuryError(
-                _("Le président est membre du collège employeurs : désignez-en un autre d'abord."),
-                code="president_employer_college",
+                _(
+                    "Le collège et l'organisation syndicale d'un membre sont ceux de sa fiche "
+                    "de juré : ils ne se choisissent pas pour une session."
+                ),
+                code="college_from_record",
             )
         before = _snapshot(member)
         for name in changed:
@@ -168,7 +255,12 @@ def set_president(member, *, acting_user) -> JuryMember:
         member = JuryMember.objects.select_for_update().get(pk=member.pk)
         if member.is_president:
             return member
-        if member.college != College.EMPLOYER:
+        record_college = (
+            Juror.objects.filter(centre=session.centre, user_id=member.user_id)
+            .values_list("college", flat=True)
+            .first()
+        )
+        if member.college != College.EMPLOYER or record_college not in {None, College.EMPLOYER}:
             raise JuryError(
                 _("Le président du jury est désigné parmi les membres du collège employeurs."),
                 code="president_employer_college",

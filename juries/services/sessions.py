@@ -16,7 +16,13 @@ from cqpm.models import Qualification, ReferentialVersion
 
 from ..composition import check_composition
 from ..errors import JuryError
-from ..models import INVITATION_NOTICE_DAYS, JuryMember, JurySession, SessionStatus
+from ..models import (
+    INVITATION_NOTICE_DAYS,
+    JuryMember,
+    JurySession,
+    LateInvitationReason,
+    SessionStatus,
+)
 from .common import check_version, lock_session, record, require_convener, require_status
 
 logger = logging.getLogger(__name__)
@@ -220,13 +226,16 @@ def _invitation_email(member_id: int) -> None:
 
 
 def record_invitations(
-    session, *, acting_user, sent_at=None, justification="", notify=True
+    session, *, acting_user, sent_at=None, reason="", justification="", notify=True
 ) -> JurySession:
     """Record that the members were invited (and, with ``notify``, mail them). Unions are
-    invited at least 15 calendar days before the session: later than that, a justification
-    is required."""
+    invited at least 15 calendar days before the session: later than that, a reason chosen
+    from ``LateInvitationReason`` and a text are required (both printed on the PV)."""
     require_convener(acting_user, session.centre)
     justification = (justification or "").strip()
+    reason = reason or ""
+    if reason and reason not in LateInvitationReason.values:
+        raise JuryError(_("Motif inconnu."), code="bad_late_invitation_reason")
     sent_at = sent_at or timezone.now()
     with transaction.atomic():
         session = lock_session(session)
@@ -239,12 +248,12 @@ def record_invitations(
         if not members:
             raise JuryError(_("Ajoutez d'abord les membres du jury."), code="no_member")
         late = timezone.localtime(sent_at).date() > session.invitation_deadline()
-        if late and not justification:
+        if late and not (justification and reason):
             raise JuryError(
                 _(
                     "Les organisations syndicales doivent être convoquées au moins %(days)s "
-                    "jours avant la séance (au plus tard le %(deadline)s) : justifiez cette "
-                    "convocation tardive."
+                    "jours avant la séance (au plus tard le %(deadline)s) : choisissez le "
+                    "motif de cette convocation tardive et justifiez-la."
                 )
                 % {
                     "days": INVITATION_NOTICE_DAYS,
@@ -261,10 +270,12 @@ def record_invitations(
         }
         session.invitations_sent_at = sent_at
         session.late_invitation_justification = justification if late else ""
+        session.late_invitation_reason = reason if late else ""
         session.version += 1
         session.save(
             update_fields=[
                 "invitations_sent_at",
+                "late_invitation_reason",
                 "late_invitation_justification",
                 "version",
                 "updated_at",
@@ -277,7 +288,11 @@ def record_invitations(
             "jury.invitations",
             session,
             before=before,
-            after={"invitations_sent_at": sent_at.isoformat(), "late": late},
+            after={
+                "invitations_sent_at": sent_at.isoformat(),
+                "late": late,
+                "late_reason": reason if late else "",
+            },
             reason=justification,
         )
         if notify:
@@ -286,7 +301,9 @@ def record_invitations(
     return session
 
 
-def _transition(session, *, acting_user, to, allowed_from, guard, timestamp, expected_version):
+def _transition(
+    session, *, acting_user, to, allowed_from, guard, timestamp, expected_version, extra=None
+):
     require_convener(acting_user, session.centre)
     with transaction.atomic():
         session = lock_session(session)
@@ -303,16 +320,27 @@ def _transition(session, *, acting_user, to, allowed_from, guard, timestamp, exp
         before = session.status
         session.status = to
         setattr(session, timestamp, timezone.now())
+        for name, value in (extra or {}).items():  # recorded with the transition
+            setattr(session, name, value)
         session.version += 1
         session.board_version += 1  # the board's polling follows the status
-        session.save(update_fields=["status", timestamp, "version", "board_version", "updated_at"])
+        session.save(
+            update_fields=[
+                "status",
+                timestamp,
+                *(extra or {}),
+                "version",
+                "board_version",
+                "updated_at",
+            ]
+        )
         record(
             session.centre,
             acting_user,
             f"jury.{to}",
             session,
             before={"status": before},
-            after={"status": to},
+            after={"status": to, **(extra or {})},
         )
     return session
 
@@ -324,9 +352,9 @@ def _guard_open(session):
         raise JuryError(" ".join(composition.errors), code="composition_invalid")
 
 
-def _guard_deliberate(session):
+def _guard_deliberate(session, imbalance_reason=None):
     _check_open_time(session)
-    composition = check_composition(session)
+    composition = check_composition(session, imbalance_reason=imbalance_reason)
     problems = composition.errors + composition.deliberation_errors
     if problems:
         raise JuryError(" ".join(problems), code="deliberation_refused")
@@ -347,14 +375,20 @@ def open_session(session, *, acting_user, expected_version=None) -> JurySession:
     )
 
 
-def start_deliberation(session, *, acting_user, expected_version=None) -> JurySession:
-    """Votes open: attendance recorded, quorum reached, president present."""
+def start_deliberation(
+    session, *, acting_user, expected_version=None, imbalance_reason=None
+) -> JurySession:
+    """Votes open: attendance recorded, quorum reached (never below two members present, one
+    of each college), president present. Present members unbalanced between the colleges
+    need ``imbalance_reason``, recorded and printed on the PV."""
+    reason = None if imbalance_reason is None else imbalance_reason.strip()
     return _transition(
         session,
         acting_user=acting_user,
         to=S.DELIBERATING,
         allowed_from={S.OPEN},
-        guard=_guard_deliberate,
+        guard=lambda locked: _guard_deliberate(locked, reason),
         timestamp="deliberation_started_at",
         expected_version=expected_version,
+        extra={"imbalance_reason": reason} if reason else None,
     )

@@ -117,12 +117,19 @@ def invitations(request, pk):
     actor = request.actor
     session = get_session_for_user(actor, pk, write=True)
     form = InvitationForm(
-        request.POST or None, initial={"justification": session.late_invitation_justification}
+        request.POST or None,
+        initial={
+            "reason": session.late_invitation_reason,
+            "justification": session.late_invitation_justification,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
             services.record_invitations(
-                session, acting_user=actor, justification=form.cleaned_data["justification"]
+                session,
+                acting_user=actor,
+                reason=form.cleaned_data["reason"],
+                justification=form.cleaned_data["justification"],
             )
         except services.JuryError as exc:
             form.add_error("justification" if "justif" in exc.code else None, str(exc.message))

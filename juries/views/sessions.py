@@ -181,8 +181,16 @@ def session_board(request, pk):
 def _transition(request, pk, service, success):
     actor = request.actor
     session = get_session_for_user(actor, pk, write=True)
+    extra = {}
+    if service is services.start_deliberation and request.POST.get("imbalance_reason"):
+        extra["imbalance_reason"] = request.POST["imbalance_reason"]
     try:
-        service(session, acting_user=actor, expected_version=request.POST.get("version") or None)
+        service(
+            session,
+            acting_user=actor,
+            expected_version=request.POST.get("version") or None,
+            **extra,
+        )
     except services.JuryError as exc:
         error_message(request, exc)
     else:

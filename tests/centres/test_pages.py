@@ -254,7 +254,7 @@ def test_centre_settings_form(world, client, admin_a):
     response = client.post(url, {**base, "commission_min_assessors": 1, "jury_quorum": 0})
     assert response.status_code == 200
     content = text(response)
-    assert "au moins 2 évaluateurs" in content and "au moins 1" in content
+    assert "au moins 2 évaluateurs" in content and "inférieur à 2 membres" in content
     assert client.post(url, base).status_code == 302
     centre = Centre.objects.get(pk=world.centre_a.pk)
     assert (centre.jury_quorum, centre.commission_min_assessors, centre.version) == (5, 3, 2)

@@ -372,6 +372,7 @@ def test_update_centre_settings(world, admin_a):
     ("field", "value", "code"),
     [
         ("jury_quorum", 0, "invalid_quorum"),
+        ("jury_quorum", 1, "invalid_quorum"),  # the legal floor is 2 (issue 15)
         ("commission_min_assessors", 1, "invalid_commission_size"),
         ("siret", "12345678901234", "siret_checksum"),
     ],

@@ -88,17 +88,25 @@ def new_session(world, version, *, starts_at=None, staff=None, place="Salle du c
     )
 
 
+UNIONS = ["CFDT", "CFE-CGC", "CGT", "CGT-FO", "CFTC"]
+
+
 def convene(world, session, users, *, colleges=None, president=0, staff=None, **member_fields):
     """Seat ``users`` (alternating employer/employee unless ``colleges``), name the
-    president, record timely invitations."""
+    president, record timely invitations. An employee juror without a standing record is
+    registered for a union of their own (``UNIONS``, in seat order)."""
     actor = build_actor(staff or world.user("staff"))
     colleges = colleges or [
         College.EMPLOYER if i % 2 == 0 else College.EMPLOYEE for i in range(len(users))
     ]
-    members = [
-        services.add_member(session, user, acting_user=actor, college=college, **member_fields)
-        for user, college in zip(users, colleges, strict=True)
-    ]
+    members = []
+    for index, (user, college) in enumerate(zip(users, colleges, strict=True)):
+        fields = dict(member_fields)
+        if college == College.EMPLOYEE:
+            fields.setdefault("organisation", UNIONS[index % len(UNIONS)])
+        members.append(
+            services.add_member(session, user, acting_user=actor, college=college, **fields)
+        )
     if president is not None:
         services.set_president(members[president], acting_user=actor)
     services.record_invitations(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from centres.access import build_actor
 from documents.models import DocumentKind, GeneratedDocument
 from juries import services
-from juries.models import Attendance, College, Decision, JuryMember, JurySession
+from juries.models import Attendance, College, Decision, Juror, JuryMember, JurySession
 from tests.candidates.factories import DossierDocumentFactory
 from tests.factories import DEFAULT_PASSWORD
 from tests.matrix import STAFF_ROLES, Entry
@@ -52,7 +52,11 @@ def _planned(w, *, invited=True):
         organisation="MATRIXORG",
     )
     services.add_member(
-        session, juror(w.centre_a, "juror_a2"), acting_user=staff, college=College.EMPLOYEE
+        session,
+        juror(w.centre_a, "juror_a2"),
+        acting_user=staff,
+        college=College.EMPLOYEE,
+        organisation="MATRIXUNION",
     )
     services.set_president(president, acting_user=staff)
     if invited:
@@ -159,6 +163,20 @@ def _conflict(w):
     member = session.members.get(user__username="juror_a2")
     conflict = services.declare_conflict(item, member, kind="trainer", acting_user=_staff(w))
     return {"pk": session.pk, "conflict_pk": conflict.pk}
+
+
+def _juror_record(w):
+    """The standing record of centre A's employee juror (registered by ``_planned``)."""
+    _planned(w)
+    return Juror.objects.get(centre=w.centre_a, user__username="juror_a2")
+
+
+def _juror_data(w):
+    return {
+        "user": juror(w.centre_a, "juror_a6").pk,
+        "college": "employee",
+        "union": "MATRIXUNION6",
+    }
 
 
 def _decision_pk(values=None):
@@ -278,13 +296,54 @@ HTML = [
         hidden_from=NOT_JURY,
         label="post",
     ),
+    Entry(
+        "juries:juror_list",
+        allowed=STAFF_ROLES,
+        marker=_marker("MATRIXUNION"),
+        setup=_setup(_planned),
+    ),
+    Entry(
+        "juries:juror_list",
+        allowed=STAFF_ROLES,
+        marker=_marker("MATRIXUNION"),
+        setup=_setup(_planned),
+        query="?q=juror&college=employee&sort=-union",
+        label="filtres",
+    ),
+    Entry("juries:juror_create", allowed=STAFF_ROLES),
+    Entry(
+        "juries:juror_create",
+        allowed=STAFF_ROLES,
+        method="post",
+        data=_juror_data,
+        status=302,
+        label="post",
+    ),
+    Entry(
+        "juries:juror_edit",
+        allowed=STAFF_ROLES,
+        kwargs=lambda w: {"juror_pk": _juror_record(w).pk},
+    ),
+    Entry(
+        "juries:juror_edit",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=lambda w: {"juror_pk": _juror_record(w).pk},
+        data=lambda w: {"college": "employee", "union": "MATRIXUNION7", "version": 1},
+        status=302,
+        label="post",
+    ),
     Entry("juries:members", allowed=STAFF_ROLES, kwargs=SESSION, hidden_from=NOT_JURY),
     Entry(
         "juries:members",
         allowed=STAFF_ROLES,
         method="post",
         kwargs=SESSION,
-        data=lambda w: {"user": juror(w.centre_a, "juror_a5").pk, "college": "employee"},
+        data=lambda w: {
+            "user": juror(w.centre_a, "juror_a5").pk,
+            "college": "employee",
+            "organisation": "MATRIXUNION5",
+        },
         status=302,
         hidden_from=NOT_JURY,
         label="post",
@@ -317,7 +376,7 @@ HTML = [
         allowed=STAFF_ROLES,
         method="post",
         kwargs=_session_pk(lambda w: _planned(w, invited=False)),
-        data=lambda w: {"justification": "Séance avancée"},
+        data=lambda w: {"reason": "rescheduled", "justification": "Séance avancée"},
         status=302,
         hidden_from=NOT_JURY,
         label="post",
@@ -470,7 +529,7 @@ API = [
         allowed=STAFF_ROLES,
         method="post",
         kwargs=_session_pk(lambda w: _planned(w, invited=False)),
-        data=lambda w: {"justification": "Séance avancée"},
+        data=lambda w: {"reason": "rescheduled", "justification": "Séance avancée"},
     ),
     Entry("api:jury-session-open-session", allowed=STAFF_ROLES, method="post", kwargs=SESSION),
     Entry(
@@ -498,7 +557,30 @@ API = [
         kwargs=_session_pk(lambda w: _signable(w)[0]),
     ),
     Entry(
-        "api:jury-member-list", allowed=READERS, marker=_marker("MATRIXORG"), setup=_setup(_planned)
+        "api:juror-list", allowed=STAFF_ROLES, marker=_marker("MATRIXUNION"), setup=_setup(_planned)
+    ),
+    Entry(
+        "api:juror-list",
+        allowed=STAFF_ROLES,
+        method="post",
+        data=_juror_data,
+        status=201,
+        label="create",
+    ),
+    Entry("api:juror-detail", allowed=STAFF_ROLES, kwargs=lambda w: {"pk": _juror_record(w).pk}),
+    Entry(
+        "api:juror-detail",
+        allowed=STAFF_ROLES,
+        method="patch",
+        kwargs=lambda w: {"pk": _juror_record(w).pk},
+        data=lambda w: {"union": "MATRIXUNION8"},
+        label="patch",
+    ),
+    Entry(
+        "api:jury-member-list",
+        allowed=READERS,
+        marker=_marker("MATRIXUNION"),
+        setup=_setup(_planned),
     ),
     Entry(
         "api:jury-member-list",
@@ -508,6 +590,7 @@ API = [
             "session": _planned(w).pk,
             "user": juror(w.centre_a, "juror_a5").pk,
             "college": "employee",
+            "organisation": "MATRIXUNION5",
         },
         status=201,
         label="create",

@@ -291,10 +291,10 @@ def test_composition_agenda_and_transitions_bump_the_board_version(world, versio
     users = jurors(world, n=5)
     members = convene(world, session, users[:4])
     assert bumped(
-        lambda: services.add_member(session, users[4], acting_user=staff, college="employee")
+        lambda: services.add_member(session, users[4], acting_user=staff, college="employer")
     )
     extra = session.members.get(user=users[4])
-    assert bumped(lambda: services.update_member(extra, acting_user=staff, college="employer"))
+    assert bumped(lambda: services.update_member(extra, acting_user=staff, sex="F"))
     assert bumped(lambda: services.set_president(extra, acting_user=staff))
     assert bumped(lambda: services.set_president(members[0], acting_user=staff))
     assert bumped(lambda: services.remove_member(extra, acting_user=staff))

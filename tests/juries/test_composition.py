@@ -10,7 +10,7 @@ from candidates.models import AccessStatus
 from centres.models import AuditEntry
 from juries import services
 from juries.composition import check_composition
-from juries.models import Attendance, College, JurySession, SessionStatus, Sex
+from juries.models import Attendance, College, JurySession, LateInvitationReason, SessionStatus, Sex
 
 from .factories import convene, jurors, new_session, ready_dossier
 
@@ -25,12 +25,10 @@ def test_parity_is_required_to_open(world, version, staff):
     assert not composition.parity
     with pytest.raises(services.JuryError, match="paritaire"):
         services.open_session(session, acting_user=staff)
-    member = session.members.get(user=users[1])
-    services.update_member(member, acting_user=staff, college=College.EMPLOYEE)
-    with pytest.raises(services.JuryError, match="paritaire"):
-        services.open_session(session, acting_user=staff)  # 1 employer, 2 employees
     extra = jurors(world, 4)[3]
-    services.add_member(session, extra, acting_user=staff, college=College.EMPLOYER)
+    services.add_member(
+        session, extra, acting_user=staff, college=College.EMPLOYEE, organisation="UNSA"
+    )
     services.record_invitations(
         session, acting_user=staff, sent_at=session.starts_at - datetime.timedelta(days=16)
     )
@@ -51,8 +49,9 @@ def test_president_comes_from_the_employer_college(world, version, staff):
     services.set_president(employer[0], acting_user=staff)
     services.set_president(employer[1], acting_user=staff)  # the president changes
     assert list(session.members.filter(is_president=True)) == [employer[1]]
-    with pytest.raises(services.JuryError, match="collège employeurs"):
+    with pytest.raises(services.JuryError, match="fiche de juré") as excinfo:
         services.update_member(employer[1], acting_user=staff, college=College.EMPLOYEE)
+    assert excinfo.value.code == "college_from_record"
 
 
 def test_only_jurors_of_the_centre_sit_and_get_the_session(world, version, staff):
@@ -80,19 +79,37 @@ def test_late_invitations_need_a_justification(world, version, staff):
     convene_users = jurors(world)
     for i, user in enumerate(convene_users):
         services.add_member(
-            session, user, acting_user=staff, college="employer" if i % 2 == 0 else "employee"
+            session,
+            user,
+            acting_user=staff,
+            college="employer" if i % 2 == 0 else "employee",
+            organisation=f"Union {i}",
         )
     with pytest.raises(services.JuryError) as excinfo:
         services.record_invitations(session, acting_user=staff)
     assert excinfo.value.code == "late_invitation_justification_required"
     assert "15" in str(excinfo.value.message)
+    with pytest.raises(services.JuryError) as excinfo:  # a text alone is not enough
+        services.record_invitations(
+            session, acting_user=staff, justification="Session avancée à la demande de la GTP."
+        )
+    assert excinfo.value.code == "late_invitation_justification_required"
+    with pytest.raises(services.JuryError) as excinfo:
+        services.record_invitations(
+            session, acting_user=staff, reason="whim", justification="Session avancée."
+        )
+    assert excinfo.value.code == "bad_late_invitation_reason"
     services.record_invitations(
-        session, acting_user=staff, justification="Session avancée à la demande de la GTP."
+        session,
+        acting_user=staff,
+        reason=LateInvitationReason.RESCHEDULED,
+        justification="Session avancée à la demande de la GTP.",
     )
     session.refresh_from_db()
     assert session.late_invitation_justification.startswith("Session avancée")
+    assert session.late_invitation_reason == LateInvitationReason.RESCHEDULED
     composition = check_composition(session)
-    assert any("Justification" in w for w in composition.warnings)
+    assert any("Motif : Séance reportée ou avancée" in w for w in composition.warnings)
     assert all(m.invited_at for m in session.members.all())
     entry = AuditEntry.objects.get(action="jury.invitations")
     assert entry.after["late"] is True and entry.reason
@@ -124,7 +141,9 @@ def test_quorum_and_attendance_gate_the_deliberation(world, version, staff):
     composition = check_composition(session)
     assert composition.quorum_reached and composition.present == 3
     assert any("membres présents" in w for w in composition.warnings)  # present not at parity
-    services.start_deliberation(session, acting_user=staff)
+    with pytest.raises(services.JuryError, match="motif"):  # issue 15: a reason is needed
+        services.start_deliberation(session, acting_user=staff)
+    services.start_deliberation(session, acting_user=staff, imbalance_reason="Un membre excusé.")
     session.refresh_from_db()
     assert session.status == SessionStatus.DELIBERATING
 
@@ -192,7 +211,7 @@ def test_invitations_are_mailed_after_commit(
     session = new_session(world, version, starts_at=timezone.now() + datetime.timedelta(days=30))
     users = jurors(world, 2)
     for user, college in zip(users, ["employer", "employee"], strict=True):
-        services.add_member(session, user, acting_user=staff, college=college)
+        services.add_member(session, user, acting_user=staff, college=college, organisation="SUD")
     with django_capture_on_commit_callbacks(execute=True):
         services.record_invitations(session, acting_user=staff)
     assert sorted(m.to[0] for m in mailoutbox) == sorted(u.email for u in users)

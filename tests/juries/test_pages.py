@@ -106,7 +106,7 @@ def test_late_invitation_page_asks_for_a_justification(client, world, version, s
     assert "tardive" in page
     response = client.post(reverse("juries:invitations", args=[session.pk]), {"justification": ""})
     assert response.status_code == 200
-    assert "justifiez cette convocation tardive" in response.content.decode()
+    assert "choisissez le motif de cette convocation tardive" in response.content.decode()
 
 
 def test_a_juror_only_reaches_their_sessions(client, world, version):
