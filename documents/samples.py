@@ -4,7 +4,7 @@ They follow the CQPM "Manager de secteur d'activités" (3 blocs, 8 competences);
 that are not public (CQPM code, RNCP number, levels) stay empty and print "à renseigner".
 """
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .builders import qr_data_uri
@@ -184,7 +184,11 @@ def result_letter(outcome: str = "partial") -> ResultLetterContext:
         blocs_valid_until=date(2031, 6, 18) if partial else None,
         place="Lyon",
         letter_date=date(2026, 6, 20),
-        signatory=Signature(name="Anne Lefèvre", capacity="Présidente du jury paritaire"),
+        signatory=Signature(
+            name="Anne Lefèvre",
+            capacity="Présidente du jury paritaire",
+            signed_at=datetime(2026, 6, 18, 17, 40, tzinfo=UTC),
+        ),
     )
 
 

@@ -462,11 +462,23 @@ def build_result_letter(document):
         blocs_valid_until=add_months(jury_date, version.bloc_credit_months) if partial else None,
         place=session.document_town,
         letter_date=_letter_date(document, jury_date),
-        signatory=ctx.Signature(name=president.name, capacity=president_title(president.sex))
+        # issued once every present member signed the PV: the president's signature is the
+        # letter's ("Signé électroniquement par …, le …"), never an empty box
+        signatory=ctx.Signature(
+            name=president.name,
+            capacity=president_title(president.sex),
+            signed_at=_signed_at(president),
+        )
         if president
         else None,
     )
     return "documents/pdf/result_letter.html", context
+
+
+def _signed_at(member):
+    return (
+        MinutesSignature.objects.filter(member=member).values_list("signed_at", flat=True).first()
+    )
 
 
 def register() -> None:

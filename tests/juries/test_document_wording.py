@@ -5,6 +5,8 @@
 import io
 
 import pytest
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
 from pypdf import PdfReader
 
 from centres.access import build_actor
@@ -79,6 +81,11 @@ def test_the_result_letter_greets_madame_and_is_signed_by_the_presidente(world, 
     assert "agréer, Madame, l'expression" in text
     assert "Présidente du jury paritaire de délibération" in text
     assert "Lyon, le" in text  # dated in the session's town
+    # signed by the president's PV signature, not an empty "Signature :" box
+    president = JuryMember.objects.get(session=_session, is_president=True)
+    signed_on = date_format(localtime(president.signatures.get().signed_at), "j F Y")
+    assert f"Signé électroniquement par {president.name}, le {signed_on}" in text
+    assert "Signature :" not in text
     other = Decision.objects.get(item=items[1])
     letter = GeneratedDocument.objects.get(kind="result_letter", subject_id=str(other.pk))
     text = _render(paperwork.build_result_letter, letter)
