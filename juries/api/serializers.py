@@ -294,6 +294,7 @@ class DeliberateSerializer(serializers.Serializer):
             "Motif de délibérer quand les présents ne sont pas répartis à égalité entre les "
             "collèges (figure au procès-verbal)."
         ),
+        max_length=TEXT_LONG,
     )
 
 
@@ -325,7 +326,7 @@ class SignSerializer(serializers.Serializer):
     SHA-256 of the PV the member read (``sha256`` of the PV in ``/api/v1/documents/``)."""
 
     password = serializers.CharField(
-        write_only=True, trim_whitespace=False, style={"input_type": "password"}
+        write_only=True, trim_whitespace=False, style={"input_type": "password"}, max_length=1024
     )
     otp = serializers.CharField(
         write_only=True,
@@ -339,6 +340,8 @@ class SignSerializer(serializers.Serializer):
     )
     document_sha256 = serializers.RegexField(
         r"^[0-9a-fA-F]{64}$",
+        min_length=64,
+        max_length=64,
         help_text=_("Empreinte SHA-256 du PDF du PV lu avant de signer."),
     )
 

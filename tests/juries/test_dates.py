@@ -16,7 +16,7 @@ from documents.models import CertificateRecord, DocumentKind, GeneratedDocument
 from documents.rendering import render_pdf
 from evaluations.models import CompanyOpinion, EvaluationSession, Grid, GridStatus, OpinionStatus
 from juries import paperwork, services
-from juries.models import Attendance, Decision, JurySession, SessionStatus
+from juries.models import Attendance, Decision, JuryMember, JurySession, SessionStatus
 
 from .factories import (
     NA,
@@ -28,6 +28,7 @@ from .factories import (
     jurors,
     new_session,
     ready_dossier,
+    sign_all,
     vote_all,
 )
 from .test_paperwork import pdf_text
@@ -271,6 +272,7 @@ def test_documents_and_credits_carry_the_day_the_jury_deliberated(world, version
         services.record_regularity(item, regular=True, acting_user=staff)
         vote_all(item, members, {c: (NA if c == "C8" and index else A) for c in all_codes(item)})
     services.close_session(session, acting_user=staff)
+    sign_all(session, JuryMember.objects.filter(session=session))  # then the issuing
     session.refresh_from_db()
     assert timezone.localtime(session.deliberated_at).date() == met
     assert session.jury_date == met != scheduled
@@ -284,7 +286,7 @@ def test_documents_and_credits_carry_the_day_the_jury_deliberated(world, version
     for record in CertificateRecord.objects.all():
         assert record.jury_date == met and record.issued_on == met
 
-    minutes = GeneratedDocument.objects.get(kind=DocumentKind.JURY_MINUTES)
+    minutes = GeneratedDocument.objects.filter(kind=DocumentKind.JURY_MINUTES).earliest("pk")
     text = pdf_text(render_pdf(*paperwork.build_minutes(minutes)))
     assert f"le {french(met)}." in text  # "Fait à …, le <day>."
     assert french(scheduled) not in text
