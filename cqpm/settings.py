@@ -410,6 +410,7 @@ SPECTACULAR_SETTINGS = {
         "SexEnum": "candidates.models.choices.Sex",
         "GridStatusEnum": "evaluations.models.choices.GridStatus",
         "OpinionValueEnum": "evaluations.models.choices.OpinionValue",
+        "LateInvitationReasonEnum": "juries.models.choices.LateInvitationReason",
     },
 }
 

@@ -18,9 +18,11 @@ RFC 3161 time stamp from it (PAdES B-T); otherwise none (B-B), and the signing t
 server's clock.
 """
 
+import asyncio
 import datetime
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
@@ -191,10 +193,23 @@ def sign_pdf(pdf: bytes, *, signer_name: str = "", location: str = "") -> bytes:
         location=location or None,
     )
     writer = IncrementalPdfFileWriter(BytesIO(pdf), strict=False)
-    out = signers.sign_pdf(
-        writer, meta, signer=load_signer(configured_files()), timestamper=_timestamper()
+    signer = load_signer(configured_files())
+    timestamper = _timestamper()
+    return _outside_event_loop(
+        lambda: signers.sign_pdf(writer, meta, signer=signer, timestamper=timestamper).getvalue()
     )
-    return out.getvalue()
+
+
+def _outside_event_loop(work):
+    """pyHanko's synchronous ``sign_pdf`` calls ``asyncio.run``, which refuses to run in a
+    thread whose event loop is running (an ASGI worker, a Playwright-driven test, a task run
+    in process from async code): there, it runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return work()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(work).result()
 
 
 def sign_if_issued(kind: str, pdf: bytes, *, centre=None) -> bytes:

@@ -14,7 +14,7 @@ never fails because a document cannot be produced yet.
 
 import logging
 
-from django.db.models import Prefetch
+from django.db.models import OuterRef, Prefetch, Subquery
 from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
@@ -80,8 +80,13 @@ def _user(acting_user):
 
 
 def _president(session) -> JuryMember | None:
+    """The presiding member, with ``pv_signed_at``: when they signed the PV (``None``)."""
+    signed = MinutesSignature.objects.filter(member=OuterRef("pk")).values("signed_at")[:1]
     return (
-        JuryMember.objects.filter(session=session, is_president=True).select_related("user").first()
+        JuryMember.objects.filter(session=session, is_president=True)
+        .select_related("user")
+        .annotate(pv_signed_at=Subquery(signed))
+        .first()
     )
 
 
@@ -467,18 +472,12 @@ def build_result_letter(document):
         signatory=ctx.Signature(
             name=president.name,
             capacity=president_title(president.sex),
-            signed_at=_signed_at(president),
+            signed_at=president.pv_signed_at,
         )
         if president
         else None,
     )
     return "documents/pdf/result_letter.html", context
-
-
-def _signed_at(member):
-    return (
-        MinutesSignature.objects.filter(member=member).values_list("signed_at", flat=True).first()
-    )
 
 
 def register() -> None:

@@ -314,3 +314,16 @@ def test_the_verification_page_recognises_the_issued_parchemin_and_not_a_modifie
     assert "Ce fichier est exactement le document délivré" in same.content.decode()
     modified = client.post(page, {"document": SimpleUploadedFile("p.pdf", flip_one_byte(data))})
     assert "Ce fichier n'est pas le document délivré" in modified.content.decode()
+
+
+def test_signing_works_where_an_event_loop_is_running():
+    """pyHanko's synchronous API runs ``asyncio.run``: from a thread whose loop is running
+    (ASGI, a Playwright-driven test, a task run in process) the seal is still made."""
+    import asyncio
+
+    async def from_async_code():
+        return signing.sign_pdf(blank_pdf())
+
+    signed = asyncio.run(from_async_code())
+    _embedded, status = validate(signed, signing.signing_certificate_pem())
+    assert status.intact and status.valid

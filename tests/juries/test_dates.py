@@ -131,9 +131,14 @@ def test_moving_a_session_is_audited_and_invitations_are_sent_again(world, versi
     with pytest.raises(services.JuryError, match="tardive"):
         services.record_invitations(session, acting_user=staff, notify=False)
     services.record_invitations(
-        session, acting_user=staff, notify=False, justification="Date avancée par la branche"
+        session,
+        acting_user=staff,
+        notify=False,
+        reason="rescheduled",
+        justification="Date avancée par la branche",
     )
     session.refresh_from_db()
+    assert session.late_invitation_reason == "rescheduled"
     assert session.late_invitation_justification == "Date avancée par la branche"
 
 
