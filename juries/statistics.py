@@ -73,6 +73,7 @@ class Statistics:
     by_route: list = field(default_factory=list)
     by_centre: list = field(default_factory=list)
     competences: list = field(default_factory=list)
+    by_cqpm_year: list = field(default_factory=list)
 
 
 def is_national_view(actor) -> bool:
@@ -119,6 +120,7 @@ def _grouped(decisions, dimension: str, *labels: str) -> list[dict]:
     result = []
     for row in rows:
         row["key"] = row.pop(key)
+        row["label"] = row[labels[-1]] if labels else row["key"]
         result.append(_with_rates(row))
     return result
 
@@ -155,7 +157,7 @@ def _compute(actor, filters: StatisticsFilters) -> Statistics:
     routes = dict(AccessStatus.choices)
     by_route = _grouped(decisions, "route")
     for row in by_route:
-        row["label"] = routes.get(row["key"], row["key"])
+        row["label"] = str(routes.get(row["key"], row["key"]))
     national = is_national_view(actor)
     return Statistics(
         national=national,
@@ -170,6 +172,15 @@ def _compute(actor, filters: StatisticsFilters) -> Statistics:
         by_route=by_route,
         by_centre=_grouped(decisions, "centre", "centre__name") if national else [],
         competences=_competences(decisions),
+        by_cqpm_year=list(
+            decisions.values(
+                "year",
+                code=F("dossier__referential_version__qualification__code"),
+                title=F("dossier__referential_version__qualification__title"),
+            )
+            .annotate(**COUNTS)
+            .order_by("title", "-year")
+        ),
     )
 
 
@@ -184,7 +195,12 @@ def statistics_for(actor, filters: StatisticsFilters | None = None) -> Statistic
 
 
 def france_competences_rows(stats: Statistics) -> list[list]:
-    """The RNCP ``STATISTIQUES_PROMOTION`` layout: one row per year of jury — year, number
-    certified, number certified through VAE, insertion at 6 months and 2 years (empty: the
-    follow-up of holders is not collected yet)."""
-    return [[row["key"], row["awarded"], row["awarded_vae"], None, None] for row in stats.by_year]
+    """The RNCP ``STATISTIQUES_PROMOTION`` layout, one row per CQPM and year of jury: CQPM
+    code and title, year, number certified, number certified through VAE, then the
+    insertion rates (overall at 6 months, in the target trade at 6 months and 2 years),
+    left empty: the follow-up of holders is not collected yet."""
+    return [
+        [row["code"], row["title"], row["year"], row["awarded"], row["awarded_vae"]]
+        + [None, None, None]
+        for row in stats.by_cqpm_year
+    ]

@@ -117,7 +117,11 @@ def test_national_view_aggregates_every_centre(world, version):
     assert by_centre == {"UIMM Centre A": 7, "UIMM Centre B": 3}
     only_b = statistics_for(actor, StatisticsFilters(centre=world.centre_b.pk))
     assert only_b.totals["presented"] == 3
-    assert france_competences_rows(stats) == [[2026, 1, 0, None, None], [2025, 5, 1, None, None]]
+    code, title = version.qualification.code, version.qualification.title
+    assert france_competences_rows(stats) == [
+        [code, title, 2026, 1, 0, None, None, None],
+        [code, title, 2025, 5, 1, None, None, None],
+    ]
 
 
 @pytest.mark.parametrize("role", [Role.ASSESSOR, Role.JUROR, Role.COMPANY_REP])
