@@ -107,3 +107,20 @@ def test_page_queries_do_not_grow_with_the_dossiers(client, world, version):
     after = _count(client)
     assert after == before
     assert before <= 20
+
+
+def test_page_and_export_in_english(client, world, version):
+    from django.conf import settings
+    from django.utils import translation
+
+    login(client, world.user(Role.STAFF))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        body = client.get(reverse("juries:statistics")).content.decode()
+        assert "Results by access route" in body and "Success rate" in body
+        response = client.get(reverse("juries:statistics_csv"))
+        rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+        assert rows[0][3:5] == ["Number certified", "Number certified through VAE"]
+        assert "not collected" in rows[-1][0]
+    finally:
+        translation.deactivate()
