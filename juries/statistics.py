@@ -13,15 +13,16 @@ centre — never a loop over dossiers.
 Definitions: *presented* = every dossier the jury decided on (absent ones included);
 *success rate* = awarded / (presented − absent); *acquisition rate* of a competence =
 acquired / evaluated during the session (credits and competences outside the dossier's
-target are not counted).
+target are not counted); *throughput* = dossiers decided per month of jury, and the average
+days from the registration of the dossier (its creation) to the decision.
 """
 
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, F, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models.functions import ExtractYear, TruncMonth
 from django_scopes import scopes_disabled
 
 from candidates.models.choices import AccessStatus
@@ -74,6 +75,7 @@ class Statistics:
     by_centre: list = field(default_factory=list)
     competences: list = field(default_factory=list)
     by_cqpm_year: list = field(default_factory=list)
+    by_month: list = field(default_factory=list)
 
 
 def is_national_view(actor) -> bool:
@@ -151,9 +153,37 @@ def _competences(decisions) -> list[dict]:
     ]
 
 
+DELAY = ExpressionWrapper(F("decided_at") - F("dossier__created_at"), output_field=DurationField())
+
+
+def _days(delta) -> Decimal | None:
+    if delta is None:
+        return None
+    return (Decimal(delta.total_seconds()) / 86400).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def _throughput(decisions) -> list[dict]:
+    """Jury throughput: dossiers decided per month of jury, and the average time from the
+    registration of the dossier to the jury's decision (in days)."""
+    rows = (
+        decisions.values(month=TruncMonth("item__session__starts_at"))
+        .annotate(decided=Count("id"), average_delay=Avg(DELAY))
+        .order_by("-month")
+    )
+    return [
+        {
+            "month": row["month"].date() if hasattr(row["month"], "date") else row["month"],
+            "decided": row["decided"],
+            "average_days": _days(row["average_delay"]),
+        }
+        for row in rows
+    ]
+
+
 def _compute(actor, filters: StatisticsFilters) -> Statistics:
     decisions = _decisions(actor, filters)
-    totals = _with_rates(decisions.aggregate(**COUNTS))
+    totals = _with_rates(decisions.aggregate(**COUNTS, average_delay=Avg(DELAY)))
+    totals["average_days"] = _days(totals.pop("average_delay"))
     routes = dict(AccessStatus.choices)
     by_route = _grouped(decisions, "route")
     for row in by_route:
@@ -172,6 +202,7 @@ def _compute(actor, filters: StatisticsFilters) -> Statistics:
         by_route=by_route,
         by_centre=_grouped(decisions, "centre", "centre__name") if national else [],
         competences=_competences(decisions),
+        by_month=_throughput(decisions),
         by_cqpm_year=list(
             decisions.values(
                 "year",

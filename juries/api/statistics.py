@@ -38,6 +38,21 @@ class OutcomeRowSerializer(serializers.Serializer):
 class TotalsSerializer(OutcomeRowSerializer):
     key = None
     label = None
+    average_days = serializers.DecimalField(
+        max_digits=8,
+        decimal_places=1,
+        allow_null=True,
+        coerce_to_string=False,
+        help_text=_("délai moyen de l'inscription à la décision, en jours"),
+    )
+
+
+class MonthRowSerializer(serializers.Serializer):
+    month = serializers.DateField(help_text=_("premier jour du mois du jury"))
+    decided = serializers.IntegerField()
+    average_days = serializers.DecimalField(
+        max_digits=8, decimal_places=1, allow_null=True, coerce_to_string=False
+    )
 
 
 class CompetenceRowSerializer(serializers.Serializer):
@@ -69,6 +84,7 @@ class StatisticsSerializer(serializers.Serializer):
     by_route = OutcomeRowSerializer(many=True)
     by_centre = OutcomeRowSerializer(many=True, help_text=_("vue nationale seulement"))
     competences = CompetenceRowSerializer(many=True)
+    by_month = MonthRowSerializer(many=True)
     france_competences = FranceCompetencesRowSerializer(many=True)
     insertion_note = serializers.CharField()
 
@@ -127,6 +143,7 @@ class StatisticsView(GenericAPIView):
             "by_route": stats.by_route,
             "by_centre": stats.by_centre,
             "competences": stats.competences,
+            "by_month": stats.by_month,
             "france_competences": [
                 dict(zip(FC_FIELDS, row, strict=True)) for row in france_competences_rows(stats)
             ],

@@ -132,6 +132,18 @@ def _competence_rows(stats) -> list[list]:
     ]
 
 
+def _month_rows(stats) -> list[list]:
+    header = [_("Mois"), _("Dossiers décidés"), _("Délai moyen (jours)")]
+    return [header] + [
+        [
+            r["month"],
+            r["decided"],
+            float(r["average_days"]) if r["average_days"] is not None else None,
+        ]
+        for r in stats.by_month
+    ]
+
+
 def _filename(ext) -> str:
     return f"statistiques-france-competences-{timezone.localdate():%Y%m%d}.{ext}"
 
@@ -167,6 +179,10 @@ def statistics_xlsx(request):
     sheet.freeze_panes = "A2"
     xlsx_sheet(workbook.create_sheet(_("Résultats")), _detail_rows(stats))
     xlsx_sheet(workbook.create_sheet(_("Compétences")), _competence_rows(stats))
+    activity = workbook.create_sheet(_("Activité"))
+    xlsx_sheet(activity, _month_rows(stats))
+    for cell in activity["A"][1:]:
+        cell.number_format = "MM/YYYY"
     response = HttpResponse(xlsx_bytes(workbook), content_type=XLSX_CONTENT_TYPE)
     name_download(response, _filename("xlsx"))
     return response

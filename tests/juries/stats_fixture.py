@@ -46,6 +46,11 @@ def _session(centre, version, year):
 
 def _decide(session, version, route, outcome, competences=(), *, revoked=False):
     dossier = ready_dossier(session.centre, version, route=route, company=None)
+    # registered 30 days before the jury (60 for the 2026 one)
+    days = 60 if session.starts_at.year == 2026 else 30
+    type(dossier).objects.filter(pk=dossier.pk).update(
+        created_at=session.starts_at - datetime.timedelta(days=days)
+    )
     item = AgendaItem.objects.create(session=session, dossier=dossier)
     decision = Decision.objects.create(
         centre=session.centre,

@@ -129,3 +129,15 @@ def test_other_roles_are_refused(world, version, role):
     actor = build_actor(world.user(role))
     with centre_scope(actor.centre), pytest.raises(PermissionDenied):
         statistics_for(actor)
+
+
+def test_throughput_per_month_and_delay(world, version):
+    import datetime
+
+    stats = _centre_stats(world)
+    assert stats.by_month == [
+        {"month": datetime.date(2026, 6, 1), "decided": 2, "average_days": Decimal("60.0")},
+        {"month": datetime.date(2025, 6, 1), "decided": 5, "average_days": Decimal("30.0")},
+    ]
+    # (5 × 30 + 2 × 60) / 7 days
+    assert stats.totals["average_days"] == Decimal("38.6")

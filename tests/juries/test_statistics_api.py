@@ -34,6 +34,8 @@ def test_staff_get_their_centre(api_client, world, version):
         "insertion_trade_6_months": None,
         "insertion_trade_2_years": None,
     }
+    assert data["totals"]["average_days"] == 38.6
+    assert data["by_month"][0] == {"month": "2026-06-01", "decided": 2, "average_days": 60.0}
     rates = sorted(r["acquisition_rate"] for r in data["competences"])
     assert rates == [0.0, 66.7]
 

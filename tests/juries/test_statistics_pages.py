@@ -32,6 +32,8 @@ def test_staff_page_shows_their_centre_only(client, world, version):
     body = response.content.decode()
     assert "Résultats par voie d'accès" in body
     assert "UIMM Centre B" not in body
+    assert "Activité des jurys" in body
+    assert "38.6" in body or "38,6" in body  # average days, registration to decision
     assert "66.7 %" in body or "66,7 %" in body  # employees: 2 awarded of 3 present
 
 
@@ -89,6 +91,8 @@ def test_xlsx_has_the_layout_and_the_detail(client, world, version):
     assert ["UIMM Centre B", 3, 3, 0, 0, 0, 100.0] in detail
     assert detail[-1] == ["Total", 8, 5, 1, 1, 1, pytest.approx(5 / 7 * 100, abs=0.05)]
     assert workbook["Compétences"].max_row == 3  # header + two competences
+    activity = [[c.value for c in row] for row in workbook["Activité"].iter_rows()]
+    assert activity[1][1:] == [8, 30.0]
 
 
 def _count(client):
