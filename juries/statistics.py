@@ -1,8 +1,9 @@
 """Statistics of results (issue 17): what the juries decided, counted by aggregate queries.
 
-Only standing decisions count (frozen, not revoked). Each breakdown is one ``values()`` /
-``annotate()`` query grouped by its dimension — CQPM, year of the jury, access route,
-centre — never a loop over dossiers.
+Only standing decisions count (frozen, not revoked). The outcomes are counted by one
+``values()`` / ``annotate()`` query grouped by (year of the jury, CQPM, access route,
+centre); each breakdown sums those few aggregate rows. Competences and the monthly
+throughput are one aggregate query each. Never a loop over dossiers.
 
 - centre staff (``view_centre``): their active centre only (the centre scope, and an
   explicit filter on it);
@@ -21,22 +22,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.db.models.functions import ExtractYear, TruncMonth
 from django_scopes import scopes_disabled
 
 from candidates.models.choices import AccessStatus
 from centres.roles import Capability
+from cqpm.models import Competence
 from cqpm.selectors import is_national_admin
 
 from .models import CompetenceSource, Decision, DecisionCompetence, Outcome
-
-DIMENSIONS = {
-    "year": "year",
-    "cqpm": "dossier__referential_version__qualification_id",
-    "route": "dossier__access_route",
-    "centre": "centre_id",
-}
 
 COUNTS = {
     "presented": Count("id"),
@@ -48,6 +43,9 @@ COUNTS = {
         "id", filter=Q(outcome=Outcome.AWARDED, dossier__access_route=AccessStatus.VAE)
     ),
 }
+
+
+YEAR = ExtractYear("item__session__starts_at")
 
 
 def rate(part: int, whole: int) -> Decimal | None:
@@ -109,47 +107,86 @@ def _decisions(actor, filters: StatisticsFilters):
         qs = qs.filter(item__session__starts_at__year=filters.year)
     if filters.route:
         qs = qs.filter(dossier__access_route=filters.route)
-    return qs.annotate(year=ExtractYear("item__session__starts_at"))
+    return qs
 
 
-def _grouped(decisions, dimension: str, *labels: str) -> list[dict]:
-    key = DIMENSIONS[dimension]
-    rows = (
-        decisions.values(key, *labels)
-        .annotate(**COUNTS)
-        .order_by(*([F(key).desc()] if dimension == "year" else [*labels, key]))
+def _cube(decisions) -> list[dict]:
+    """One aggregate query: the counts per (year, CQPM, route, centre) — a few hundred rows
+    at most, whatever the number of dossiers — from which every breakdown is summed."""
+    return list(
+        decisions.annotate(year=YEAR)
+        .values(
+            "year",
+            "centre_id",
+            "centre__name",
+            route=F("dossier__access_route"),
+            cqpm=F("dossier__referential_version__qualification_id"),
+            code=F("dossier__referential_version__qualification__code"),
+            title=F("dossier__referential_version__qualification__title"),
+        )
+        .annotate(**COUNTS, delay=Sum(DELAY))
+        .order_by()
     )
-    result = []
-    for row in rows:
-        row["key"] = row.pop(key)
-        row["label"] = row[labels[-1]] if labels else row["key"]
-        result.append(_with_rates(row))
-    return result
+
+
+def _rollup(cube, key, label, *, extra=(), sort=None, reverse=False) -> list[dict]:
+    """Sum the cube's counts by ``key`` (a tuple of the cube's fields for a composite)."""
+    groups: dict = {}
+    for row in cube:
+        k = tuple(row[f] for f in key) if isinstance(key, tuple) else row[key]
+        group = groups.get(k)
+        if group is None:
+            group = groups[k] = {
+                "key": k,
+                "label": row[label],
+                **{f: row[f] for f in extra},
+                **dict.fromkeys(COUNTS, 0),
+            }
+        for name in COUNTS:
+            group[name] += row[name]
+    rows = sorted(groups.values(), key=sort or (lambda g: g["key"]), reverse=reverse)
+    return [_with_rates(row) for row in rows]
+
+
+def _totals(cube) -> dict:
+    totals = dict.fromkeys(COUNTS, 0)
+    delay = None
+    for row in cube:
+        for name in COUNTS:
+            totals[name] += row[name]
+        if row["delay"] is not None:
+            delay = row["delay"] if delay is None else delay + row["delay"]
+    totals["average_days"] = _days(delay / totals["presented"]) if delay is not None else None
+    return _with_rates(totals)
 
 
 def _competences(decisions) -> list[dict]:
-    rows = (
+    counts = (
         DecisionCompetence.objects.filter(
             decision__in=decisions.values("pk"), source=CompetenceSource.EVALUATED
         )
-        .values(
-            "competence__code",
-            "competence__title",
-            qualification=F("decision__dossier__referential_version__qualification__title"),
-        )
+        .values("competence_id")
         .annotate(evaluated=Count("id"), acquired=Count("id", filter=Q(acquired=True)))
-        .order_by("qualification", "competence__code")
+        .order_by()
+    )
+    counts = {row["competence_id"]: row for row in counts}
+    labels = (
+        Competence.objects.filter(pk__in=counts)
+        .values("pk", "code", "title", qualification=F("version__qualification__title"))
+        .order_by("qualification", "code", "pk")
     )
     return [
         {
-            "qualification": row["qualification"],
-            "code": row["competence__code"],
-            "title": row["competence__title"],
-            "evaluated": row["evaluated"],
-            "acquired": row["acquired"],
-            "acquisition_rate": rate(row["acquired"], row["evaluated"]),
+            "qualification": label["qualification"],
+            "code": label["code"],
+            "title": label["title"],
+            "evaluated": counts[label["pk"]]["evaluated"],
+            "acquired": counts[label["pk"]]["acquired"],
+            "acquisition_rate": rate(
+                counts[label["pk"]]["acquired"], counts[label["pk"]]["evaluated"]
+            ),
         }
-        for row in rows
+        for label in labels
     ]
 
 
@@ -182,36 +219,38 @@ def _throughput(decisions) -> list[dict]:
 
 def _compute(actor, filters: StatisticsFilters) -> Statistics:
     decisions = _decisions(actor, filters)
-    totals = _with_rates(decisions.aggregate(**COUNTS, average_delay=Avg(DELAY)))
-    totals["average_days"] = _days(totals.pop("average_delay"))
+    cube = _cube(decisions)
     routes = dict(AccessStatus.choices)
-    by_route = _grouped(decisions, "route")
-    for row in by_route:
-        row["label"] = str(routes.get(row["key"], row["key"]))
+    for row in cube:
+        row["route_label"] = str(routes.get(row["route"], row["route"]))
     national = is_national_view(actor)
+    by_cqpm_year = _rollup(
+        cube,
+        ("cqpm", "year"),
+        "title",
+        extra=("code", "title", "year"),
+        sort=lambda g: (g["title"], g["key"][0], -g["year"]),
+    )
     return Statistics(
         national=national,
-        totals=totals,
-        by_year=_grouped(decisions, "year"),
-        by_cqpm=_grouped(
-            decisions,
-            "cqpm",
-            "dossier__referential_version__qualification__code",
-            "dossier__referential_version__qualification__title",
+        totals=_totals(cube),
+        by_year=_rollup(cube, "year", "year", reverse=True),
+        by_cqpm=_rollup(
+            cube, "cqpm", "title", extra=("code",), sort=lambda g: (g["code"], g["label"], g["key"])
         ),
-        by_route=by_route,
-        by_centre=_grouped(decisions, "centre", "centre__name") if national else [],
+        by_route=_rollup(cube, "route", "route_label"),
+        by_centre=_rollup(
+            cube,
+            "centre_id",
+            "centre__name",
+            extra=("centre__name",),
+            sort=lambda g: (g["label"], g["key"]),
+        )
+        if national
+        else [],
         competences=_competences(decisions),
         by_month=_throughput(decisions),
-        by_cqpm_year=list(
-            decisions.values(
-                "year",
-                code=F("dossier__referential_version__qualification__code"),
-                title=F("dossier__referential_version__qualification__title"),
-            )
-            .annotate(**COUNTS)
-            .order_by("title", "-year")
-        ),
+        by_cqpm_year=by_cqpm_year,
     )
 
 
