@@ -27,8 +27,9 @@ from django.db.models.functions import ExtractYear, TruncMonth
 from django_scopes import scopes_disabled
 
 from candidates.models.choices import AccessStatus
+from centres.models import Centre
 from centres.roles import Capability
-from cqpm.models import Competence
+from cqpm.models import Competence, Qualification
 from cqpm.selectors import is_national_admin
 
 from .models import CompetenceSource, Decision, DecisionCompetence, Outcome
@@ -118,11 +119,8 @@ def _cube(decisions) -> list[dict]:
         .values(
             "year",
             "centre_id",
-            "centre__name",
             route=F("dossier__access_route"),
             cqpm=F("dossier__referential_version__qualification_id"),
-            code=F("dossier__referential_version__qualification__code"),
-            title=F("dossier__referential_version__qualification__title"),
         )
         .annotate(**COUNTS, delay=Sum(DELAY))
         .order_by()
@@ -220,9 +218,16 @@ def _throughput(decisions) -> list[dict]:
 def _compute(actor, filters: StatisticsFilters) -> Statistics:
     decisions = _decisions(actor, filters)
     cube = _cube(decisions)
+    # the labels of the few CQPM and centres counted (not joined into the big query)
+    cqpms = Qualification.objects.filter(pk__in={r["cqpm"] for r in cube}).in_bulk()
+    centres = dict(
+        Centre.objects.filter(pk__in={r["centre_id"] for r in cube}).values_list("pk", "name")
+    )
     routes = dict(AccessStatus.choices)
     for row in cube:
         row["route_label"] = str(routes.get(row["route"], row["route"]))
+        row["code"], row["title"] = cqpms[row["cqpm"]].code, cqpms[row["cqpm"]].title
+        row["centre__name"] = centres[row["centre_id"]]
     national = is_national_view(actor)
     by_cqpm_year = _rollup(
         cube,
