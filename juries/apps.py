@@ -28,6 +28,7 @@ class JuriesConfig(AppConfig):
         register_nav_item(
             _("Résultats des jurys"), "juries:results", Capability.VIEW_CENTRE, order=45
         )
+        register_nav_item(_("Statistiques"), "juries:statistics", Capability.VIEW_CENTRE, order=46)
         register_home_section(juror_section)
         register_home_section(staff_section)
         register_visibility_rule(juror_documents)

@@ -6,7 +6,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import scopes_disabled
 
-from centres.models import Company, Membership
+from candidates.models import AccessStatus
+from centres.models import Centre, Company, Membership
 from centres.roles import Role
 from cqpm.limits import TEXT_LONG, TEXT_SHORT
 from cqpm.models import Qualification, ReferentialVersion
@@ -287,6 +288,49 @@ class ResultsFilterForm(forms.Form):
         ],
         required=False,
     )
+
+
+class StatisticsFilterForm(forms.Form):
+    """The filters of the statistics page, its exports and ``/api/v1/statistics/`` (in the
+    URL). The centre filter is the national administrator's only."""
+
+    cqpm = forms.ModelChoiceField(
+        label=_("CQPM"),
+        queryset=Qualification.objects.none(),
+        required=False,
+        empty_label=_("Tous"),
+    )
+    year = forms.IntegerField(
+        label=_("Année du jury"), required=False, min_value=2000, max_value=2100
+    )
+    route = forms.ChoiceField(
+        label=_("Voie d'accès"), choices=[("", _("Toutes")), *AccessStatus.choices], required=False
+    )
+    centre = forms.ModelChoiceField(
+        label=_("Centre"), queryset=Centre.objects.none(), required=False, empty_label=_("Tous")
+    )
+
+    def __init__(self, *args, national=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cqpm"].queryset = Qualification.objects.order_by("title")
+        if national:
+            self.fields["centre"].queryset = Centre.objects.order_by("name")
+        else:
+            del self.fields["centre"]
+
+    def filters(self):
+        """The ``StatisticsFilters`` of the valid form (no filter for an invalid one)."""
+        from .statistics import StatisticsFilters
+
+        if not self.is_valid():
+            return StatisticsFilters()
+        data = self.cleaned_data
+        return StatisticsFilters(
+            cqpm=data["cqpm"].pk if data["cqpm"] else None,
+            year=data["year"],
+            route=data["route"] or None,
+            centre=data["centre"].pk if data.get("centre") else None,
+        )
 
 
 def local_now():

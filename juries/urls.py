@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import composition, deliberation, jurors, results, sessions, signing
+from .views import composition, deliberation, jurors, results, sessions, signing, statistics
 
 app_name = "juries"
 
@@ -66,4 +66,7 @@ urlpatterns = [
     path("resultats/", results.results, name="results"),
     path("resultats/export.csv", results.results_csv, name="results_csv"),
     path("resultats/export.xlsx", results.results_xlsx, name="results_xlsx"),
+    path("statistiques/", statistics.statistics, name="statistics"),
+    path("statistiques/export.csv", statistics.statistics_csv, name="statistics_csv"),
+    path("statistiques/export.xlsx", statistics.statistics_xlsx, name="statistics_xlsx"),
 ]

@@ -1,6 +1,7 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import jurors, views
+from . import jurors, statistics, views
 
 router = SimpleRouter()
 router.register("jury-sessions", views.JurySessionViewSet, basename="jury-session")
@@ -10,4 +11,7 @@ router.register("jury-agenda", views.AgendaItemViewSet, basename="jury-agenda-it
 router.register("jury-votes", views.VoteViewSet, basename="jury-vote")
 router.register("jury-decisions", views.DecisionViewSet, basename="jury-decision")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path("statistics/", statistics.StatisticsView.as_view(), name="statistics"),
+    *router.urls,
+]

@@ -24,6 +24,7 @@ MARKER = "MATRIXMARQUEUR"
 JURY = "MATRIXJURY"
 READERS = (*STAFF_ROLES, "juror")
 NOT_JURY = ("assessor", "company_rep", "national_admin")
+STATISTICS_READERS = (*STAFF_ROLES, "national_admin")
 
 
 def _staff(w):
@@ -503,9 +504,34 @@ HTML = [
         allowed=STAFF_ROLES,
         setup=_setup(_decision),
     ),
+    # statistics (issue 17): centre staff, and the national administrator (national view);
+    # the page names the centre it counts, never another one
+    Entry(
+        "juries:statistics",
+        allowed=STATISTICS_READERS,
+        marker=lambda w: w.centre_a.name,
+        setup=_setup(_decision),
+    ),
+    Entry(
+        "juries:statistics",
+        allowed=STATISTICS_READERS,
+        marker=lambda w: w.centre_a.name,
+        setup=_setup(_decision),
+        query="?year=2026&route=salarie",
+        label="filtres",
+    ),
+    # exports: counts only; centre B's numbers are checked apart in test_statistics*.py
+    Entry("juries:statistics_csv", allowed=STATISTICS_READERS, setup=_setup(_decision)),
+    Entry("juries:statistics_xlsx", allowed=STATISTICS_READERS, setup=_setup(_decision)),
 ]
 
 API = [
+    Entry(
+        "api:statistics",
+        allowed=STATISTICS_READERS,
+        marker=lambda w: w.centre_a.name,
+        setup=_setup(_decision),
+    ),
     Entry("api:jury-session-list", allowed=READERS, marker=_marker(JURY), setup=_setup(_planned)),
     Entry(
         "api:jury-session-list",

@@ -77,11 +77,14 @@ def _requests(centre_slug):
         "dossier page": (page, f"/candidats/dossiers/{dossier.pk}/"),
         "grid page": (page, f"/evaluations/grilles/{grid.pk}/"),
         "jury session page": (page, f"/jurys/{jury}/"),
+        "statistics page": (page, "/jurys/statistiques/"),
+        "statistics page (filters)": (page, "/jurys/statistiques/?route=salarie&year=2026"),
         "API candidates": (api, "/api/v1/candidates/"),
         "API dossiers": (api, "/api/v1/dossiers/"),
         "API grids": (api, "/api/v1/grids/"),
         "API jury sessions": (api, "/api/v1/jury-sessions/"),
         "API documents": (api, "/api/v1/documents/"),
+        "API statistics": (api, "/api/v1/statistics/"),
         "baseline-like API detail": (api, f"/api/v1/candidates/{candidate.pk}/"),
     }
     counts = {}
