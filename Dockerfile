@@ -15,4 +15,4 @@ RUN true \
  && DEBUG=false SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=build SITE_URL=https://build.invalid python manage.py compilemessages --ignore .venv
 USER parchemin
 EXPOSE 8000
-CMD ["gunicorn", "cqpm.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]
+CMD ["gunicorn", "parchemin.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--timeout", "60", "--access-logfile", "-"]

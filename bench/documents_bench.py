@@ -22,7 +22,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cqpm.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "parchemin.settings")
 
 
 def _setup():

@@ -26,8 +26,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django_scopes import scopes_disabled  # noqa: E402
 
+from accounts.tokens import create_token  # noqa: E402
 from centres.models import Centre, User  # noqa: E402
-from centres.tokens import create_token  # noqa: E402
 
 CENTRE = "scale-01"
 

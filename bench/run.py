@@ -119,7 +119,11 @@ def ensure_database() -> dict:
         dossiers = os.environ.get("BENCH_DOSSIERS", "100000")
         log(f"seed_scale --centres {centres} --dossiers {dossiers} (once per database)")
         started = time.monotonic()
-        manage("seed_scale", "--centres", centres, "--dossiers", dossiers)
+        subprocess.run(
+            [PY, str(ROOT / "bench/seed_scale.py"), "--centres", centres, "--dossiers", dossiers],
+            env=env(),
+            check=True,
+        )
         info = {"generated_now": True, "seconds": round(time.monotonic() - started)}
     return info
 
@@ -157,7 +161,7 @@ class Gunicorn:
     def __enter__(self):
         cmd = [
             str(ROOT / ".venv/bin/gunicorn"),
-            "cqpm.wsgi:application",
+            "parchemin.wsgi:application",
             "--bind",
             f"127.0.0.1:{GUNICORN_PORT}",
             "--workers",

@@ -28,8 +28,8 @@ from django.contrib.auth.models import Permission
 from django.db import connection, models, transaction
 from django_scopes import scopes_disabled
 
-from .scale_data import CITIES, COMPANY_WORDS, FIRST_F, FIRST_M, SURNAMES
-from .scale_juries import JuriesAndDocuments
+from bench.scale_data import CITIES, COMPANY_WORDS, FIRST_F, FIRST_M, SURNAMES
+from bench.scale_juries import JuriesAndDocuments
 
 PARIS = ZoneInfo("Europe/Paris")
 PREFIX = "scale"

@@ -4,7 +4,7 @@
 URLconf and settings stay untouched; the baseline view exists only here (``bench/urls.py``).
 """
 
-from cqpm.settings import *  # noqa: F403
+from parchemin.settings import *  # noqa: F403
 
 ROOT_URLCONF = "bench.urls"
 BENCH_BASELINE_ENABLED = True

@@ -3,7 +3,7 @@
 It goes through the same middleware (session, authentication, active centre and its scope)
 and answers a small JSON after ONE indexed query (a candidate of the active centre by primary
 key): every measured page is reported as a ratio to it. Mounted only when
-``settings.BENCH_BASELINE_ENABLED`` (``bench.settings``), never by ``cqpm.urls``.
+``settings.BENCH_BASELINE_ENABLED`` (``bench.settings``), never by ``parchemin.urls``.
 """
 
 from django.conf import settings
@@ -12,8 +12,8 @@ from django.http import Http404, JsonResponse
 from django.urls import path
 
 from candidates.models import Candidate
-from cqpm.urls import handler500  # noqa: F401
-from cqpm.urls import urlpatterns as product_urlpatterns
+from parchemin.urls import handler500  # noqa: F401
+from parchemin.urls import urlpatterns as product_urlpatterns
 
 
 @login_required

@@ -12,16 +12,15 @@ the action is not allowed.
 
 from django.db.models import Prefetch
 
-from centres.access import get_object_or_404_scoped, require
-from centres.roles import Capability
-
-from .models import (
+from candidates.models import (
     Accommodation,
     Candidate,
     CandidateImport,
     Dossier,
     DossierDocument,
 )
+from centres.access import get_object_or_404_scoped, require
+from centres.roles import Capability
 
 
 def candidates_for(actor):

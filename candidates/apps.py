@@ -7,11 +7,10 @@ class CandidatesConfig(AppConfig):
     verbose_name = _("Candidats et dossiers")
 
     def ready(self):
-        from centres.home import register_home_section
-        from centres.navigation import register_nav_item
+        from candidates.home import dossiers_section
         from centres.roles import Capability
-
-        from .home import dossiers_section
+        from core.home import register_home_section
+        from core.navigation import register_nav_item
 
         register_nav_item(_("Candidats"), "candidates:list", Capability.VIEW_CENTRE, order=20)
         register_nav_item(

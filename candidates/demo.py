@@ -10,15 +10,14 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from candidates import services
+from candidates.importing import normalise
+from candidates.models import AccessStatus, Candidate, DossierStatus, Sex, Target
+from candidates.nir import nir_key
 from centres.access import Actor
 from centres.models import Centre, Company, Membership
 from centres.roles import Capability, Role, capabilities_for
 from cqpm.models import Qualification, ReferentialVersion
-
-from . import services
-from .importing import normalise
-from .models import AccessStatus, Candidate, DossierStatus, Sex, Target
-from .nir import nir_key
 
 REFERENTIAL = Path(settings.BASE_DIR) / "cqpm" / "referentials" / "manager-secteur-activites.json"
 PER_CENTRE = 32

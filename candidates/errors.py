@@ -1,4 +1,4 @@
-from cqpm.errors import DomainError
+from core.errors import DomainError
 
 
 class DossierError(DomainError):

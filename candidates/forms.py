@@ -4,14 +4,13 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models import AccessStatus, Candidate, DocumentKind, DossierStatus, Target
+from candidates.nir import validate_nir
+from candidates.services.registration import CANDIDATE_FIELDS
 from centres.models import Company
-from cqpm.limits import SEARCH_QUERY, TEXT_LONG
+from core.limits import SEARCH_QUERY, TEXT_LONG
+from core.search import french
 from cqpm.models import Bloc, Qualification, ReferentialVersion
-from cqpm.search import french
-
-from .models import AccessStatus, Candidate, DocumentKind, DossierStatus, Target
-from .nir import validate_nir
-from .services.registration import CANDIDATE_FIELDS
 
 
 class DateInput(forms.DateInput):

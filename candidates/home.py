@@ -8,10 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from candidates.access import dossiers_for
+from candidates.models import DocumentKind, DossierCompetence, DossierDocument, DossierStatus
 from centres.roles import Capability
-
-from .access import dossiers_for
-from .models import DocumentKind, DossierCompetence, DossierDocument, DossierStatus
 
 S = DossierStatus
 REPORT_HORIZON_DAYS = 30

@@ -32,10 +32,9 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from candidates.errors import DossierError
+from candidates.models import CandidateImport
 from centres.scoping import centre_scope, scopes_disabled
-
-from .errors import DossierError
-from .models import CandidateImport
 
 logger = logging.getLogger(__name__)
 
@@ -257,7 +256,7 @@ def load_rows(batch) -> Sheet:
 def enqueue_parse(import_id: int) -> bool:
     """Send the parse job; ``False`` (logged) when the broker refuses it: the mapping page
     sends it again (``resume_if_stale``)."""
-    from .tasks import parse_import
+    from candidates.tasks import parse_import
 
     try:
         parse_import.apply_async(args=[import_id], retry=False)

@@ -19,13 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from centres.access import require
-from centres.models import AuditEntry
-from centres.roles import Capability
-from cqpm.spreadsheets import csv_bytes, new_workbook, xlsx_bytes, xlsx_sheet
-
-from .errors import DossierError
-from .import_parsing import (  # noqa: F401 - the reading side, re-exported
+from candidates.errors import DossierError
+from candidates.import_parsing import (  # noqa: F401 - the reading side, re-exported
     Sheet,
     check_uncompressed_size,
     detect_format,
@@ -35,9 +30,13 @@ from .import_parsing import (  # noqa: F401 - the reading side, re-exported
     read_file,
     resume_if_stale,
 )
-from .models import AccessStatus, Candidate, CandidateIdentity, CandidateImport, Sex
-from .nir import validate_nir
-from .plausibility import identity_errors, normalise_department
+from candidates.models import AccessStatus, Candidate, CandidateIdentity, CandidateImport, Sex
+from candidates.nir import validate_nir
+from candidates.plausibility import identity_errors, normalise_department
+from centres.access import require
+from centres.models import AuditEntry
+from centres.roles import Capability
+from core.spreadsheets import csv_bytes, new_workbook, xlsx_bytes, xlsx_sheet
 
 
 @dataclass(frozen=True)
@@ -449,7 +448,7 @@ def run_import(actor, batch) -> tuple[int, int]:
 # --- template files ---------------------------------------------------------------------
 
 
-# Through the product's one writer (cqpm.spreadsheets): no cell ever runs as a formula.
+# Through the product's one writer (core.spreadsheets): no cell ever runs as a formula.
 
 
 def template_csv() -> bytes:

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models.choices import AccessStatus
+from candidates.models.choices import AccessStatus
 
 EARLIEST_BIRTH_DATE = datetime.date(1900, 1, 1)
 MINIMUM_AGE = 16

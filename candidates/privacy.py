@@ -21,13 +21,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centres import audit, privacy
-from centres.access import get_object_or_404_scoped, require
-from centres.models import AuditEntry
-from centres.roles import Capability
-
-from .errors import DossierError
-from .models import (
+from candidates import privacy_registry as privacy
+from candidates.errors import DossierError
+from candidates.models import (
     Accommodation,
     Candidate,
     CandidateIdentity,
@@ -37,7 +33,11 @@ from .models import (
     DossierEvent,
     DossierStatus,
 )
-from .services.registration import CANDIDATE_FIELDS, add_months
+from candidates.services.registration import CANDIDATE_FIELDS, add_months
+from centres import audit
+from centres.access import get_object_or_404_scoped, require
+from centres.models import AuditEntry
+from centres.roles import Capability
 
 ANONYMISED_NAME = "ANONYME"
 FINISHED_STATUSES = (DossierStatus.CLOSED, DossierStatus.WITHDRAWN)

@@ -11,17 +11,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from candidates import privacy
+from candidates.errors import DossierError
+from candidates.models import Candidate, Dossier
+from candidates.selectors import CANDIDATE_NAME_FIELDS
 from centres.access import require
 from centres.roles import Capability
-from centres.view_utils import paginate
-from cqpm.disposition import name_download
-from cqpm.listing import SortColumns
-from cqpm.search import french, text_search
-
-from . import privacy
-from .errors import DossierError
-from .models import Candidate, Dossier
-from .selectors import CANDIDATE_NAME_FIELDS
+from core.disposition import name_download
+from core.listing import SortColumns
+from core.search import french, text_search
+from core.views import paginate
 
 ELIGIBLE_SORT = SortColumns(
     "name", name=(french("birth_name"), french("first_names")), birth_date="birth_date"

@@ -2,12 +2,11 @@
 
 from django.db.models import Prefetch, prefetch_related_objects
 
-from cqpm.listing import SortColumns
-from cqpm.search import french
+from candidates.models import DossierCompetence
+from core.listing import SortColumns
+from core.search import french
 
-from .models import DossierCompetence
-
-# What a candidate search looks in (``cqpm.search.text_search``).
+# What a candidate search looks in (``core.search.text_search``).
 CANDIDATE_NAME_FIELDS = ("birth_name", "usage_name", "first_names")
 
 # The columns the candidate and dossier lists sort by (pages ``?sort=``, API ``?ordering=``).

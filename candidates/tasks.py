@@ -3,7 +3,7 @@ centre scope themselves."""
 
 from celery import shared_task
 
-from .import_parsing import parse_now
+from candidates.import_parsing import parse_now
 
 
 @shared_task(name="candidates.tasks.parse_import", acks_late=True)

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from .views import candidates, documents, dossiers, importing
+from candidates import privacy_views
+from candidates.views import candidates, documents, dossiers, importing
 
 app_name = "candidates"
 
@@ -29,4 +30,26 @@ urlpatterns = [
     path("import/<int:pk>/lecture/", importing.import_progress, name="import_progress"),
     path("import/<int:pk>/apercu/", importing.import_preview, name="import_preview"),
     path("import/modele/", importing.import_template, name="import_template"),
+]
+
+# Candidates' personal data in the centre's pages (``/centre/donnees-personnelles/``): mounted
+# in the ``centres`` namespace by ``parchemin.urls`` (``centres:privacy``…).
+privacy_urlpatterns = [
+    # Candidates' personal data: right of access, anonymisation (manage_personal_data).
+    path("centre/donnees-personnelles/", privacy_views.privacy_index, name="privacy"),
+    path(
+        "centre/donnees-personnelles/<int:pk>/",
+        privacy_views.privacy_candidate,
+        name="privacy_candidate",
+    ),
+    path(
+        "centre/donnees-personnelles/<int:pk>/export.json",
+        privacy_views.privacy_export,
+        name="privacy_export",
+    ),
+    path(
+        "centre/donnees-personnelles/<int:pk>/anonymiser/",
+        privacy_views.privacy_anonymise,
+        name="privacy_anonymise",
+    ),
 ]

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django_scopes import scopes_disabled
 
-from .models import Centre, Company, Invitation, Membership
-from .roles import Capability, Role, capabilities_for
+from centres.models import Centre, Company, Invitation, Membership
+from centres.roles import Capability, Role, capabilities_for
 
 ACTIVE_CENTRE_SESSION_KEY = "active_centre_id"
 

@@ -4,7 +4,7 @@ read-only, for **superusers only**; the register of centres, for national admini
 
 A national administrator is not a superuser: handing out roles, resetting passwords or
 reading what a centre owns would let them escalate (a ``centre_admin`` role for themselves
-opens health data), so those admins are the superuser's (``cqpm.admin_site`` enforces it for
+opens health data), so those admins are the superuser's (``centres.admin_site`` enforces it for
 every model admin that does not say ``national_admin_allowed``, and audits every write).
 
 Tenant-owned models are read with their scopes disabled *explicitly* here: the admin is a
@@ -17,8 +17,8 @@ from django.db import transaction
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, Centre, Company, Invitation, Membership, User
-from .permissions import revoke_unheld_object_permissions
+from centres.models import AuditEntry, Centre, Company, Invitation, Membership, User
+from centres.permissions import revoke_unheld_object_permissions
 
 
 def _is_national(request) -> bool:

@@ -7,14 +7,10 @@ class CentresConfig(AppConfig):
     verbose_name = _("Centres et comptes")
 
     def ready(self):
-        from . import (
-            auth_audit,  # noqa: F401 - account events into the audit log
-            tokens,  # noqa: F401 - API tokens revoked on a password change
-        )
-        from .home import register_home_section
-        from .home_sections import centre_admin_section
-        from .navigation import register_nav_item
-        from .roles import Capability
+        from centres.home_sections import centre_admin_section
+        from centres.roles import Capability
+        from core.home import register_home_section
+        from core.navigation import register_nav_item
 
         register_nav_item(
             _("Entreprises"), "centres:companies", Capability.MANAGE_COMPANIES, order=80

@@ -22,8 +22,8 @@ What later ``<app>.demo`` modules find in ``context``:
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 
-from .models import Centre, Company, Membership
-from .roles import Role
+from centres.models import Centre, Company, Membership
+from centres.roles import Role
 
 DEMO_PASSWORD = "parchemin-demo"  # noqa: S105 - documented demo password, DEBUG only
 EMAIL_DOMAIN = "demo.parchemin.invalid"

@@ -1,6 +1,6 @@
 """The tenancy app's one domain exception."""
 
-from cqpm.errors import DomainError, StaleVersionError
+from core.errors import DomainError, StaleVersionError
 
 __all__ = ["CentreError", "StaleVersionError"]
 

@@ -4,11 +4,10 @@ from django import forms
 from django.contrib.auth import get_user_model, password_validation
 from django.utils.translation import gettext_lazy as _
 
-from cqpm.search import french
-
-from .models import JURY_QUORUM_FLOOR, Centre, Company
-from .roles import Role
-from .validators import normalize_siret, validate_siret
+from centres.models import JURY_QUORUM_FLOOR, Centre, Company
+from centres.roles import Role
+from centres.validators import normalize_siret, validate_siret
+from core.search import french
 
 User = get_user_model()
 

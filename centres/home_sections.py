@@ -4,8 +4,8 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .access import invitations_for, memberships_for
-from .roles import Capability
+from centres.access import invitations_for, memberships_for
+from centres.roles import Capability
 
 
 def centre_admin_section(request):

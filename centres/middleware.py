@@ -1,20 +1,13 @@
 """Resolve the acting user's active centre and open its scope around the request.
 
 Browser sessions keep the active centre in the session; API clients authenticated by token
-are resolved here too (DRF authenticates later, inside the view, too late to open the
-scope) and may choose their centre with the ``X-Centre`` header.
+are resolved before it (``accounts.middleware.ApiTokenMiddleware`` sets ``request.api_token``:
+DRF authenticates later, inside the view, too late to open the scope) and may choose their
+centre with the ``X-Centre`` header.
 """
 
-from .access import ACTIVE_CENTRE_SESSION_KEY, Actor, build_actor
-from .scoping import centre_scope
-from .tokens import KEYWORD, find_token
-
-
-def _api_token(request):
-    parts = request.META.get("HTTP_AUTHORIZATION", "").split()
-    if len(parts) != 2 or parts[0] != KEYWORD:
-        return None
-    return find_token(parts[1])
+from centres.access import ACTIVE_CENTRE_SESSION_KEY, Actor, build_actor
+from centres.scoping import centre_scope
 
 
 def _int_or_none(value):
@@ -34,10 +27,9 @@ class ActiveCentreMiddleware:
         if user.is_authenticated:
             requested = request.session.get(ACTIVE_CENTRE_SESSION_KEY)
         else:
-            token = _api_token(request)
+            token = getattr(request, "api_token", None)
             if token is not None:
                 user = token.user
-                request.api_token = token
         header = request.META.get("HTTP_X_CENTRE")
         header_centre = _int_or_none(header)
         if header_centre is not None:

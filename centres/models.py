@@ -11,11 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from cqpm.display import FastChoiceDisplay
-from cqpm.limits import TEXT_ADDRESS, TEXT_SHORT, BoundedTextField
-
-from .roles import Role
-from .validators import validate_siret
+from centres.roles import Role
+from centres.validators import validate_siret
+from core.display import FastChoiceDisplay
+from core.limits import TEXT_ADDRESS, TEXT_SHORT, BoundedTextField
 
 # The legal floor of a jury's quorum (issue 15): at least two members present, and at least
 # one of each college (checked by the juries app on the day). A centre sets its quorum above.
@@ -241,7 +240,7 @@ class Invitation(models.Model):
 
 class ApiToken(models.Model):
     """An API credential (``Authorization: Token <key>``). Only the SHA-256 of the key is
-    stored: the key itself is shown once, when it is created (``centres.tokens``). It
+    stored: the key itself is shown once, when it is created (``accounts.tokens``). It
     expires after ``API_TOKEN_IDLE_DAYS`` without use and ``API_TOKEN_MAX_AGE_DAYS`` after
     its creation whatever the use, and is revoked (deleted) by a password change or reset,
     a second-factor change, the account's deactivation and the end of its last role."""

@@ -26,10 +26,10 @@ from guardian.models import UserObjectPermissionBase
 from guardian.shortcuts import assign_perm, get_user_perms, remove_perm
 from guardian.utils import evict_obj_perms_cache
 
-from . import audit
-from .errors import CentreError
-from .models import Membership
-from .roles import Capability, capabilities_for
+from centres import audit
+from centres.errors import CentreError
+from centres.models import Membership
+from centres.roles import Capability, capabilities_for
 
 User = get_user_model()
 

@@ -1,8 +1,8 @@
 """The columns the centre's lists sort by: the pages (``?sort=``) and the API
-(``?ordering=``) share them (``cqpm.listing.SortColumns``)."""
+(``?ordering=``) share them (``core.listing.SortColumns``)."""
 
-from cqpm.listing import SortColumns
-from cqpm.search import french
+from core.listing import SortColumns
+from core.search import french
 
 COMPANY_SORT = SortColumns(
     "name",

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .errors import DomainError
-from .models import (
+from core.errors import DomainError
+from cqpm import services
+from cqpm.models import (
     Bloc,
     Competence,
     Condition,
@@ -26,13 +26,13 @@ from .models import (
     Qualification,
     ReferentialVersion,
 )
-from .selectors import is_national_admin
+from cqpm.selectors import is_national_admin
 
 
 class NationalAdminOnly:
     """Only national administrators (and superusers) see or change the referential."""
 
-    national_admin_allowed = True  # cqpm.admin_site: the rest of the admin is superusers'
+    national_admin_allowed = True  # centres.admin_site: the rest of the admin is superusers'
 
     def has_module_permission(self, request):
         return is_national_admin(request.user)

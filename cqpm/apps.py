@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
@@ -9,12 +8,8 @@ class CqpmConfig(AppConfig):
     verbose_name = _("Référentiels CQPM")
 
     def ready(self):
-        from . import models
-        from .search import on_connection_created
-        from .selectors import forget_competence_texts
-
-        # SQLite gets the search function and the French collation of cqpm.search
-        connection_created.connect(on_connection_created, dispatch_uid="cqpm-search-sqlite")
+        from cqpm import models
+        from cqpm.selectors import forget_competence_texts
 
         for model in (
             models.ReferentialVersion,

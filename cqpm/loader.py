@@ -21,9 +21,10 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
-from .errors import ReferentialError
-from .models import (
+from core.text import fold
+from cqpm import audit
+from cqpm.errors import ReferentialError
+from cqpm.models import (
     Bloc,
     Competence,
     Condition,
@@ -35,9 +36,13 @@ from .models import (
     ReferentialVersion,
     immutable_error,
 )
-from .selectors import with_tree
-from .text import fold
-from .validation import FORMAT_VERSION, ReferentialValidationError, content_of, validate_referential
+from cqpm.selectors import with_tree
+from cqpm.validation import (
+    FORMAT_VERSION,
+    ReferentialValidationError,
+    content_of,
+    validate_referential,
+)
 
 QUALIFICATION_FIELDS = (
     "code",

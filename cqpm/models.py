@@ -7,10 +7,9 @@ A published version is immutable: editing starts a new draft (see ``cqpm.service
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from cqpm.limits import TEXT_LONG, TEXT_REFERENTIAL, TEXT_SEARCH, BoundedTextField
-
-from .errors import ReferentialError
-from .text import fold
+from core.limits import TEXT_LONG, TEXT_REFERENTIAL, TEXT_SEARCH, BoundedTextField
+from core.text import fold
+from cqpm.errors import ReferentialError
 
 NOT_YET_KNOWN = _("à renseigner")
 
@@ -260,7 +259,7 @@ class Criterion(_CompetenceItem):
         blank=True,
         help_text=_("Vide : le critère s'applique toujours."),
     )
-    # Accent- and case-free copy of ``text`` for searching (see ``cqpm.text.fold``).
+    # Accent- and case-free copy of ``text`` for searching (see ``core.text.fold``).
     search_text = BoundedTextField(editable=False, default="", max_length=TEXT_SEARCH)
 
     class Meta(_CompetenceItem.Meta):

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch, Q
 from django.http import Http404
 
-from .models import (
+from cqpm.models import (
     Bloc,
     Competence,
     Condition,

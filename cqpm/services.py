@@ -11,12 +11,12 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import audit
-from .errors import ReferentialError
-from .loader import content_of, export_referential, write_content
-from .models import ReferentialVersion
-from .selectors import is_national_admin
-from .validation import ReferentialValidationError, validate_referential
+from cqpm import audit
+from cqpm.errors import ReferentialError
+from cqpm.loader import content_of, export_referential, write_content
+from cqpm.models import ReferentialVersion
+from cqpm.selectors import is_national_admin
+from cqpm.validation import ReferentialValidationError, validate_referential
 
 Status = ReferentialVersion.Status
 

@@ -12,8 +12,8 @@ import re
 
 from django.utils.translation import gettext as _
 
-from .errors import ReferentialError
-from .models import (
+from cqpm.errors import ReferentialError
+from cqpm.models import (
     Bloc,
     Competence,
     Criterion,

@@ -8,17 +8,17 @@ number of queries whatever the size of the referential (prefetching).
 from django.http import Http404
 from django.shortcuts import render
 
-from .listing import paginate
-from .models import Competence, Criterion, ReferentialVersion
-from .search import french, text_search
-from .selectors import (
+from core.listing import paginate
+from core.search import french, text_search
+from core.text import fold
+from cqpm.models import Competence, Criterion, ReferentialVersion
+from cqpm.selectors import (
     criteria_for,
     get_version_for_user,
     qualifications_for,
     search_filter,
     versions_for,
 )
-from .text import fold
 
 CATALOGUE_PAGE_SIZE = 25
 CRITERIA_PAGE_SIZE = 25

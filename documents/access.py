@@ -12,8 +12,7 @@ from django.db.models import Q
 
 from centres.access import get_object_or_404_scoped, require
 from centres.roles import Capability
-
-from .models import CertificateRecord, DocumentBatch, GeneratedDocument, subject_ref
+from documents.models import CertificateRecord, DocumentBatch, GeneratedDocument, subject_ref
 
 VisibilityRule = Callable[[object], Q | None]
 _rules: list[VisibilityRule] = []

@@ -7,15 +7,14 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self):
-        from centres.home import register_home_section
-        from centres.navigation import register_nav_item
-        from centres.privacy import register_anonymiser
+        from candidates.privacy_registry import register_anonymiser
         from centres.roles import Capability
-
-        from .builders import CERTIFICATE_KINDS, build_certificate
-        from .home import failed_documents_section
-        from .privacy import anonymise_documents
-        from .services import register_renderer
+        from core.home import register_home_section
+        from core.navigation import register_nav_item
+        from documents.builders import CERTIFICATE_KINDS, build_certificate
+        from documents.home import failed_documents_section
+        from documents.privacy import anonymise_documents
+        from documents.services import register_renderer
 
         for kind in CERTIFICATE_KINDS:
             register_renderer(kind, build_certificate)

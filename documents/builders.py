@@ -9,9 +9,16 @@ from datetime import date
 
 import segno
 
-from .contexts import BlocLine, CentreHeader, CertificateContext, CodeTitle, Person, Qualification
-from .contexts import Signature as SignatureLine
-from .models import CertificateKind, CertificateRecord, DocumentKind
+from documents.contexts import (
+    BlocLine,
+    CentreHeader,
+    CertificateContext,
+    CodeTitle,
+    Person,
+    Qualification,
+)
+from documents.contexts import Signature as SignatureLine
+from documents.models import CertificateKind, CertificateRecord, DocumentKind
 
 
 class MissingCertificate(LookupError):

@@ -14,9 +14,8 @@ import datetime
 from django.conf import settings
 
 from centres.roles import Role
-
-from .models import DocumentBatch, DocumentKind
-from .services import CertificateFacts, DocumentRequest, issue_certificate, request_batch
+from documents.models import DocumentBatch, DocumentKind
+from documents.services import CertificateFacts, DocumentRequest, issue_certificate, request_batch
 
 DEMO_BATCH_LABEL = "Démonstration : parchemin et attestation"
 B1 = {

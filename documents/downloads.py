@@ -5,7 +5,7 @@ import zipfile
 
 from django.http import FileResponse, Http404
 
-from cqpm.disposition import name_download
+from core.disposition import name_download
 
 
 def document_response(document) -> FileResponse:

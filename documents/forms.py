@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CertificateKind, DocumentKind, DocumentStatus
+from documents.models import CertificateKind, DocumentKind, DocumentStatus
 
 
 class DocumentFilterForm(forms.Form):

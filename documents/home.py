@@ -3,9 +3,8 @@
 from django.utils.translation import gettext as _
 
 from centres.roles import Capability
-
-from .access import documents_for
-from .models import DocumentStatus
+from documents.access import documents_for
+from documents.models import DocumentStatus
 
 
 def failed_documents_section(request):

@@ -13,11 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from cqpm.display import FastChoiceDisplay
-from cqpm.disposition import safe_filename
-from cqpm.limits import TEXT_SHORT, BoundedTextField
-
-from .storage import private_document_storage
+from core.display import FastChoiceDisplay
+from core.disposition import safe_filename
+from core.limits import TEXT_SHORT, BoundedTextField
+from documents.storage import private_document_storage
 
 
 class DocumentKind(models.TextChoices):

@@ -11,7 +11,7 @@ from collections import defaultdict
 from django.apps import apps
 from django.db import transaction
 
-from .models import DocumentKind, GeneratedDocument
+from documents.models import DocumentKind, GeneratedDocument
 
 KEPT_KINDS = frozenset(
     {DocumentKind.CERTIFICATE, DocumentKind.ATTESTATION, DocumentKind.JURY_MINUTES}
@@ -56,7 +56,7 @@ def documents_of_dossiers(dossier_ids):
 
 
 def anonymise_documents(candidate, dossiers) -> None:
-    """Registered with ``centres.privacy.register_anonymiser``."""
+    """Registered with ``candidates.privacy_registry.register_anonymiser``."""
     documents = list(documents_of_dossiers([d.pk for d in dossiers]))
     if not documents:
         return

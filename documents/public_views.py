@@ -24,10 +24,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from centres.scoping import scopes_disabled
-
-from .models import CertificateRecord, normalise_verification_code
-from .throttle import allow
-from .upload_check import DigestUploadHandler, Result, check, max_bytes
+from documents.models import CertificateRecord, normalise_verification_code
+from documents.throttle import allow
+from documents.upload_check import DigestUploadHandler, Result, check, max_bytes
 
 CODE_CHARS = re.compile(r"[^0-9A-Za-z-]")
 

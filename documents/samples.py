@@ -7,8 +7,8 @@ that are not public (CQPM code, RNCP number, levels) stay empty and print "à re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from .builders import qr_data_uri
-from .contexts import (
+from documents.builders import qr_data_uri
+from documents.contexts import (
     BlocLine,
     CandidateDecision,
     CentreHeader,

@@ -20,9 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from centres import audit
-from cqpm.errors import DomainError
-
-from .models import (
+from core.errors import DomainError
+from documents.models import (
     CertificateCounter,
     CertificateKind,
     CertificateRecord,
@@ -73,7 +72,7 @@ ENQUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 
 
 def enqueue_render(document_id: int) -> bool:
     """Send the render job; ``False`` (logged, not raised) when the broker refuses it."""
-    from .tasks import render_document
+    from documents.tasks import render_document
 
     try:
         render_document.apply_async(

@@ -21,12 +21,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from centres.scoping import centre_scope, scopes_disabled
-
-from . import conf
-from .models import DocumentStatus, GeneratedDocument
-from .rendering import render_pdf
-from .services import enqueue_render, get_renderer
-from .signing import sign_if_issued
+from documents import conf
+from documents.models import DocumentStatus, GeneratedDocument
+from documents.rendering import render_pdf
+from documents.services import enqueue_render, get_renderer
+from documents.signing import sign_if_issued
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ import time
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from cqpm.cache import throttle_store as cache  # Redis, or this process's while it is down
+from core.cache import throttle_store as cache  # Redis, or this process's while it is down
 
 PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
-from .models import DocumentStatus, GeneratedDocument
+from documents.models import DocumentStatus, GeneratedDocument
 
 FIELD = "document"
 PDF_MAGIC = b"%PDF-"

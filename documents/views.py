@@ -10,10 +10,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centres.access import require
 from centres.roles import Capability
-from cqpm.listing import SortColumns, paginate
-from cqpm.search import french, text_search
-
-from .access import (
+from core.listing import SortColumns, paginate
+from core.search import french, text_search
+from documents.access import (
     batches_for,
     certificates_for,
     documents_for,
@@ -21,10 +20,10 @@ from .access import (
     get_certificate_for_user,
     get_document_for_user,
 )
-from .downloads import document_response, zip_response
-from .forms import CertificateFilterForm, DocumentFilterForm, RevokeForm
-from .models import DocumentStatus
-from .services import DocumentError, request_document, retry_document, revoke_certificate
+from documents.downloads import document_response, zip_response
+from documents.forms import CertificateFilterForm, DocumentFilterForm, RevokeForm
+from documents.models import DocumentStatus
+from documents.services import DocumentError, request_document, retry_document, revoke_certificate
 
 PAGE_SIZE = 30
 DOCUMENT_SORT = SortColumns(

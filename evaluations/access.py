@@ -23,8 +23,7 @@ from django.utils.translation import gettext as _
 from candidates.access import dossiers_for
 from centres.access import get_object_or_404_scoped, require, require_any
 from centres.roles import Capability
-
-from .models import (
+from evaluations.models import (
     CommissionMember,
     ConflictDeclaration,
     EvaluationSession,

@@ -8,11 +8,10 @@ class EvaluationsConfig(AppConfig):
 
     def ready(self):
         from candidates.sections import register_dossier_section
-        from centres.home import register_home_section
-        from centres.navigation import register_nav_item
         from centres.roles import Capability
-
-        from . import home, pdf
+        from core.home import register_home_section
+        from core.navigation import register_nav_item
+        from evaluations import home, pdf
 
         register_nav_item(
             _("Évaluations"),

@@ -16,9 +16,8 @@ from django.utils import timezone
 from candidates.models import AccessStatus, Dossier, DossierStatus
 from centres.models import Centre, Membership
 from centres.roles import Role
-
-from . import services
-from .models import (
+from evaluations import services
+from evaluations.models import (
     CompanyOpinion,
     ConflictDeclaration,
     CriterionScore,

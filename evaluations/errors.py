@@ -1,6 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
-from cqpm.errors import DomainError, StaleVersionError
+from core.errors import DomainError, StaleVersionError
 
 __all__ = ["EvaluationError", "StaleScoreError", "StaleVersionError"]
 

@@ -3,10 +3,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from centres.roles import Role
-from cqpm.limits import TEXT_LONG, TEXT_SHORT
-from cqpm.search import french
-
-from .models import AuthorCapacity, LinkKind, OpinionValue, SessionModality
+from core.limits import TEXT_LONG, TEXT_SHORT
+from core.search import french
+from evaluations.models import AuthorCapacity, LinkKind, OpinionValue, SessionModality
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 

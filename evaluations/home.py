@@ -11,10 +11,9 @@ from candidates.access import dossiers_for
 from candidates.models import AccessStatus, DossierStatus
 from candidates.selectors import competence_rows
 from centres.roles import Capability
-from cqpm.search import french
-
-from .access import is_staff, sessions_for
-from .models import (
+from core.search import french
+from evaluations.access import is_staff, sessions_for
+from evaluations.models import (
     CompanyOpinion,
     ConflictDeclaration,
     Grid,
@@ -23,7 +22,7 @@ from .models import (
     OpinionStatus,
     SessionStatus,
 )
-from .selectors import agreement
+from evaluations.selectors import agreement
 
 LIMIT = 20
 

@@ -24,8 +24,7 @@ from documents.contexts import (
     Qualification,
     Signature,
 )
-
-from .models import (
+from evaluations.models import (
     AuthorCapacity,
     CompanyOpinion,
     CriterionScore,

@@ -5,12 +5,17 @@ from dataclasses import dataclass, field
 
 from candidates.access import accommodation_to_apply
 from candidates.models import DossierCompetence
-from cqpm.listing import SortColumns
+from core.listing import SortColumns
+from core.search import french
 from cqpm.models import Criterion
-from cqpm.search import french
 from cqpm.selectors import competence_texts
-
-from .models import CommissionMember, ConflictDeclaration, CriterionScore, GridSignature, Proposal
+from evaluations.models import (
+    CommissionMember,
+    ConflictDeclaration,
+    CriterionScore,
+    GridSignature,
+    Proposal,
+)
 
 # The columns the session lists sort by (pages ``?sort=``, API ``?ordering=``).
 SESSION_SORT = SortColumns(

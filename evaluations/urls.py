@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import grids, opinions, sessions
+from evaluations.views import grids, opinions, sessions
 
 app_name = "evaluations"
 

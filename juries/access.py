@@ -10,8 +10,7 @@
 
 from centres.access import get_object_or_404_scoped, require, require_any
 from centres.roles import Capability
-
-from .models import SIT_CODENAME, AgendaItem, Decision, Juror, JuryMember, JurySession
+from juries.models import SIT_CODENAME, AgendaItem, Decision, Juror, JuryMember, JurySession
 
 
 def is_convener(actor) -> bool:

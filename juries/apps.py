@@ -8,15 +8,14 @@ class JuriesConfig(AppConfig):
 
     def ready(self):
         from candidates.sections import register_dossier_section
-        from centres.home import register_home_section
-        from centres.navigation import register_nav_item
         from centres.roles import Capability
+        from core.home import register_home_section
+        from core.navigation import register_nav_item
         from documents.access import register_visibility_rule
-
-        from . import paperwork
-        from .dossier_documents import dossier_documents_section
-        from .home import juror_section, staff_section
-        from .visibility import juror_documents
+        from juries import paperwork
+        from juries.dossier_documents import dossier_documents_section
+        from juries.home import juror_section, staff_section
+        from juries.visibility import juror_documents
 
         register_nav_item(
             _("Jurys"),

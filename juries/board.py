@@ -38,8 +38,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from .deliberation import agenda_rows, session_states
-from .models import Attendance
+from juries.deliberation import agenda_rows, session_states
+from juries.models import Attendance
 
 BOARD_TEMPLATE = "juries/_board.html"
 BOARD_CACHE_SECONDS = 6 * 3600

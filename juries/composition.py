@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 
 from candidates.models import AccessStatus
 from centres.models import JURY_QUORUM_FLOOR
-
-from .deliberation import agenda_rows
-from .models import (
+from juries.deliberation import agenda_rows
+from juries.models import (
     INVITATION_NOTICE_DAYS,
     Attendance,
     College,

@@ -8,9 +8,8 @@ from typing import NamedTuple
 
 from candidates.models import Candidate, DossierCompetence
 from cqpm.models import Competence
-
-from .models import AgendaItem, Attendance, ConflictOfInterest, JuryMember, Vote, VoteValue
-from .outcome import Tally, tally
+from juries.models import AgendaItem, Attendance, ConflictOfInterest, JuryMember, Vote, VoteValue
+from juries.outcome import Tally, tally
 
 
 class CastVote(NamedTuple):

@@ -34,11 +34,10 @@ from documents.models import CertificateRecord
 from documents.tasks import render_now
 from evaluations import demo as evaluations_demo
 from evaluations.models import Grid, GridStatus, Proposal
-
-from . import paperwork, services
-from .models import Attendance, College, Decision, JurySession, SessionStatus, VoteValue
-from .services.common import actor_in
-from .services.signing import minutes_to_sign
+from juries import paperwork, services
+from juries.models import Attendance, College, Decision, JurySession, SessionStatus, VoteValue
+from juries.services.common import actor_in
+from juries.services.signing import minutes_to_sign
 
 LABEL_DECIDED = "Démonstration — jury délibéré"
 LABEL_OPEN = "Démonstration — jury à délibérer"

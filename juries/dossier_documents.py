@@ -13,8 +13,7 @@ from centres.roles import Capability
 from documents.access import documents_for
 from documents.models import subject_ref
 from evaluations.models import CompanyOpinion, SessionDossier
-
-from .models import AgendaItem, Decision
+from juries.models import AgendaItem, Decision
 
 
 def _ids(queryset):

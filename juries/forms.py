@@ -9,11 +9,10 @@ from django_scopes import scopes_disabled
 from candidates.models import AccessStatus
 from centres.models import Centre, Company, Membership
 from centres.roles import Role
-from cqpm.limits import TEXT_LONG, TEXT_SHORT
+from core.limits import TEXT_LONG, TEXT_SHORT
+from core.search import french
 from cqpm.models import Qualification, ReferentialVersion
-from cqpm.search import french
-
-from .models import (
+from juries.models import (
     Attendance,
     College,
     ConflictKind,
@@ -156,7 +155,7 @@ class JurorForm(forms.Form):
                     centre=centre, role=Role.JUROR, is_active=True
                 ).values_list("user_id", flat=True)
             )
-        from .models import Juror
+        from juries.models import Juror
 
         registered = Juror.objects.filter(centre=centre).values_list("user_id", flat=True)
         self.fields["user"].queryset = (
@@ -320,7 +319,7 @@ class StatisticsFilterForm(forms.Form):
 
     def filters(self):
         """The ``StatisticsFilters`` of the valid form (no filter for an invalid one)."""
-        from .statistics import StatisticsFilters
+        from juries.statistics import StatisticsFilters
 
         if not self.is_valid():
             return StatisticsFilters()

@@ -7,10 +7,9 @@ from django.utils.translation import gettext as _
 
 from candidates.models import Dossier, DossierStatus
 from centres.roles import Capability
-
-from .access import sessions_for
-from .deliberation import session_states
-from .models import AgendaItem, Attendance, JuryMember, SessionStatus
+from juries.access import sessions_for
+from juries.deliberation import session_states
+from juries.models import AgendaItem, Attendance, JuryMember, SessionStatus
 
 S = SessionStatus
 

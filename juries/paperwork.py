@@ -32,8 +32,7 @@ from documents.services import (
     request_document,
     revoke_certificate,
 )
-
-from .models import (
+from juries.models import (
     AgendaItem,
     Attendance,
     College,

@@ -31,8 +31,7 @@ from centres.models import Centre
 from centres.roles import Capability
 from cqpm.models import Competence, Qualification
 from cqpm.selectors import is_national_admin
-
-from .models import CompetenceSource, Decision, DecisionCompetence, Outcome
+from juries.models import CompetenceSource, Decision, DecisionCompetence, Outcome
 
 COUNTS = {
     "presented": Count("id"),

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import composition, deliberation, jurors, results, sessions, signing, statistics
+from juries.views import composition, deliberation, jurors, results, sessions, signing, statistics
 
 app_name = "juries"
 

@@ -4,8 +4,7 @@ from django.db.models import Q
 
 from centres.roles import Capability
 from documents.models import DocumentKind
-
-from .models import SIT_CODENAME, JurySessionUserObjectPermission
+from juries.models import SIT_CODENAME, JurySessionUserObjectPermission
 
 
 def juror_documents(actor) -> Q | None:

@@ -70,6 +70,6 @@ def user_with_role(centre, role, *, username=None, company=None, **membership_kw
 
 def api_key(user) -> str:
     """A new API token for ``user``: its key (stored hashed, known only here)."""
-    from centres.tokens import create_token
+    from accounts.tokens import create_token
 
     return create_token(user)[1]

@@ -122,10 +122,13 @@ def _extra_view(request):  # pragma: no cover - never called
 
 
 def test_meta_test_catches_a_url_added_without_entry(settings):
-    import cqpm.urls
+    import parchemin.urls
 
     urlconf = type("Urls", (), {})()
-    urlconf.urlpatterns = [*cqpm.urls.urlpatterns, path("nouvelle/", _extra_view, name="orphan")]
+    urlconf.urlpatterns = [
+        *parchemin.urls.urlpatterns,
+        path("nouvelle/", _extra_view, name="orphan"),
+    ]
     from django.urls import get_resolver
 
     resolver = get_resolver(urlconf)

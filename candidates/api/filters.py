@@ -1,12 +1,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from candidates.models import AccessStatus, Candidate, Dossier, DossierDocument, DossierStatus
+from candidates.selectors import CANDIDATE_NAME_FIELDS
 from centres.models import Company
+from core.search import text_search
 from cqpm.models import Qualification
-from cqpm.search import text_search
-
-from ..models import AccessStatus, Candidate, Dossier, DossierDocument, DossierStatus
-from ..selectors import CANDIDATE_NAME_FIELDS
 
 
 def _companies(request):

@@ -6,10 +6,9 @@ every dossier, then three model instances for every competence shown)."""
 
 from collections import defaultdict
 
+from candidates.access import dossiers_for
+from candidates.models import Dossier, DossierCompetence
 from cqpm.models import Bloc
-
-from ..access import dossiers_for
-from ..models import Dossier, DossierCompetence
 
 # What ``DossierSerializer`` (and the company's subset) reads, and nothing more.
 DOSSIER_COLUMNS = (

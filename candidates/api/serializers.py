@@ -4,12 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from centres.models import Company
-from cqpm.limits import TEXT_SHORT
-from cqpm.models import Bloc, EvaluationModality, Qualification, ReferentialVersion
-from cqpm.representation import PlannedRepresentation
-
-from ..models import (
+from candidates.models import (
     AccessStatus,
     Candidate,
     DocumentKind,
@@ -17,8 +12,12 @@ from ..models import (
     DossierCompetence,
     DossierDocument,
 )
-from ..plausibility import check_minimum_age, normalise_department
-from ..services.registration import CANDIDATE_FIELDS
+from candidates.plausibility import check_minimum_age, normalise_department
+from candidates.services.registration import CANDIDATE_FIELDS
+from centres.models import Company
+from core.limits import TEXT_SHORT
+from core.representation import PlannedRepresentation
+from cqpm.models import Bloc, EvaluationModality, Qualification, ReferentialVersion
 
 
 class CandidateSerializer(PlannedRepresentation, serializers.ModelSerializer):
@@ -123,7 +122,7 @@ def _centre_companies(request):
 
 
 def _centre_candidates(request):
-    from ..access import candidates_for
+    from candidates.access import candidates_for
 
     return candidates_for(request.actor) if request else Candidate.objects.none()
 
@@ -264,7 +263,7 @@ class DossierDocumentSerializer(PlannedRepresentation, serializers.ModelSerializ
 
 
 def _visible_dossiers(request):
-    from ..access import dossiers_for
+    from candidates.access import dossiers_for
 
     return dossiers_for(request.actor) if request else Dossier.objects.none()
 

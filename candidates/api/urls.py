@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from candidates.api import views
 
 router = SimpleRouter()
 router.register("candidates", views.CandidateViewSet, basename="candidate")

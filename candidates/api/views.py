@@ -14,11 +14,8 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from centres.roles import Capability
-from cqpm.disposition import name_download
-
-from .. import services
-from ..access import (
+from candidates import services
+from candidates.access import (
     candidates_for,
     documents_for,
     dossiers_for,
@@ -26,12 +23,10 @@ from ..access import (
     get_document_for_user,
     get_dossier_for_user,
 )
-from ..models import Candidate, Dossier, DossierCompetence, DossierDocument
-from ..selectors import CANDIDATE_SORT, DOSSIER_SORT
-from .common import IF_MATCH, ActorCan, if_match, with_etag
-from .filters import CandidateFilter, DocumentFilter, DossierFilter
-from .reading import attach_lists, dossiers_to_show
-from .serializers import (
+from candidates.api.common import IF_MATCH, ActorCan, if_match, with_etag
+from candidates.api.filters import CandidateFilter, DocumentFilter, DossierFilter
+from candidates.api.reading import attach_lists, dossiers_to_show
+from candidates.api.serializers import (
     CandidateSerializer,
     CompanyDossierSerializer,
     DossierDocumentSerializer,
@@ -40,6 +35,10 @@ from .serializers import (
     ModalitiesSerializer,
     WithdrawSerializer,
 )
+from candidates.models import Candidate, Dossier, DossierCompetence, DossierDocument
+from candidates.selectors import CANDIDATE_SORT, DOSSIER_SORT
+from centres.roles import Capability
+from core.disposition import name_download
 
 READ = (Capability.VIEW_CENTRE,)
 WRITE = (Capability.REGISTER_CANDIDATES,)

@@ -1,7 +1,7 @@
 """Candidates, dossiers (inscriptions), credits, documents, accommodations, imports."""
 
-from .candidate import Candidate, CandidateIdentity
-from .choices import (
+from candidates.models.candidate import Candidate, CandidateIdentity
+from candidates.models.choices import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
     ROUTES_WITHOUT_COMPANY,
@@ -11,8 +11,8 @@ from .choices import (
     Sex,
     Target,
 )
-from .dossier import Credit, Dossier, DossierCompetence, DossierEvent
-from .files import Accommodation, CandidateImport, DossierDocument
+from candidates.models.dossier import Credit, Dossier, DossierCompetence, DossierEvent
+from candidates.models.files import Accommodation, CandidateImport, DossierDocument
 
 __all__ = [
     "EDITABLE_STATUSES",

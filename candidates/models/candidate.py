@@ -3,18 +3,17 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from cqpm.display import FastChoiceDisplay
-from cqpm.limits import TEXT_ADDRESS, BoundedTextField
-
-from ..nir import mask_nir
-from ..plausibility import (
+from candidates.models.choices import AccessStatus, Sex
+from candidates.nir import mask_nir
+from candidates.plausibility import (
     check_minimum_age,
     normalise_department,
     validate_birth_date,
     validate_department,
     validate_phone,
 )
-from .choices import AccessStatus, Sex
+from core.display import FastChoiceDisplay
+from core.limits import TEXT_ADDRESS, BoundedTextField
 
 
 class Candidate(FastChoiceDisplay, models.Model):

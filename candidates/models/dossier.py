@@ -7,10 +7,15 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from cqpm.display import FastChoiceDisplay
-from cqpm.limits import TEXT_SHORT, BoundedTextField
-
-from .choices import OPEN_STATUSES, AccessStatus, DocumentKind, DossierStatus, Target
+from candidates.models.choices import (
+    OPEN_STATUSES,
+    AccessStatus,
+    DocumentKind,
+    DossierStatus,
+    Target,
+)
+from core.display import FastChoiceDisplay
+from core.limits import TEXT_SHORT, BoundedTextField
 
 # ``Dossier.reference`` read back: "D-000079", any case, with or without the dash and zeros
 _REFERENCE = re.compile(r"[dD]-?0*(\d{1,9})")

@@ -5,9 +5,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from cqpm.limits import TEXT_LONG, BoundedTextField
-
-from .choices import DocumentKind
+from candidates.models.choices import DocumentKind
+from core.limits import TEXT_LONG, BoundedTextField
 
 
 def _random_upload_path(instance, filename):

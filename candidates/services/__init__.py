@@ -1,8 +1,13 @@
 """Every write of the candidates app (see the modules for each domain)."""
 
-from ..errors import DossierError, PossibleDuplicate
-from .documents import open_resit_dossier, report_deadline, save_accommodation, upload_document
-from .registration import (
+from candidates.errors import DossierError, PossibleDuplicate
+from candidates.services.documents import (
+    open_resit_dossier,
+    report_deadline,
+    save_accommodation,
+    upload_document,
+)
+from candidates.services.registration import (
     add_months,
     covered_competence_codes,
     find_duplicates,
@@ -15,7 +20,7 @@ from .registration import (
     update_dossier,
     valid_credits,
 )
-from .transitions import (
+from candidates.services.transitions import (
     USER_TRANSITIONS,
     agree,
     close,

@@ -7,12 +7,9 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from centres.access import require
-from centres.roles import Capability
-
-from ..errors import DossierError
-from ..filechecks import check_upload
-from ..models import (
+from candidates.errors import DossierError
+from candidates.filechecks import check_upload
+from candidates.models import (
     OPEN_STATUSES,
     Accommodation,
     DocumentKind,
@@ -20,9 +17,17 @@ from ..models import (
     DossierDocument,
     DossierStatus,
 )
-from ..models.dossier import document_reason
-from ..selectors import competence_rows
-from .registration import _audit, _check_version, _event, covered_competence_codes, open_dossier
+from candidates.models.dossier import document_reason
+from candidates.selectors import competence_rows
+from candidates.services.registration import (
+    _audit,
+    _check_version,
+    _event,
+    covered_competence_codes,
+    open_dossier,
+)
+from centres.access import require
+from centres.roles import Capability
 
 logger = logging.getLogger(__name__)
 
@@ -130,9 +135,8 @@ def open_resit_dossier(actor, dossier) -> Dossier:
 
 def _matching_blocs(dossier):
     """The previous target blocs, in the latest published version (matched by code)."""
+    from candidates.services.registration import latest_published_version
     from cqpm.models import Bloc
-
-    from .registration import latest_published_version
 
     codes = list(dossier.target_blocs.values_list("code", flat=True))
     if not codes:

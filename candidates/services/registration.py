@@ -11,16 +11,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from centres import audit
-from centres.access import require
-from centres.models import Company
-from centres.roles import Capability
-from cqpm.errors import StaleVersionError
-from cqpm.models import Competence, EvaluationModality, Qualification, ReferentialVersion
-from cqpm.search import same_text
-
-from ..errors import DossierError, PossibleDuplicate
-from ..models import (
+from candidates.errors import DossierError, PossibleDuplicate
+from candidates.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
     ROUTES_WITHOUT_COMPANY,
@@ -33,7 +25,14 @@ from ..models import (
     DossierEvent,
     Target,
 )
-from ..nir import validate_nir
+from candidates.nir import validate_nir
+from centres import audit
+from centres.access import require
+from centres.models import Company
+from centres.roles import Capability
+from core.errors import StaleVersionError
+from core.search import same_text
+from cqpm.models import Competence, EvaluationModality, Qualification, ReferentialVersion
 
 logger = logging.getLogger(__name__)
 

@@ -9,12 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from candidates.errors import DossierError
+from candidates.models import OPEN_STATUSES, Dossier, DossierStatus
+from candidates.services.registration import ROUTES_NEEDING_COMPANY, _audit, _check_version, _event
 from centres.access import require
 from centres.roles import Capability
-
-from ..errors import DossierError
-from ..models import OPEN_STATUSES, Dossier, DossierStatus
-from .registration import ROUTES_NEEDING_COMPANY, _audit, _check_version, _event
 
 S = DossierStatus
 

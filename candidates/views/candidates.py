@@ -5,17 +5,16 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from candidates import services
+from candidates.access import can_see_accommodation, candidate_list_queryset, get_candidate_for_user
+from candidates.forms import CandidateForm
+from candidates.models import CandidateIdentity, Credit
+from candidates.selectors import CANDIDATE_SORT
+from candidates.views.common import filter_dossier_fields, paginate
 from centres.access import companies_for, require
 from centres.roles import Capability
-from cqpm.errors import StaleVersionError
-from cqpm.search import french
-
-from .. import services
-from ..access import can_see_accommodation, candidate_list_queryset, get_candidate_for_user
-from ..forms import CandidateForm
-from ..models import CandidateIdentity, Credit
-from ..selectors import CANDIDATE_SORT
-from .common import filter_dossier_fields, paginate
+from core.errors import StaleVersionError
+from core.search import french
 
 
 @login_required

@@ -1,11 +1,10 @@
 from django.contrib import messages
 from django.db.models import Q
 
-from cqpm.listing import paginate  # noqa: F401 - re-exported for the views
-from cqpm.search import text_search
-
-from ..forms import ListFilterForm
-from ..selectors import CANDIDATE_NAME_FIELDS
+from candidates.forms import ListFilterForm
+from candidates.selectors import CANDIDATE_NAME_FIELDS
+from core.listing import paginate  # noqa: F401 - re-exported for the views
+from core.search import text_search
 
 
 def domain_error_message(request, error):
@@ -23,7 +22,7 @@ def filter_dossier_fields(request, companies, qs, *, prefix=""):
         return form, _filter_candidates(qs, data), False
     joined = False
     if data.get("q"):
-        from ..models import Candidate, Dossier
+        from candidates.models import Candidate, Dossier
 
         for term in data["q"].split():
             # the reference printed on every letter ("D-000079") names one dossier
@@ -56,7 +55,7 @@ def _filter_candidates(qs, data):
     """The candidate list's filters without joining the dossiers (no DISTINCT over the
     centre's candidates to count): dossier criteria are ``id IN (subquery)``, and all of
     them must hold for the same dossier."""
-    from ..models import Dossier
+    from candidates.models import Dossier
 
     for term in (data.get("q") or "").split():
         pk = Dossier.pk_from_reference(term)

@@ -8,12 +8,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from cqpm.disposition import name_download
-from cqpm.errors import StaleVersionError
-
-from .. import services
-from ..access import get_accommodation_for_user, get_document_for_user, get_dossier_for_user
-from ..forms import AccommodationForm, DocumentUploadForm
+from candidates import services
+from candidates.access import (
+    get_accommodation_for_user,
+    get_document_for_user,
+    get_dossier_for_user,
+)
+from candidates.forms import AccommodationForm, DocumentUploadForm
+from core.disposition import name_download
+from core.errors import StaleVersionError
 
 
 @require_POST

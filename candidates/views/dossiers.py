@@ -8,14 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from centres.access import companies_for, require_any
-from centres.roles import Capability
-from cqpm.errors import StaleVersionError
-from cqpm.models import Competence
-from cqpm.search import french
-
-from .. import services
-from ..access import (
+from candidates import services
+from candidates.access import (
     can_see_accommodation,
     can_see_documents,
     dossiers_for,
@@ -23,17 +17,22 @@ from ..access import (
     get_dossier_for_user,
     has_accommodation,
 )
-from ..forms import DocumentUploadForm, DossierForm, WithdrawForm, modalities_form
-from ..models import (
+from candidates.forms import DocumentUploadForm, DossierForm, WithdrawForm, modalities_form
+from candidates.models import (
     EDITABLE_STATUSES,
     OPEN_STATUSES,
     CandidateIdentity,
     DossierStatus,
     Target,
 )
-from ..sections import dossier_sections
-from ..selectors import DOSSIER_SORT, competence_rows, prefetch_competence_rows
-from .common import filter_dossier_fields, paginate
+from candidates.sections import dossier_sections
+from candidates.selectors import DOSSIER_SORT, competence_rows, prefetch_competence_rows
+from candidates.views.common import filter_dossier_fields, paginate
+from centres.access import companies_for, require_any
+from centres.roles import Capability
+from core.errors import StaleVersionError
+from core.search import french
+from cqpm.models import Competence
 
 
 @login_required

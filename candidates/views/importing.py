@@ -9,15 +9,14 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from candidates import importing
+from candidates.access import get_import_for_user
+from candidates.errors import DossierError
+from candidates.models import CandidateImport
+from candidates.views.common import paginate
 from centres.access import require
 from centres.roles import Capability
-from cqpm.disposition import name_download
-
-from .. import importing
-from ..access import get_import_for_user
-from ..errors import DossierError
-from ..models import CandidateImport
-from .common import paginate
+from core.disposition import name_download
 
 PREVIEW_PAGE_SIZE = 200
 

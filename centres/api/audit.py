@@ -6,11 +6,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.permissions import IsAuthenticated
 
-from ..audit_log import AuditFilters, apply_filters, entries_for
-from ..models import AuditEntry
-from ..roles import Capability
-from ..sorting import AUDIT_SORT
-from .permissions import has_capability
+from centres.audit.log import AuditFilters, apply_filters, entries_for
+from centres.models import AuditEntry
+from centres.roles import Capability
+from centres.sorting import AUDIT_SORT
+from core.api.permissions import has_capability
 
 
 class AuditEntrySerializer(serializers.ModelSerializer):

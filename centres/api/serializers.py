@@ -4,9 +4,9 @@ only offer the active centre's objects."""
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import JURY_QUORUM_FLOOR, Centre, Company, Invitation, Membership
-from ..roles import Role
-from ..validators import normalize_siret, validate_siret
+from centres.models import JURY_QUORUM_FLOOR, Centre, Company, Invitation, Membership
+from centres.roles import Role
+from centres.validators import normalize_siret, validate_siret
 
 
 class ActiveCentreCompanyField(serializers.PrimaryKeyRelatedField):

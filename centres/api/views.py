@@ -13,16 +13,9 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from cqpm.filtering import OrderingBackend, SearchBackend
-from cqpm.search import text_search
-
-from .. import services
-from ..access import companies_for, invitations_for, memberships_for
-from ..models import Centre, Company, Invitation, Membership
-from ..roles import Capability, Role
-from ..sorting import COMPANY_SORT, INVITATION_SORT, USER_SORT
-from .permissions import has_capability
-from .serializers import (
+from centres import services
+from centres.access import companies_for, invitations_for, memberships_for
+from centres.api.serializers import (
     CentreSettingsSerializer,
     CompanySerializer,
     InvitationSerializer,
@@ -30,7 +23,13 @@ from .serializers import (
     MembershipSerializer,
     MeSerializer,
 )
-from .versioning import IF_MATCH, expected_version, with_etag
+from centres.models import Centre, Company, Invitation, Membership
+from centres.roles import Capability, Role
+from centres.sorting import COMPANY_SORT, INVITATION_SORT, USER_SORT
+from core.api.filtering import OrderingBackend, SearchBackend
+from core.api.permissions import has_capability
+from core.api.versioning import IF_MATCH, expected_version, with_etag
+from core.search import text_search
 
 
 class MeView(GenericAPIView):

@@ -8,15 +8,15 @@ defers side effects (mail) to ``transaction.on_commit``.
 ``acting_user`` may be a ``User`` or a ``centres.access.Actor``.
 """
 
-from ._guards import capabilities_in
-from .companies import (
+from centres.services._guards import capabilities_in
+from centres.services.companies import (
     CENTRE_SETTINGS_FIELDS,
     COMPANY_FIELDS,
     create_company,
     update_centre_settings,
     update_company,
 )
-from .invitations import (
+from centres.services.invitations import (
     accept_invitation,
     find_invitation,
     invitation_refusal,
@@ -24,7 +24,11 @@ from .invitations import (
     invite_user,
     revoke_invitation,
 )
-from .memberships import deactivate_membership, reactivate_membership, set_handles_accommodations
+from centres.services.memberships import (
+    deactivate_membership,
+    reactivate_membership,
+    set_handles_accommodations,
+)
 
 __all__ = [
     "CENTRE_SETTINGS_FIELDS",

@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from ..errors import CentreError, StaleVersionError
-from ..models import Membership
-from ..roles import capabilities_for
-from ..validators import normalize_siret, validate_siret
+from centres.errors import CentreError, StaleVersionError
+from centres.models import Membership
+from centres.roles import capabilities_for
+from centres.validators import normalize_siret, validate_siret
 
 
 def _user(acting_user):

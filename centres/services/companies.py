@@ -4,11 +4,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from .. import audit
-from ..errors import CentreError
-from ..models import JURY_QUORUM_FLOOR, Centre, Company
-from ..roles import Capability
-from ._guards import _check_version, _clean_siret, _require, _user
+from centres import audit
+from centres.errors import CentreError
+from centres.models import JURY_QUORUM_FLOOR, Centre, Company
+from centres.roles import Capability
+from centres.services._guards import _check_version, _clean_siret, _require, _user
 
 COMPANY_FIELDS = ("name", "siret", "address", "city", "sites")
 CENTRE_SETTINGS_FIELDS = (

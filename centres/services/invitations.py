@@ -16,11 +16,11 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from .. import audit
-from ..errors import CentreError
-from ..models import Centre, Invitation, Membership
-from ..roles import Capability, Role
-from ._guards import _require, _user
+from centres import audit
+from centres.errors import CentreError
+from centres.models import Centre, Invitation, Membership
+from centres.roles import Capability, Role
+from centres.services._guards import _require, _user
 
 User = get_user_model()
 

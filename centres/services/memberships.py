@@ -5,14 +5,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
-from .. import audit
-from ..errors import CentreError
-from ..models import Membership
-from ..permissions import revoke_unheld_object_permissions
-from ..roles import Capability, Role
-from ..tokens import revoke_user_tokens
-from ._guards import _require, _user
-from .invitations import MEMBERSHIP_AUDIT_FIELDS
+from centres import audit
+from centres.errors import CentreError
+from centres.models import Membership
+from centres.permissions import revoke_unheld_object_permissions
+from centres.roles import Capability, Role
+from centres.services._guards import _require, _user
+from centres.services.invitations import MEMBERSHIP_AUDIT_FIELDS
+from centres.signals import last_role_ended
 
 
 def deactivate_membership(membership, *, acting_user, reason="") -> Membership:
@@ -63,9 +63,9 @@ def deactivate_membership(membership, *, acting_user, reason="") -> Membership:
             membership.user, centre=membership.centre_id, acting_user=user, reason=reason
         )
         if not Membership.objects.filter(user_id=membership.user_id, is_active=True).exists():
-            # Their last role: the API tokens they hold go with it.
-            revoke_user_tokens(
-                membership.user, reason="last_role_ended", actor=user, centre=membership.centre_id
+            # Their last role: the API tokens they hold go with it (accounts listens).
+            last_role_ended.send(
+                sender=Membership, user=membership.user, actor=user, centre=membership.centre_id
             )
     return membership
 

@@ -1,9 +1,7 @@
 """Read-only serializers of the national referential."""
 
-from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
-from rest_framework.authtoken.serializers import AuthTokenSerializer
 
 from cqpm.models import (
     Bloc,
@@ -177,35 +175,3 @@ class CriterionSerializer(CriterionInTreeSerializer):
     class Meta(CriterionInTreeSerializer.Meta):
         fields = [*CriterionInTreeSerializer.Meta.fields, "competence", "version"]
         read_only_fields = fields
-
-
-class TokenSerializer(serializers.Serializer):
-    token = serializers.CharField(
-        read_only=True, help_text=_("la clé, montrée cette fois seulement")
-    )
-    id = serializers.IntegerField(read_only=True)
-    expires_at = serializers.DateTimeField(read_only=True)
-
-
-class TokenRequestSerializer(AuthTokenSerializer):
-    """Username and password, plus the second factor for the roles that must use one."""
-
-    username = serializers.CharField(label=_("Username"), write_only=True, max_length=150)
-    password = serializers.CharField(
-        label=_("Password"),
-        style={"input_type": "password"},
-        trim_whitespace=False,
-        write_only=True,
-        max_length=1024,
-    )
-    otp = serializers.CharField(
-        label=_("code à usage unique"),
-        required=False,
-        allow_blank=True,
-        max_length=20,
-        write_only=True,
-        help_text=_(
-            "Code de l'application d'authentification (ou code de secours) : obligatoire "
-            "pour les administrateurs de centre, chargés de certification et jurés."
-        ),
-    )

@@ -1,7 +1,6 @@
-from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from cqpm.api import views
 
 router = SimpleRouter()
 router.register("qualifications", views.QualificationViewSet, basename="qualification")
@@ -10,7 +9,4 @@ router.register(
 )
 router.register("criteria", views.CriterionViewSet, basename="criterion")
 
-urlpatterns = [
-    path("auth/token/", views.ObtainTokenView.as_view(), name="auth-token"),
-    *router.urls,
-]
+urlpatterns = router.urls

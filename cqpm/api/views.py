@@ -12,32 +12,26 @@ from rest_framework import viewsets
 from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from centres import tokens, twofactor
-from cqpm.filtering import OrderingBackend, SearchBackend
-from cqpm.listing import SortColumns
+from core.api.filtering import OrderingBackend, SearchBackend
+from core.listing import SortColumns
+from core.search import french
+from core.text import fold
+from cqpm.api.serializers import (
+    CriterionSerializer,
+    QualificationDetailSerializer,
+    QualificationSerializer,
+    VersionDetailSerializer,
+    VersionSummarySerializer,
+)
 from cqpm.loader import export_tree
 from cqpm.models import Criterion, ReferentialVersion
-from cqpm.search import french
 from cqpm.selectors import (
     criteria_for,
     qualifications_for,
     search_filter,
     versions_for,
     with_tree,
-)
-from cqpm.text import fold
-from cqpm.throttling import ScopedThrottle
-
-from .serializers import (
-    CriterionSerializer,
-    QualificationDetailSerializer,
-    QualificationSerializer,
-    TokenRequestSerializer,
-    TokenSerializer,
-    VersionDetailSerializer,
-    VersionSummarySerializer,
 )
 
 TAG = "référentiel"
@@ -161,55 +155,3 @@ class CriterionViewSet(viewsets.ReadOnlyModelViewSet):
                 "order",
             )
         )
-
-
-class ObtainTokenView(APIView):
-    """``POST username, password[, otp]`` → ``{"token": …}``; throttled (scope ``token``).
-
-    Each call creates a new token (``centres.tokens``: stored hashed, the key is only in
-    this response; it expires and is revoked by a password or second-factor change). When
-    two-factor authentication is enforced, the roles that must use it (centre
-    administrators, staff, jurors) also send ``otp``: a token is a long-lived credential,
-    so it is only handed out against the second factor (``centres.twofactor``)."""
-
-    authentication_classes = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedThrottle]
-    throttle_scope = "token"
-    serializer_class = TokenRequestSerializer
-
-    @extend_schema(
-        tags=["authentification"],
-        summary=_("Obtenir un jeton d'API"),
-        request=TokenRequestSerializer,
-        responses={
-            200: TokenSerializer,
-            400: OpenApiResponse(
-                description=_("identifiants incorrects, ou code à usage unique manquant")
-            ),
-            429: OpenApiResponse(description=_("trop de tentatives")),
-        },
-        auth=[],
-    )
-    def post(self, request, *args, **kwargs):
-        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
-        serializer.is_valid(raise_exception=True)
-        user = serializer.validated_data["user"]
-        if twofactor.is_enforced() and twofactor.requires_two_factor(user):
-            code = serializer.validated_data.get("otp", "")
-            if not twofactor.check_api_code(user, code):
-                twofactor.record_for_user(user, "auth.otp_failure", reason="api token")
-                return Response(
-                    {
-                        "code": "otp_invalid" if code else "otp_required",
-                        "detail": str(
-                            _(
-                                "Code à usage unique manquant ou incorrect : ajoutez le champ "
-                                "otp (code de votre application ou code de secours)."
-                            )
-                        ),
-                    },
-                    status=400,
-                )
-        token, key = tokens.create_token(user, name=request.META.get("HTTP_USER_AGENT", "")[:100])
-        return Response({"token": key, "id": token.pk, "expires_at": tokens.expires_at(token)})

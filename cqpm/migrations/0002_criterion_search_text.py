@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 
 def fill_search_text(apps, schema_editor):
-    from cqpm.text import fold
+    from core.text import fold
 
     Criterion = apps.get_model("cqpm", "Criterion")
     batch = []

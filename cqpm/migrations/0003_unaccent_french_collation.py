@@ -1,6 +1,6 @@
-"""The database side of ``cqpm.search`` on PostgreSQL: the ``unaccent`` extension (accent-free
+"""The database side of ``core.search`` on PostgreSQL: the ``unaccent`` extension (accent-free
 search) and the ``french`` ICU collation (names sorted the French way). Both operations do
-nothing on SQLite, where ``cqpm.search`` registers the same function and collation on each
+nothing on SQLite, where ``core.search`` registers the same function and collation on each
 connection."""
 
 from django.contrib.postgres.operations import CreateCollation, UnaccentExtension

@@ -4,7 +4,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
-from cqpm.text import highlight as highlight_text
+from core.text import highlight as highlight_text
 
 register = template.Library()
 

@@ -3,9 +3,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
-from cqpm.representation import ChoiceLabelField, PlannedRepresentation
-
-from ..models import CertificateKind, DocumentBatch, GeneratedDocument
+from core.representation import ChoiceLabelField, PlannedRepresentation
+from documents.models import CertificateKind, DocumentBatch, GeneratedDocument
 
 # Stands for the document's id in the download URL, resolved once (the router's ``pk``
 # accepts any segment without "/" or "."): the same URL as ``reverse`` with the id.

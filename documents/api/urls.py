@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import views
+from documents.api import views
 
 router = SimpleRouter()
 router.register("documents", views.DocumentViewSet, basename="document")

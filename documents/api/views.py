@@ -11,14 +11,13 @@ from rest_framework.response import Response
 
 from centres.access import require
 from centres.roles import Capability
-from cqpm.listing import SortColumns
-from cqpm.search import french, text_search
-
-from ..access import batches_for, documents_for, get_document_for_user
-from ..downloads import document_response
-from ..models import DocumentBatch, DocumentKind, DocumentStatus, GeneratedDocument
-from ..services import retry_document
-from .serializers import DocumentBatchSerializer, DocumentSerializer
+from core.listing import SortColumns
+from core.search import french, text_search
+from documents.access import batches_for, documents_for, get_document_for_user
+from documents.api.serializers import DocumentBatchSerializer, DocumentSerializer
+from documents.downloads import document_response
+from documents.models import DocumentBatch, DocumentKind, DocumentStatus, GeneratedDocument
+from documents.services import retry_document
 
 TAG = "documents"
 

@@ -17,17 +17,12 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from centres.api.versioning import expected_version, with_etag
 from centres.roles import Capability
-from cqpm.filtering import integer_param
-
-from .. import services
-from ..access import DeclarationRequired, assigned_grids_for, grids_for, raise_unreadable
-from ..errors import StaleScoreError, StaleVersionError
-from ..models import CriterionScore, Grid, GridStatus, ScoreState
-from ..selectors import grid_view
-from ..services.scores import autosave_score
-from .serializers import (
+from core.api.filtering import integer_param
+from core.api.versioning import expected_version, with_etag
+from evaluations import services
+from evaluations.access import DeclarationRequired, assigned_grids_for, grids_for, raise_unreadable
+from evaluations.api.serializers import (
     CriterionScoreSerializer,
     GridDetailSerializer,
     GridSerializer,
@@ -38,7 +33,11 @@ from .serializers import (
     StaleScoreSerializer,
     criterion_score_data,
 )
-from .sessions import READERS, STAFF, permissions_for
+from evaluations.api.sessions import READERS, STAFF, permissions_for
+from evaluations.errors import StaleScoreError, StaleVersionError
+from evaluations.models import CriterionScore, Grid, GridStatus, ScoreState
+from evaluations.selectors import grid_view
+from evaluations.services.scores import autosave_score
 
 IF_MATCH_REQUIRED = OpenApiParameter(
     "If-Match",

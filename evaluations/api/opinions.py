@@ -7,23 +7,22 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from centres.api.versioning import IF_MATCH, expected_version, with_etag
 from centres.roles import Capability
-from cqpm.filtering import OrderingBackend, integer_param
-from cqpm.listing import SortColumns
-from cqpm.search import french
-
-from .. import services
-from ..access import opinion_dossiers_for
-from ..errors import EvaluationError
-from ..models import CompanyOpinion, OpinionStatus
-from .serializers import (
+from core.api.filtering import OrderingBackend, integer_param
+from core.api.versioning import IF_MATCH, expected_version, with_etag
+from core.listing import SortColumns
+from core.search import french
+from evaluations import services
+from evaluations.access import opinion_dossiers_for
+from evaluations.api.serializers import (
     CompanyOpinionSerializer,
     GiveOpinionSerializer,
     OpinionUpdateSerializer,
     UnavailableSerializer,
 )
-from .sessions import permissions_for
+from evaluations.api.sessions import permissions_for
+from evaluations.errors import EvaluationError
+from evaluations.models import CompanyOpinion, OpinionStatus
 
 
 @extend_schema_view(

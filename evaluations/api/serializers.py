@@ -8,10 +8,9 @@ from rest_framework import serializers
 
 from candidates.models import Dossier
 from centres.roles import Role
-from cqpm.limits import TEXT_LONG, TEXT_SHORT
-from cqpm.representation import PlannedRepresentation
-
-from ..models import (
+from core.limits import TEXT_LONG, TEXT_SHORT
+from core.representation import PlannedRepresentation
+from evaluations.models import (
     AuthorCapacity,
     CommissionMember,
     CompanyOpinion,

@@ -10,18 +10,14 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
 from candidates.models import Dossier
-from centres.api.permissions import has_capability
-from centres.api.versioning import IF_MATCH, expected_version, with_etag
 from centres.roles import Capability
-from cqpm.filtering import OrderingBackend
-from cqpm.search import french, text_search
-
-from .. import services
-from ..access import grids_for, sessions_for
-from ..models import CommissionMember, EvaluationSession, SessionDossier, SessionStatus
-from ..selectors import SESSION_SORT
-from ..services.sessions import SESSION_FIELDS
-from .serializers import (
+from core.api.filtering import OrderingBackend
+from core.api.permissions import has_capability
+from core.api.versioning import IF_MATCH, expected_version, with_etag
+from core.search import french, text_search
+from evaluations import services
+from evaluations.access import grids_for, sessions_for
+from evaluations.api.serializers import (
     AddDossierSerializer,
     AddMemberSerializer,
     CommissionMemberSerializer,
@@ -30,6 +26,9 @@ from .serializers import (
     PresenceSerializer,
     SessionDossierSerializer,
 )
+from evaluations.models import CommissionMember, EvaluationSession, SessionDossier, SessionStatus
+from evaluations.selectors import SESSION_SORT
+from evaluations.services.sessions import SESSION_FIELDS
 
 READERS = (Capability.SCHEDULE_EVALUATIONS, Capability.EVALUATE)
 STAFF = (Capability.SCHEDULE_EVALUATIONS,)

@@ -1,6 +1,6 @@
 from rest_framework.routers import SimpleRouter
 
-from . import grids, opinions, sessions
+from evaluations.api import grids, opinions, sessions
 
 router = SimpleRouter()
 router.register(

@@ -1,6 +1,6 @@
 """Evaluation sessions and their commissions, the scoring grids, the company's avis."""
 
-from .choices import (
+from evaluations.models.choices import (
     AuthorCapacity,
     GridStatus,
     LinkKind,
@@ -11,9 +11,9 @@ from .choices import (
     SessionModality,
     SessionStatus,
 )
-from .grids import CriterionScore, Grid, GridEvent, GridReopening, GridSignature
-from .opinions import CompanyOpinion, CompanyOpinionItem
-from .sessions import (
+from evaluations.models.grids import CriterionScore, Grid, GridEvent, GridReopening, GridSignature
+from evaluations.models.opinions import CompanyOpinion, CompanyOpinionItem
+from evaluations.models.sessions import (
     EVALUATE_PERMISSION,
     CommissionMember,
     ConflictDeclaration,

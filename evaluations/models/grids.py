@@ -10,10 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from cqpm.display import FastChoiceDisplay
-from cqpm.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
-
-from .choices import GridStatus, Proposal, ScoreState
+from core.display import FastChoiceDisplay
+from core.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
+from evaluations.models.choices import GridStatus, Proposal, ScoreState
 
 
 class Grid(FastChoiceDisplay, models.Model):

@@ -5,10 +5,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from cqpm.display import FastChoiceDisplay
-from cqpm.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
-
-from .choices import AuthorCapacity, OpinionStatus, OpinionValue
+from core.display import FastChoiceDisplay
+from core.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
+from evaluations.models.choices import AuthorCapacity, OpinionStatus, OpinionValue
 
 
 class CompanyOpinion(FastChoiceDisplay, models.Model):

@@ -8,10 +8,9 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cqpm.display import FastChoiceDisplay
-from cqpm.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
-
-from .choices import LinkKind, SessionModality, SessionStatus
+from core.display import FastChoiceDisplay
+from core.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
+from evaluations.models.choices import LinkKind, SessionModality, SessionStatus
 
 EVALUATE_PERMISSION = "evaluations.evaluate_session"
 

@@ -1,7 +1,7 @@
 """Every write of the evaluations app (see the modules for each domain)."""
 
-from ..errors import EvaluationError, StaleScoreError, StaleVersionError
-from .conflicts import (
+from evaluations.errors import EvaluationError, StaleScoreError, StaleVersionError
+from evaluations.services.conflicts import (
     NO_LINK_SENTENCE,
     candidate_full_name,
     company_refusal,
@@ -9,7 +9,7 @@ from .conflicts import (
     statement_model,
     statement_problems,
 )
-from .grids import (
+from evaluations.services.grids import (
     completeness_problems,
     eligible_member,
     reopen_grid,
@@ -18,15 +18,19 @@ from .grids import (
     set_proposal,
     sign_grid,
 )
-from .opinions import (
+from evaluations.services.opinions import (
     give_opinion,
     mark_opinion_unavailable,
     opinion_problems,
     opinion_refusal,
     sign_opinion,
 )
-from .readiness import check_ready_for_jury, opinion_required, readiness_problems
-from .sessions import (
+from evaluations.services.readiness import (
+    check_ready_for_jury,
+    opinion_required,
+    readiness_problems,
+)
+from evaluations.services.sessions import (
     add_dossier,
     add_member,
     close_session,

@@ -6,8 +6,7 @@ from django.utils.translation import gettext_lazy
 from centres import audit
 from centres.access import Actor
 from centres.services import capabilities_in
-
-from ..errors import EvaluationError, StaleVersionError
+from evaluations.errors import EvaluationError, StaleVersionError
 
 STALE_MESSAGE = gettext_lazy(
     "Cette fiche a été modifiée par quelqu'un d'autre entre-temps. Rechargez la page pour voir "

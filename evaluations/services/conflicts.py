@@ -11,11 +11,10 @@ from django.utils.translation import gettext_noop
 from django_scopes import scopes_disabled
 
 from centres.models import Membership
-from cqpm.text import fold
-
-from ..errors import EvaluationError
-from ..models import CommissionMember, ConflictDeclaration, LinkKind, SessionDossier
-from .common import record, user_of
+from core.text import fold
+from evaluations.errors import EvaluationError
+from evaluations.models import CommissionMember, ConflictDeclaration, LinkKind, SessionDossier
+from evaluations.services.common import record, user_of
 
 # The sentence every "no link" declaration must contain (compared accent- and case-free),
 # asked in the active language; its translation in any of the site's languages is accepted

@@ -15,9 +15,8 @@ from django.utils.translation import ngettext
 
 from centres.roles import Capability
 from cqpm.models import Criterion
-
-from ..errors import EvaluationError, StaleScoreError
-from ..models import (
+from evaluations.errors import EvaluationError, StaleScoreError
+from evaluations.models import (
     CommissionMember,
     ConflictDeclaration,
     CriterionScore,
@@ -30,8 +29,8 @@ from ..models import (
     ScoreState,
     SessionStatus,
 )
-from . import notifications, readiness
-from .common import check_version, record, require_capability, user_of
+from evaluations.services import notifications, readiness
+from evaluations.services.common import check_version, record, require_capability, user_of
 
 SCORE_FIELDS = ("state", "comment", "justification")
 

@@ -39,7 +39,7 @@ def _send(subject, template, context, to) -> bool:
 
 
 def convoke_candidate(session_dossier_id: int) -> None:
-    from ..models import SessionDossier
+    from evaluations.models import SessionDossier
 
     with scopes_disabled():
         slot = (
@@ -61,7 +61,7 @@ def convoke_candidate(session_dossier_id: int) -> None:
 
 
 def convoke_member(member_id: int) -> None:
-    from ..models import CommissionMember
+    from evaluations.models import CommissionMember
 
     with scopes_disabled():
         member = (
@@ -109,7 +109,7 @@ def grid_signed(grid_id: int, user_id: int) -> None:
     signed evaluation grid (subject: the session's dossier)."""
     from django.contrib.auth import get_user_model
 
-    from ..models import Grid, GridStatus, SessionDossier
+    from evaluations.models import Grid, GridStatus, SessionDossier
 
     with scopes_disabled():
         grid = Grid.objects.select_related("session__centre").filter(pk=grid_id).first()
@@ -139,7 +139,7 @@ def grid_signed(grid_id: int, user_id: int) -> None:
 def opinion_signed(opinion_id: int, user_id: int) -> None:
     from django.contrib.auth import get_user_model
 
-    from ..models import CompanyOpinion
+    from evaluations.models import CompanyOpinion
 
     with scopes_disabled():
         opinion = CompanyOpinion.objects.select_related("centre").filter(pk=opinion_id).first()

@@ -15,17 +15,16 @@ from django_scopes import scopes_disabled
 from candidates.models import AccessStatus, DossierCompetence, DossierStatus
 from centres.models import Membership
 from centres.roles import Capability, Role
-
-from ..errors import EvaluationError
-from ..models import (
+from evaluations.errors import EvaluationError
+from evaluations.models import (
     AuthorCapacity,
     CompanyOpinion,
     CompanyOpinionItem,
     OpinionStatus,
     OpinionValue,
 )
-from . import notifications, readiness
-from .common import check_version, record, require_capability, user_of
+from evaluations.services import notifications, readiness
+from evaluations.services.common import check_version, record, require_capability, user_of
 
 OPEN_FOR_OPINION = {DossierStatus.AGREED, DossierStatus.IN_EVALUATION}
 

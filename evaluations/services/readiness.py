@@ -9,10 +9,9 @@ from django.utils.translation import ngettext
 
 from candidates.models import AccessStatus, Dossier, DossierCompetence, DossierStatus
 from candidates.services import DossierError, mark_ready_for_jury
-
-from ..errors import EvaluationError
-from ..models import CompanyOpinion, Grid, GridStatus, OpinionStatus
-from .common import actor_in, user_of
+from evaluations.errors import EvaluationError
+from evaluations.models import CompanyOpinion, Grid, GridStatus, OpinionStatus
+from evaluations.services.common import actor_in, user_of
 
 
 def opinion_required(dossier) -> bool:

@@ -33,10 +33,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from centres.roles import ROLE_CAPABILITIES, Capability
-
-from ..access import EVALUATE_CODENAME
-from ..models import GridEvent, GridStatus, ScoreState, SessionStatus
-from .grids import SCORE_FIELDS, already_applied, check_justification
+from evaluations.access import EVALUATE_CODENAME
+from evaluations.models import GridEvent, GridStatus, ScoreState, SessionStatus
+from evaluations.services.grids import SCORE_FIELDS, already_applied, check_justification
 
 EVALUATOR_ROLES = sorted(
     role for role, caps in ROLE_CAPABILITIES.items() if Capability.EVALUATE in caps

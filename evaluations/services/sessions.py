@@ -16,9 +16,8 @@ from centres.audit import snapshot
 from centres.models import Membership
 from centres.permissions import grant_object_permission, revoke_object_permission
 from centres.roles import Capability, Role
-
-from ..errors import EvaluationError
-from ..models import (
+from evaluations.errors import EvaluationError
+from evaluations.models import (
     EVALUATE_PERMISSION,
     CommissionMember,
     CriterionScore,
@@ -29,10 +28,10 @@ from ..models import (
     SessionModality,
     SessionStatus,
 )
-from . import notifications
-from .common import actor_in, check_version, record, require_capability, user_of
-from .conflicts import company_refusal
-from .grids import create_grids, relock_session_grids
+from evaluations.services import notifications
+from evaluations.services.common import actor_in, check_version, record, require_capability, user_of
+from evaluations.services.conflicts import company_refusal
+from evaluations.services.grids import create_grids, relock_session_grids
 
 SESSION_FIELDS = ("label", "starts_at", "ends_at", "place", "town", "modality", "notes")
 ACCEPTED_DOSSIER_STATUSES = {DossierStatus.AGREED, DossierStatus.IN_EVALUATION}

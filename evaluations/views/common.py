@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 
-from centres.view_utils import paginate  # noqa: F401 - re-exported for the views
+from core.views import paginate  # noqa: F401 - re-exported for the views
 
 
 def client_ip(request) -> str | None:

@@ -12,10 +12,9 @@ from django.utils.translation import gettext as _
 
 from centres.access import require
 from centres.roles import Capability
-from cqpm.errors import DomainError
-
-from .. import services
-from ..access import (
+from core.errors import DomainError
+from evaluations import services
+from evaluations.access import (
     GRID_PAGE_RELATED,
     GRID_RELATED,
     DeclarationRequired,
@@ -24,10 +23,10 @@ from ..access import (
     is_staff,
     member_for,
 )
-from ..forms import DeclarationForm, ReasonForm
-from ..models import GridStatus, LinkKind, Proposal, ScoreState, SessionStatus
-from ..selectors import declaration_for, grid_view
-from .common import client_ip, error_message
+from evaluations.forms import DeclarationForm, ReasonForm
+from evaluations.models import GridStatus, LinkKind, Proposal, ScoreState, SessionStatus
+from evaluations.selectors import declaration_for, grid_view
+from evaluations.views.common import client_ip, error_message
 
 
 def _grid_access(request, pk, related=GRID_RELATED):

@@ -15,12 +15,11 @@ from django.views.decorators.http import require_POST
 from candidates.models import Accommodation, Dossier
 from centres.access import require
 from centres.roles import Capability
-from cqpm.errors import DomainError
-from cqpm.listing import SortColumns
-from cqpm.search import french, text_search
-
-from .. import services
-from ..access import (
+from core.errors import DomainError
+from core.listing import SortColumns
+from core.search import french, text_search
+from evaluations import services
+from evaluations.access import (
     get_member_for_user,
     get_session_for_user,
     grids_for,
@@ -29,11 +28,11 @@ from ..access import (
     require_session_reader,
     sessions_for,
 )
-from ..forms import AddDossierForm, AddMemberForm, SessionForm
-from ..models import ConflictDeclaration, CriterionScore, SessionDossier, SessionStatus
-from ..selectors import SESSION_SORT
-from ..services.sessions import ACCEPTED_DOSSIER_STATUSES, SESSION_FIELDS
-from .common import error_message, paginate
+from evaluations.forms import AddDossierForm, AddMemberForm, SessionForm
+from evaluations.models import ConflictDeclaration, CriterionScore, SessionDossier, SessionStatus
+from evaluations.selectors import SESSION_SORT
+from evaluations.services.sessions import ACCEPTED_DOSSIER_STATUSES, SESSION_FIELDS
+from evaluations.views.common import error_message, paginate
 
 CANDIDATE_DOSSIERS_SHOWN = 20
 # the API's columns and the page's counts

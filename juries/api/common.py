@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework.permissions import BasePermission
 
-from centres.api.versioning import IF_MATCH, etag_for, with_etag  # noqa: F401
+from core.api.versioning import IF_MATCH, etag_for, with_etag  # noqa: F401
 
 TAG = "jurys"
 ERROR = OpenApiResponse(description=_("Refus métier : {code, detail}."))

@@ -10,12 +10,11 @@ from rest_framework import mixins, serializers, viewsets
 
 from centres.access import get_object_or_404_scoped
 from centres.roles import Capability
-
-from .. import services
-from ..access import get_juror_for_user, jurors_for
-from ..models import College, Juror
-from .common import TAG, ActorCan, if_match_optional
-from .serializers import ScopedPK, _companies, _jurors
+from juries import services
+from juries.access import get_juror_for_user, jurors_for
+from juries.api.common import TAG, ActorCan, if_match_optional
+from juries.api.serializers import ScopedPK, _companies, _jurors
+from juries.models import College, Juror
 
 
 class JurorSerializer(serializers.ModelSerializer):

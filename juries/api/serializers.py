@@ -13,12 +13,11 @@ from rest_framework import serializers
 from candidates.models import Dossier
 from centres.models import Company, Membership
 from centres.roles import Capability, Role
-from cqpm.limits import TEXT_LONG, TEXT_SHORT
+from core.limits import TEXT_LONG, TEXT_SHORT
+from core.representation import PlannedRepresentation
 from cqpm.models import Competence, Qualification, ReferentialVersion
-from cqpm.representation import PlannedRepresentation
-
-from ..access import items_for, sessions_for
-from ..models import (
+from juries.access import items_for, sessions_for
+from juries.models import (
     AgendaItem,
     Attendance,
     ConflictKind,

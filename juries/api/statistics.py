@@ -11,14 +11,14 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from ..forms import StatisticsFilterForm
-from ..statistics import (
+from juries.forms import StatisticsFilterForm
+from juries.statistics import (
     france_competences_rows,
     is_national_view,
     require_statistics_reader,
     statistics_for,
 )
-from ..views.statistics import insertion_note
+from juries.views.statistics import insertion_note
 
 RATE = {"max_digits": 4, "decimal_places": 1, "allow_null": True, "coerce_to_string": False}
 

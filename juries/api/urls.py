@@ -1,7 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from . import jurors, statistics, views
+from juries.api import jurors, statistics, views
 
 router = SimpleRouter()
 router.register("jury-sessions", views.JurySessionViewSet, basename="jury-session")

@@ -13,13 +13,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from centres.access import get_object_or_404_scoped
-from centres.api.versioning import expected_version
 from centres.roles import Capability
-from cqpm.listing import SortColumns
-from cqpm.search import french, text_search
-
-from .. import services
-from ..access import (
+from core.api.versioning import expected_version
+from core.listing import SortColumns
+from core.search import french, text_search
+from juries import services
+from juries.access import (
     decisions_for,
     get_decision_for_user,
     get_item_for_user,
@@ -30,22 +29,8 @@ from ..access import (
     member_for,
     sessions_for,
 )
-from ..models import (
-    AgendaItem,
-    Attendance,
-    Decision,
-    DecisionCompetence,
-    JuryMember,
-    JurySession,
-    MinutesSignature,
-    Outcome,
-    SessionStatus,
-    Vote,
-)
-from ..services.signing import minutes_to_sign
-from ..views.common import client_ip, presides
-from .common import ERROR, IF_MATCH, TAG, ActorCan, if_match_optional, with_etag
-from .serializers import (
+from juries.api.common import ERROR, IF_MATCH, TAG, ActorCan, if_match_optional, with_etag
+from juries.api.serializers import (
     AbsentSerializer,
     AgendaItemSerializer,
     AttendanceSerializer,
@@ -64,6 +49,20 @@ from .serializers import (
     SignSerializer,
     VoteSerializer,
 )
+from juries.models import (
+    AgendaItem,
+    Attendance,
+    Decision,
+    DecisionCompetence,
+    JuryMember,
+    JurySession,
+    MinutesSignature,
+    Outcome,
+    SessionStatus,
+    Vote,
+)
+from juries.services.signing import minutes_to_sign
+from juries.views.common import client_ip, presides
 
 READERS = (Capability.CONVENE_JURIES, Capability.DELIBERATE)
 SESSION_COLUMNS = (

@@ -1,7 +1,7 @@
 """Jury sessions, members, agenda, conflicts, votes, decisions."""
 
-from .agenda import AgendaItem, ConflictOfInterest, RegularityCheck, Vote
-from .choices import (
+from juries.models.agenda import AgendaItem, ConflictOfInterest, RegularityCheck, Vote
+from juries.models.choices import (
     Attendance,
     College,
     CompetenceSource,
@@ -13,9 +13,9 @@ from .choices import (
     Sex,
     VoteValue,
 )
-from .decisions import Decision, DecisionCompetence
-from .jurors import Juror, JurorUnion
-from .sessions import (
+from juries.models.decisions import Decision, DecisionCompetence
+from juries.models.jurors import Juror, JurorUnion
+from juries.models.sessions import (
     INVITATION_NOTICE_DAYS,
     SIT_CODENAME,
     SIT_PERMISSION,

@@ -7,10 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from cqpm.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
-
-from .choices import ConflictKind, ConflictSource, VoteValue
-from .sessions import JuryMember, JurySession
+from core.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
+from juries.models.choices import ConflictKind, ConflictSource, VoteValue
+from juries.models.sessions import JuryMember, JurySession
 
 
 class AgendaItem(models.Model):

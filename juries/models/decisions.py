@@ -6,10 +6,9 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from cqpm.limits import TEXT_SHORT, BoundedTextField
-
-from .agenda import AgendaItem
-from .choices import CompetenceSource, Outcome
+from core.limits import TEXT_SHORT, BoundedTextField
+from juries.models.agenda import AgendaItem
+from juries.models.choices import CompetenceSource, Outcome
 
 
 class Decision(models.Model):

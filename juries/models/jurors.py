@@ -10,7 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
-from .choices import College, Sex
+from juries.models.choices import College, Sex
 
 
 class Juror(models.Model):

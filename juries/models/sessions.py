@@ -10,9 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
-from cqpm.limits import TEXT_LONG, BoundedTextField
-
-from .choices import Attendance, College, LateInvitationReason, SessionStatus, Sex
+from core.limits import TEXT_LONG, BoundedTextField
+from juries.models.choices import Attendance, College, LateInvitationReason, SessionStatus, Sex
 
 SIT_PERMISSION = "juries.sit_on_jury_session"
 SIT_CODENAME = "sit_on_jury_session"

@@ -3,8 +3,8 @@
 in a transaction, locks what it changes, is a no-op when the target state is reached, and
 writes an audit row."""
 
-from ..errors import JuryError, StaleVersionError
-from .agenda import (
+from juries.errors import JuryError, StaleVersionError
+from juries.services.agenda import (
     add_to_agenda,
     company_link,
     declare_conflict,
@@ -14,19 +14,25 @@ from .agenda import (
     remove_from_agenda,
     set_candidate_absent,
 )
-from .closing import close_session, later_sessions, open_resit, revoke_decision
-from .decisions import refresh_item, refresh_session
-from .jurors import register_juror, union_of, update_juror
-from .members import add_member, remove_member, set_attendance, set_president, update_member
-from .sessions import (
+from juries.services.closing import close_session, later_sessions, open_resit, revoke_decision
+from juries.services.decisions import refresh_item, refresh_session
+from juries.services.jurors import register_juror, union_of, update_juror
+from juries.services.members import (
+    add_member,
+    remove_member,
+    set_attendance,
+    set_president,
+    update_member,
+)
+from juries.services.sessions import (
     create_session,
     open_session,
     record_invitations,
     start_deliberation,
     update_session,
 )
-from .signing import sign_minutes
-from .votes import cast_vote, vote_refusal
+from juries.services.signing import sign_minutes
+from juries.services.votes import cast_vote, vote_refusal
 
 __all__ = [
     "JuryError",

@@ -10,9 +10,8 @@ from django_scopes import scopes_disabled
 from candidates.models import Dossier, DossierStatus
 from centres.models import Membership
 from centres.roles import Capability
-
-from ..errors import JuryError
-from ..models import (
+from juries.errors import JuryError
+from juries.models import (
     AgendaItem,
     ConflictKind,
     ConflictOfInterest,
@@ -22,7 +21,7 @@ from ..models import (
     RegularityCheck,
     SessionStatus,
 )
-from .common import (
+from juries.services.common import (
     can,
     lock_session,
     record,
@@ -33,7 +32,7 @@ from .common import (
     touch_board,
     user_of,
 )
-from .decisions import refresh_item
+from juries.services.decisions import refresh_item
 
 S = SessionStatus
 

@@ -8,21 +8,20 @@ from django.utils.translation import gettext as _
 
 from candidates.models import Credit, DossierStatus
 from candidates.services import DossierError, mark_decided, open_resit_dossier, record_credit
-
-from .. import paperwork
-from ..composition import check_composition
-from ..deliberation import session_states
-from ..dossier_file import late_signatures
-from ..errors import JuryError
-from ..models import (
+from juries import paperwork
+from juries.composition import check_composition
+from juries.deliberation import session_states
+from juries.dossier_file import late_signatures
+from juries.errors import JuryError
+from juries.models import (
     CompetenceSource,
     Decision,
     JurySession,
     Outcome,
     SessionStatus,
 )
-from .agenda import add_to_agenda
-from .common import (
+from juries.services.agenda import add_to_agenda
+from juries.services.common import (
     actor_in,
     check_version,
     lock_session,
@@ -33,8 +32,8 @@ from .common import (
     touch_board,
     user_of,
 )
-from .decisions import referential_blocs, refresh_decision
-from .signing import require_mentions
+from juries.services.decisions import referential_blocs, refresh_decision
+from juries.services.signing import require_mentions
 
 S = SessionStatus
 

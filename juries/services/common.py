@@ -8,9 +8,8 @@ from centres import audit
 from centres.access import Actor
 from centres.roles import Capability
 from centres.services import capabilities_in
-
-from ..errors import JuryError, StaleJuryVersion
-from ..models import JuryMember, JurySession
+from juries.errors import JuryError, StaleJuryVersion
+from juries.models import JuryMember, JurySession
 
 STALE_MESSAGE = gettext_lazy(
     "Cette session a été modifiée par quelqu'un d'autre entre-temps. Rechargez la page pour "

@@ -5,10 +5,9 @@ from django.utils import timezone
 
 from candidates.services import covered_competence_codes
 from cqpm.models import Bloc
-
-from .. import outcome as rules
-from ..deliberation import item_state, session_states
-from ..models import CompetenceSource, Decision, DecisionCompetence, Outcome
+from juries import outcome as rules
+from juries.deliberation import item_state, session_states
+from juries.models import CompetenceSource, Decision, DecisionCompetence, Outcome
 
 
 def referential_blocs(version) -> list:

@@ -8,10 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from centres.models import Company
-
-from ..errors import JuryError
-from ..models import College, Juror, JurorUnion, Sex
-from .common import check_version, record, require_convener
+from juries.errors import JuryError
+from juries.models import College, Juror, JurorUnion, Sex
+from juries.services.common import check_version, record, require_convener
 
 JUROR_FIELDS = ("college", "union", "sex", "company", "qualified_for_certification")
 
@@ -77,7 +76,7 @@ def _write_union(juror, union) -> None:
 def register_juror(centre, user, *, acting_user, college, **fields) -> Juror:
     """The standing record of a juror of ``centre`` (their role is checked by the caller
     when they are convened). Registering twice is refused: edit the record instead."""
-    from .members import is_juror
+    from juries.services.members import is_juror
 
     require_convener(acting_user, centre)
     data = _clean(centre, {**fields, "college": college})

@@ -13,9 +13,8 @@ from django_scopes import scopes_disabled
 from centres.models import Company, Membership
 from centres.permissions import grant_object_permission, revoke_object_permission
 from centres.roles import Role
-
-from ..errors import JuryError
-from ..models import (
+from juries.errors import JuryError
+from juries.models import (
     SIT_PERMISSION,
     Attendance,
     College,
@@ -24,10 +23,16 @@ from ..models import (
     SessionStatus,
     Sex,
 )
-from .agenda import detect_conflicts_for_member
-from .common import lock_session, record, require_convener, require_status, touch_board
-from .decisions import refresh_session
-from .jurors import register_juror, same_union, union_of
+from juries.services.agenda import detect_conflicts_for_member
+from juries.services.common import (
+    lock_session,
+    record,
+    require_convener,
+    require_status,
+    touch_board,
+)
+from juries.services.decisions import refresh_session
+from juries.services.jurors import register_juror, same_union, union_of
 
 S = SessionStatus
 MEMBER_FIELDS = ("college", "organisation", "company", "sex", "qualified_for_certification")

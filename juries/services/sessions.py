@@ -13,17 +13,22 @@ from django.utils.translation import gettext as _
 
 from centres.models import Centre
 from cqpm.models import Qualification, ReferentialVersion
-
-from ..composition import check_composition
-from ..errors import JuryError
-from ..models import (
+from juries.composition import check_composition
+from juries.errors import JuryError
+from juries.models import (
     INVITATION_NOTICE_DAYS,
     JuryMember,
     JurySession,
     LateInvitationReason,
     SessionStatus,
 )
-from .common import check_version, lock_session, record, require_convener, require_status
+from juries.services.common import (
+    check_version,
+    lock_session,
+    record,
+    require_convener,
+    require_status,
+)
 
 logger = logging.getLogger(__name__)
 S = SessionStatus

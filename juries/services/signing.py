@@ -2,7 +2,7 @@
 
 A signature means something: the member re-authenticates at the moment of signing (their
 password, plus the code of their authenticator app when two-factor is on for them,
-``centres.reauth``), and the signature records who, when, how, and the SHA-256 of the exact
+``accounts.reauth``), and the signature records who, when, how, and the SHA-256 of the exact
 PDF signed — the stored file of the PV produced at closing. Signing is refused while that
 PV is not produced yet, when its file no longer matches the checksum taken when it was
 stored, and when the signatory was shown another version than the one on file.
@@ -22,16 +22,15 @@ import hmac
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from centres import reauth
+from accounts import reauth
 from centres.errors import CentreError
 from centres.roles import Capability
 from cqpm.mentions import WHO_FILLS_IN, blocking_mentions, describe
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
-
-from .. import paperwork
-from ..errors import JuryError
-from ..models import Attendance, JurySession, MinutesSignature, SessionStatus, SignatureProof
-from .common import can, lock_session, record, require_status, seat_of, user_of
+from juries import paperwork
+from juries.errors import JuryError
+from juries.models import Attendance, JurySession, MinutesSignature, SessionStatus, SignatureProof
+from juries.services.common import can, lock_session, record, require_status, seat_of, user_of
 
 S = SessionStatus
 READ_CHUNK = 1024 * 1024

@@ -7,11 +7,17 @@ from django.utils.translation import gettext as _
 
 from candidates.models import DossierStatus
 from centres.roles import Capability
-
-from ..errors import JuryError
-from ..models import AgendaItem, Attendance, ConflictOfInterest, RegularityCheck, Vote, VoteValue
-from .common import can, lock_session, record, seat_of, touch_board
-from .decisions import refresh_item
+from juries.errors import JuryError
+from juries.models import (
+    AgendaItem,
+    Attendance,
+    ConflictOfInterest,
+    RegularityCheck,
+    Vote,
+    VoteValue,
+)
+from juries.services.common import can, lock_session, record, seat_of, touch_board
+from juries.services.decisions import refresh_item
 
 
 def vote_refusal(session, item, seat) -> str:

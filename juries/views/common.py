@@ -5,9 +5,8 @@ from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from centres.roles import Capability
-from centres.view_utils import paginate  # noqa: F401 - re-exported for the views
-
-from ..access import member_for
+from core.views import paginate  # noqa: F401 - re-exported for the views
+from juries.access import member_for
 
 
 def error_message(request, exc) -> None:

@@ -9,20 +9,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centres.access import get_object_or_404_scoped
-from cqpm.search import french, text_search
-
-from .. import services
-from ..access import (
+from core.search import french, text_search
+from juries import services
+from juries.access import (
     get_item_for_user,
     get_member_for_user,
     get_session_for_user,
     is_convener,
     member_for,
 )
-from ..composition import check_composition
-from ..forms import AgendaSearchForm, AttendanceForm, ConflictForm, InvitationForm, MemberForm
-from ..models import AgendaItem, ConflictOfInterest, JuryMember
-from .common import back, error_message, paginate, presides
+from juries.composition import check_composition
+from juries.forms import AgendaSearchForm, AttendanceForm, ConflictForm, InvitationForm, MemberForm
+from juries.models import AgendaItem, ConflictOfInterest, JuryMember
+from juries.views.common import back, error_message, paginate, presides
 
 
 @login_required

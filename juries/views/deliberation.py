@@ -15,16 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 from candidates.models import DossierDocument
 from centres.access import get_object_or_404_scoped, require
 from centres.roles import Capability
-from cqpm.disposition import name_download
+from core.disposition import name_download
 from cqpm.models import Competence
-
-from .. import services
-from ..access import get_item_for_user, is_convener
-from ..deliberation import item_state
-from ..dossier_file import build_dossier_file
-from ..forms import ConflictForm, RegularityForm
-from ..models import JuryMember, VoteValue
-from .common import error_message, presides
+from juries import services
+from juries.access import get_item_for_user, is_convener
+from juries.deliberation import item_state
+from juries.dossier_file import build_dossier_file
+from juries.forms import ConflictForm, RegularityForm
+from juries.models import JuryMember, VoteValue
+from juries.views.common import error_message, presides
 
 
 @login_required

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_GET, require_POST
 from centres.access import require
 from centres.models import AuditEntry
 from centres.roles import Capability
-from cqpm.disposition import name_download
-from cqpm.listing import SortColumns
-from cqpm.search import french, text_search
-from cqpm.spreadsheets import (
+from core.disposition import name_download
+from core.listing import SortColumns
+from core.search import french, text_search
+from core.spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     csv_bytes,
@@ -24,12 +24,11 @@ from cqpm.spreadsheets import (
     xlsx_bytes,
     xlsx_sheet,
 )
-
-from .. import services
-from ..access import decisions_for, get_decision_for_user, is_convener
-from ..forms import ResultsFilterForm, RevokeForm
-from ..models import DecisionCompetence, Outcome
-from .common import error_message, paginate
+from juries import services
+from juries.access import decisions_for, get_decision_for_user, is_convener
+from juries.forms import ResultsFilterForm, RevokeForm
+from juries.models import DecisionCompetence, Outcome
+from juries.views.common import error_message, paginate
 
 RESULT_SORT = SortColumns(
     "position",
@@ -157,7 +156,7 @@ def _filename(ext) -> str:
 @require_GET
 def results_csv(request):
     _form, decisions = _results(request.actor, request)
-    # cqpm.spreadsheets: BOM, French dates, formula-like names neutralised
+    # core.spreadsheets: BOM, French dates, formula-like names neutralised
     body = csv_bytes(_headers(), (_row(decision) for decision in decisions))
     response = HttpResponse(body, content_type=CSV_CONTENT_TYPE)
     name_download(response, _filename("csv"))
@@ -171,7 +170,7 @@ def results_xlsx(request):
     workbook = new_workbook()
     sheet = workbook.active
     sheet.title = _("Résultats")
-    # cqpm.spreadsheets: texts as string cells, never formulas
+    # core.spreadsheets: texts as string cells, never formulas
     xlsx_sheet(sheet, [_headers(), *(_row(decision) for decision in decisions)])
     for column in ("B", "H"):
         for cell in sheet[column][1:]:

@@ -12,25 +12,24 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centres.access import require
 from centres.roles import Capability
-from cqpm.listing import SortColumns
+from core.listing import SortColumns
+from core.search import french, text_search
 from cqpm.mentions import WHO_FILLS_IN, blocking_mentions
-from cqpm.search import french, text_search
 from documents.access import documents_for
 from documents.models import DocumentKind
-
-from .. import services
-from ..access import (
+from juries import services
+from juries.access import (
     get_session_for_user,
     is_convener,
     require_jury_reader,
     sessions_for,
 )
-from ..board import board_html
-from ..composition import check_composition
-from ..deliberation import agenda_rows, session_members, session_states
-from ..forms import CloseForm, SessionFilterForm, SessionForm
-from ..models import SessionStatus
-from .common import error_message, paginate, presides
+from juries.board import board_html
+from juries.composition import check_composition
+from juries.deliberation import agenda_rows, session_members, session_states
+from juries.forms import CloseForm, SessionFilterForm, SessionForm
+from juries.models import SessionStatus
+from juries.views.common import error_message, paginate, presides
 
 S = SessionStatus
 

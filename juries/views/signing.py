@@ -7,17 +7,16 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.reauth import totp_device
 from centres.access import require
-from centres.reauth import totp_device
 from centres.roles import Capability
 from cqpm.mentions import WHO_FILLS_IN, blocking_mentions
-
-from .. import services
-from ..access import get_session_for_user, member_for
-from ..forms import SignMinutesForm
-from ..models import Attendance, MinutesSignature
-from ..services.signing import minutes_to_sign
-from .common import client_ip
+from juries import services
+from juries.access import get_session_for_user, member_for
+from juries.forms import SignMinutesForm
+from juries.models import Attendance, MinutesSignature
+from juries.services.signing import minutes_to_sign
+from juries.views.common import client_ip
 
 PASSWORD_CODES = {"reauth_password", "reauth_throttled"}
 

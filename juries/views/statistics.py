@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from cqpm.disposition import name_download
-from cqpm.spreadsheets import (
+from core.disposition import name_download
+from core.spreadsheets import (
     CSV_CONTENT_TYPE,
     XLSX_CONTENT_TYPE,
     csv_bytes,
@@ -18,9 +18,8 @@ from cqpm.spreadsheets import (
     xlsx_bytes,
     xlsx_sheet,
 )
-
-from ..forms import StatisticsFilterForm
-from ..statistics import (
+from juries.forms import StatisticsFilterForm
+from juries.statistics import (
     france_competences_rows,
     is_national_view,
     require_statistics_reader,

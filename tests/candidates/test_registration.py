@@ -7,7 +7,7 @@ from candidates.models import Candidate, CandidateIdentity, Dossier, Target
 from candidates.nir import nir_key
 from centres.access import build_actor
 from centres.models import AuditEntry
-from cqpm.errors import StaleVersionError
+from core.errors import StaleVersionError
 
 from .factories import CandidateFactory, CreditFactory, build_referential
 

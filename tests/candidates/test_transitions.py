@@ -7,7 +7,7 @@ from candidates import services
 from candidates.models import DossierEvent, DossierStatus
 from centres.access import build_actor
 from centres.models import AuditEntry
-from cqpm.errors import StaleVersionError
+from core.errors import StaleVersionError
 
 from .factories import DossierFactory, modality
 

@@ -1,4 +1,4 @@
-"""The OpenAPI schema declares the ``X-Centre`` header (``centres.api.schema``) on every
+"""The OpenAPI schema declares the ``X-Centre`` header (``core.api.schema``) on every
 centre-scoped operation, and only there."""
 
 import pytest

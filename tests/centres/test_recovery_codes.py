@@ -6,7 +6,7 @@ from django.urls import reverse
 from django_otp import devices_for_user
 from django_otp.plugins.otp_static.models import StaticToken
 
-from centres import twofactor
+from accounts import twofactor
 from centres.errors import CentreError
 from centres.models import AuditEntry
 from tests.security.test_two_factor import code_for, enrol, password_login

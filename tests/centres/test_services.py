@@ -8,7 +8,7 @@ from centres import services
 from centres.errors import CentreError
 from centres.models import AuditEntry, Company, Invitation, Membership
 from centres.roles import Role
-from cqpm.errors import StaleVersionError
+from core.errors import StaleVersionError
 
 from .factories import MembershipFactory, UserFactory, pending_invitation, valid_siret
 

@@ -27,7 +27,7 @@ def settings_of(env, *names) -> dict:
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,
-        env={**env, "DJANGO_SETTINGS_MODULE": "cqpm.settings"},
+        env={**env, "DJANGO_SETTINGS_MODULE": "parchemin.settings"},
         capture_output=True,
         text=True,
         timeout=60,

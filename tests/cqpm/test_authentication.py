@@ -1,4 +1,4 @@
-"""API token authentication (``cqpm.authentication``): the token the centre middleware
+"""API token authentication (``accounts.authentication``): the token the centre middleware
 resolved is not looked up again, and every other case keeps the full lookup's answers."""
 
 import pytest
@@ -8,7 +8,7 @@ from django.urls import reverse
 from rest_framework.request import Request
 from rest_framework.test import APIRequestFactory
 
-from cqpm.authentication import MiddlewareTokenAuthentication
+from accounts.authentication import MiddlewareTokenAuthentication
 from tests.factories import api_key
 
 pytestmark = pytest.mark.django_db

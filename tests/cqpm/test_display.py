@@ -5,7 +5,7 @@ from django.db import models
 from django.utils import translation
 
 from candidates.models import Dossier, DossierStatus
-from cqpm.display import FastChoiceDisplay
+from core.display import FastChoiceDisplay
 
 
 @pytest.mark.parametrize("language", ["fr", "en"])

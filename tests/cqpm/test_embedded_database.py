@@ -62,7 +62,7 @@ print(json.dumps({
 
 def _probe(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
-    env.update(DJANGO_SETTINGS_MODULE="cqpm.settings", VAR_DIR=str(tmp_path), DEBUG="true")
+    env.update(DJANGO_SETTINGS_MODULE="parchemin.settings", VAR_DIR=str(tmp_path), DEBUG="true")
     done = subprocess.run(
         [sys.executable, "-c", PROBE],
         cwd=ROOT,

@@ -1,4 +1,4 @@
-"""The API filter backend (``cqpm.filtering``): no filter set built for a request that names
+"""The API filter backend (``core.api.filtering``): no filter set built for a request that names
 no filter, the same answers otherwise."""
 
 from unittest import mock
@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django_filters.rest_framework import DjangoFilterBackend
 
-from cqpm.filtering import FilterBackend
+from core.api.filtering import FilterBackend
 from tests.candidates.factories import DossierFactory, build_referential
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""The Python fast paths of ``cqpm.forms_renderer`` give Django's HTML, character for character."""
+"""The Python fast paths of ``core.forms_renderer`` give Django's HTML, character for character."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
 
-from cqpm.forms_renderer import FastWidgetRenderer
+from core.forms_renderer import FastWidgetRenderer
 
 CHOICES = [
     ("", "Tous"),
@@ -59,7 +59,7 @@ def test_the_fast_paths_are_on_for_this_django():
     assert "django/forms/widgets/text.html" in renderer.fast
     assert "django/forms/widgets/checkbox.html" in renderer.fast
     # and the project uses it
-    assert settings.FORM_RENDERER == "cqpm.forms_renderer.FastWidgetRenderer"
+    assert settings.FORM_RENDERER == "core.forms_renderer.FastWidgetRenderer"
 
 
 def test_a_custom_option_template_goes_through_the_engine():

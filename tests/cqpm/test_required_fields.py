@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import translation
 
-from cqpm.templatetags.required_fields import MARK, with_legend
+from core.templatetags.required_fields import MARK, with_legend
 from tests.required_markers import check
 
 LEGEND = "Les champs marqués d'un * sont obligatoires."

@@ -1,5 +1,5 @@
 """The shared kit of the lists: accent- and case-free search, the French order, sortable
-columns, pagination (cqpm/search.py, cqpm/listing.py, cqpm/templatetags/listing.py)."""
+columns, pagination (core/search.py, core/listing.py, core/templatetags/listing.py)."""
 
 import sqlite3
 
@@ -12,8 +12,8 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from centres.models import Company
-from cqpm.listing import SortColumns, paginate
-from cqpm.search import french, on_connection_created, register_sqlite, same_text, text_search
+from core.listing import SortColumns, paginate
+from core.search import french, on_connection_created, register_sqlite, same_text, text_search
 from tests.factories import CentreFactory, CompanyFactory
 
 NAMES = ["évrard", "bonnet", "Zola", "ÉTIENNE", "BARBIER", "Étienne-Blanc", "barbier", "EVRARD"]

@@ -1,4 +1,4 @@
-"""API throttles (``cqpm.throttling``): DRF's sliding window and answers, with each
+"""API throttles (``core.api.throttling``): DRF's sliding window and answers, with each
 client's history kept in the cache as a packed ``array("d")``."""
 
 import random
@@ -9,7 +9,7 @@ import pytest
 from django.core.cache import cache
 from rest_framework.throttling import UserRateThrottle
 
-from cqpm.throttling import UserThrottle
+from core.api.throttling import UserThrottle
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ from contextlib import contextmanager
 
 from kombu import pools as kombu_pools
 
-from cqpm.celery import app
+from parchemin.celery import app
 
 
 def _reset_pools():

@@ -43,7 +43,7 @@ def worker(tmp_path):
     var_dir = tmp_path / "var"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "cqpm.settings",
+        "DJANGO_SETTINGS_MODULE": "parchemin.settings",
         "DATABASE_URL": _database_url(),
         "REDIS_URL": REDIS_URL,
         "CELERY_TASK_ALWAYS_EAGER": "false",

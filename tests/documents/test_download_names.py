@@ -7,7 +7,7 @@ from urllib.parse import quote
 import pytest
 from django.urls import reverse
 
-from cqpm.disposition import ascii_filename, attachment, safe_filename
+from core.disposition import ascii_filename, attachment, safe_filename
 
 from .factories import issue, make_batch, make_document
 

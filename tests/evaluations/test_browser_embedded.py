@@ -79,7 +79,7 @@ def embedded_server(tmp_path_factory):
     var = tmp_path_factory.mktemp("embedded")
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
     env.update(
-        DJANGO_SETTINGS_MODULE="cqpm.settings",
+        DJANGO_SETTINGS_MODULE="parchemin.settings",
         VAR_DIR=str(var),
         DEBUG="true",
         EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",

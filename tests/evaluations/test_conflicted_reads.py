@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from centres.access import build_actor
-from cqpm.errors import DomainError
+from core.errors import DomainError
 from evaluations import services
 from evaluations.models import LinkKind, Proposal
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from cqpm.limits import TEXT_LONG, TEXT_SHORT
+from core.limits import TEXT_LONG, TEXT_SHORT
 from evaluations.models import CriterionScore, EvaluationSession
 from tests.factories import api_key
 

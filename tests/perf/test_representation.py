@@ -1,4 +1,4 @@
-"""The API lists serialized through ``cqpm.representation`` answer exactly what DRF's own
+"""The API lists serialized through ``core.representation`` answer exactly what DRF's own
 ``Serializer.to_representation`` answers: same keys, values and order, byte for byte.
 
 The data is the benchmark's generator on two centres, enriched with what it leaves empty
@@ -23,8 +23,8 @@ from bench.scale import generate
 from candidates.models import Candidate, CandidateIdentity, Dossier, DossierCompetence
 from centres.models import Company, User
 from centres.roles import Role
+from core.representation import ChoiceLabelField, PlannedRepresentation
 from cqpm.models import Bloc, EvaluationModality
-from cqpm.representation import ChoiceLabelField, PlannedRepresentation
 from documents.models import CertificateKind, GeneratedDocument
 from evaluations.models import CommissionMember, Grid
 from tests.factories import api_key, user_with_role

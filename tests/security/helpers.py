@@ -61,7 +61,7 @@ def production_settings(*names, **extra) -> dict:
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=settings.BASE_DIR,
-        env={**production_env(**extra), "DJANGO_SETTINGS_MODULE": "cqpm.settings"},
+        env={**production_env(**extra), "DJANGO_SETTINGS_MODULE": "parchemin.settings"},
         capture_output=True,
         text=True,
         timeout=60,

@@ -26,7 +26,7 @@ def actions_about(user) -> list[str]:
 
 def test_argon2_is_the_hasher_of_the_project(settings):
     # tests/conftest.py forces MD5 for speed; the project's own setting is argon2 first.
-    from cqpm import settings as project_settings
+    from parchemin import settings as project_settings
 
     assert project_settings.PASSWORD_HASHERS[0].endswith("Argon2PasswordHasher")
     settings.PASSWORD_HASHERS = project_settings.PASSWORD_HASHERS

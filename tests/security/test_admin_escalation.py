@@ -4,7 +4,7 @@ data). Their admin is now the national referential and the register of centres o
 other model admin of the site answers 403, and every admin write is audited.
 
 The walk iterates ``admin.site._registry``: a model admin added later is covered (and is
-superuser-only unless it says ``national_admin_allowed``, see ``cqpm.admin_site``)."""
+superuser-only unless it says ``national_admin_allowed``, see ``centres.admin_site``)."""
 
 import datetime
 

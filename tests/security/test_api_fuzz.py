@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, Phase, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
-from cqpm.wsgi import application
+from parchemin.wsgi import application
 from tests.factories import api_key
 
 ROLES = ("centre_admin", "staff", "assessor", "juror", "company_rep")

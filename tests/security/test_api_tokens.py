@@ -15,7 +15,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from centres import services, tokens
+from accounts import tokens
+from centres import services
 from centres.models import ApiToken, AuditEntry, Membership
 from tests.factories import DEFAULT_PASSWORD, MembershipFactory, api_key
 

@@ -1,7 +1,7 @@
 """Issue 14, finding 3: formula injection in the exports. A candidate named
 ``=HYPERLINK(…)`` became a live formula in the jury results' XLSX, and the CSV wrote ``=``,
 ``+``, ``-``, ``@``, tab and CR prefixes raw. Every CSV/XLSX export now goes through
-``cqpm.spreadsheets``: CSV cells are quoted with ``'``, XLSX cells are strings (never
+``core.spreadsheets``: CSV cells are quoted with ``'``, XLSX cells are strings (never
 ``data_type == "f"``), with the ``quotePrefix`` style when they look like a formula.
 
 The exports: jury results (CSV, XLSX), the audit log (CSV), the import templates (CSV,
@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 
 from candidates import importing
 from centres.models import AuditEntry
-from cqpm import spreadsheets
+from core import spreadsheets
 from juries.models import AgendaItem, Decision, Outcome
 from tests.juries.factories import new_session, ready_dossier, referential
 
@@ -144,7 +144,7 @@ def test_the_writer_itself(payload):
 
 
 def test_no_export_writes_around_the_one_writer():
-    """A new export must use ``cqpm.spreadsheets`` (bench/ is a tool, not the product)."""
+    """A new export must use ``core.spreadsheets`` (bench/ is a tool, not the product)."""
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]

@@ -98,12 +98,12 @@ def test_a_connection_lost_in_a_middleware_also_gives_503(world, client, monkeyp
 
 
 def test_other_crashes_give_the_french_500_page(world, client, monkeypatch):
-    import centres.views
+    import centres.views.shell
 
     def boom(request):
         raise RuntimeError("bug")
 
-    monkeypatch.setattr(centres.views, "home_sections", boom)
+    monkeypatch.setattr(centres.views.shell, "home_sections", boom)
     client.raise_request_exception = False
     client.force_login(world.user("staff"))
     response = client.get(reverse("home"))
@@ -167,7 +167,7 @@ def test_a_render_killed_midway_completes_once_with_one_certificate_number(world
 def redis_down(settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "cqpm.cache.TolerantRedisCache",
+            "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": CLOSED_REDIS,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
         }

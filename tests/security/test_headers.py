@@ -204,6 +204,6 @@ def test_default_rates_are_out_of_reach_of_a_test_suite_but_present():
     assert rates["user"] == "2000/minute"
     assert rates["token"] == "20/minute"
     assert settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"] == [
-        "cqpm.throttling.AnonThrottle",
-        "cqpm.throttling.UserThrottle",
+        "core.api.throttling.AnonThrottle",
+        "core.api.throttling.UserThrottle",
     ]

@@ -1,7 +1,7 @@
 """Integer query filters and path parameters are validated: a value that is no integer, or
 one beyond a 64-bit integer (``?item=1e20``, ``/dossiers/99999999999999999999/``), is a
 400 with a clear message, never a 500 (SQLite cannot bind an integer above 2^63) nor a
-silent empty list. The checks live in the shared kit (cqpm/filtering.py)."""
+silent empty list. The checks live in the shared kit (core/api/filtering.py)."""
 
 import pytest
 from django.urls import reverse

@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from candidates import privacy
+from candidates import privacy_registry as registry
 from candidates.models import (
     Accommodation,
     Candidate,
@@ -16,7 +17,6 @@ from candidates.models import (
     DossierDocument,
     DossierEvent,
 )
-from centres import privacy as registry
 from centres.access import build_actor
 from centres.models import AuditEntry
 from tests.candidates.factories import CreditFactory, DossierFactory

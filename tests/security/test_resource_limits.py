@@ -76,10 +76,10 @@ def test_a_pixel_bomb_is_refused_by_the_upload_form(client, world):
 
 
 def test_an_oversized_json_body_is_refused_before_it_is_read(api_client, world, settings):
-    from cqpm.body_limit import RequestBodyLimitMiddleware
+    from core.body_limit import RequestBodyLimitMiddleware
 
     assert settings.DATA_UPLOAD_MAX_MEMORY_SIZE == 2 * 1024 * 1024
-    assert "cqpm.body_limit.RequestBodyLimitMiddleware" in settings.MIDDLEWARE
+    assert "core.body_limit.RequestBodyLimitMiddleware" in settings.MIDDLEWARE
     assert RequestBodyLimitMiddleware
     api_client.force_login(world.user("staff"))
     body = '{"birth_name": "' + "x" * (3 * 1024 * 1024) + '"}'
@@ -116,7 +116,7 @@ def test_an_upload_keeps_its_own_limit(api_client, world):
 
 
 def test_the_schema_gives_every_free_text_its_max_length(api_client, world):
-    from cqpm.limits import TEXT_LONG, TEXT_SHORT
+    from core.limits import TEXT_LONG, TEXT_SHORT
 
     api_client.force_login(world.user("staff"))
     schema = api_client.get("/api/v1/schema/", HTTP_ACCEPT="application/json").json()

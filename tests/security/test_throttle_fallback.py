@@ -1,6 +1,6 @@
 """Rate limits with Redis down (issue 14, finding 10): the tolerant cache read an outage as
 a miss, so every counter restarted at 1 and the verification page's 30/min and the API rates
-switched off. The counters now fall back to a per-process cache (``cqpm.cache.throttle_store``)
+switched off. The counters now fall back to a per-process cache (``core.cache.throttle_store``)
 and ``/healthz`` says so."""
 
 import os
@@ -10,8 +10,8 @@ import pytest
 from django.core.cache import caches
 from django.urls import reverse
 
-from cqpm import cache as cqpm_cache
-from cqpm.cache import THROTTLE_DEGRADED, THROTTLE_LOCAL, THROTTLE_SHARED, throttle_store
+from core import cache as cqpm_cache
+from core.cache import THROTTLE_DEGRADED, THROTTLE_LOCAL, THROTTLE_SHARED, throttle_store
 from tests.documents.factories import issue
 from tests.factories import api_key
 
@@ -24,7 +24,7 @@ LIVE_REDIS = os.environ.get("CI_REDIS_URL", "redis://127.0.0.1:6379/0")
 def _redis_cache(location, prefix="parchemin"):
     return {
         "default": {
-            "BACKEND": "cqpm.cache.TolerantRedisCache",
+            "BACKEND": "core.cache.TolerantRedisCache",
             "LOCATION": location,
             "KEY_PREFIX": prefix,
             "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},

@@ -9,7 +9,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from centres import twofactor
+from accounts import twofactor
 from centres.models import AuditEntry
 from tests.factories import DEFAULT_PASSWORD
 

@@ -1,0 +1,3 @@
+from parchemin.celery import app as celery_app
+
+__all__ = ["celery_app"]
