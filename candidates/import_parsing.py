@@ -253,30 +253,6 @@ def load_rows(batch) -> Sheet:
 # --- the job ------------------------------------------------------------------------------
 
 
-def enqueue_parse(import_id: int) -> bool:
-    """Send the parse job; ``False`` (logged) when the broker refuses it: the mapping page
-    sends it again (``resume_if_stale``)."""
-    from candidates.tasks import parse_import
-
-    try:
-        parse_import.apply_async(args=[import_id], retry=False)
-    except Exception:
-        logger.warning("Import %s not enqueued (broker unreachable?)", import_id, exc_info=True)
-        return False
-    return True
-
-
-def resume_if_stale(batch) -> bool:
-    """Send the job again when it was lost (pending or parsing, and silent for too long)."""
-    if batch.parse_status not in (Status.PENDING, Status.PARSING):
-        return False
-    last = batch.parse_updated_at or batch.created_at
-    if last and timezone.now() - last < STALE_AFTER:
-        return False
-    CandidateImport.objects.filter(pk=batch.pk).update(parse_updated_at=timezone.now())
-    return enqueue_parse(batch.pk)
-
-
 def _report(import_id, **fields):
     fields["parse_updated_at"] = timezone.now()
     CandidateImport.objects.filter(pk=import_id).update(**fields)

@@ -24,15 +24,14 @@ from candidates.import_parsing import (  # noqa: F401 - the reading side, re-exp
     Sheet,
     check_uncompressed_size,
     detect_format,
-    enqueue_parse,
     load_rows,
     parse_now,
     read_file,
-    resume_if_stale,
 )
 from candidates.models import AccessStatus, Candidate, CandidateIdentity, CandidateImport, Sex
+from candidates.models.plausibility import identity_errors, normalise_department
 from candidates.nir import validate_nir
-from candidates.plausibility import identity_errors, normalise_department
+from candidates.tasks import enqueue_parse, resume_if_stale  # noqa: F401 - re-exported
 from centres.access import require
 from centres.models import AuditEntry
 from centres.roles import Capability
@@ -279,7 +278,7 @@ def validate_rows(sheet: Sheet, mapping, existing_keys) -> list[RowResult]:
             values["access_status"] = AccessStatus.EMPLOYEE
         values["birth_country"] = values.get("birth_country") or "France"
         values["birth_department"] = normalise_department(values.get("birth_department", ""))
-        result.errors.extend(  # the rules of the registration form (candidates.plausibility)
+        result.errors.extend(  # the rules of the registration form (candidates.models.plausibility)
             identity_errors(
                 birth_date=birth_date,
                 access_status=values["access_status"],

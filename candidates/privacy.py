@@ -21,7 +21,6 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from candidates import privacy_registry as privacy
 from candidates.errors import DossierError
 from candidates.models import (
     Accommodation,
@@ -38,6 +37,7 @@ from centres import audit
 from centres.access import get_object_or_404_scoped, require
 from centres.models import AuditEntry
 from centres.roles import Capability
+from core import privacy
 
 ANONYMISED_NAME = "ANONYME"
 FINISHED_STATUSES = (DossierStatus.CLOSED, DossierStatus.WITHDRAWN)

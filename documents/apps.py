@@ -7,10 +7,10 @@ class DocumentsConfig(AppConfig):
     verbose_name = _("Documents")
 
     def ready(self):
-        from candidates.privacy_registry import register_anonymiser
         from centres.roles import Capability
         from core.home import register_home_section
         from core.navigation import register_nav_item
+        from core.privacy import register_anonymiser
         from documents.builders import CERTIFICATE_KINDS, build_certificate
         from documents.home import failed_documents_section
         from documents.privacy import anonymise_documents

@@ -56,7 +56,7 @@ def documents_of_dossiers(dossier_ids):
 
 
 def anonymise_documents(candidate, dossiers) -> None:
-    """Registered with ``candidates.privacy_registry.register_anonymiser``."""
+    """Registered with ``core.privacy.register_anonymiser``."""
     documents = list(documents_of_dossiers([d.pk for d in dossiers]))
     if not documents:
         return

@@ -12,7 +12,7 @@ from candidates.models import (
     DossierCompetence,
     DossierDocument,
 )
-from candidates.plausibility import check_minimum_age, normalise_department
+from candidates.models.plausibility import check_minimum_age, normalise_department
 from candidates.services.registration import CANDIDATE_FIELDS
 from centres.models import Company
 from core.limits import TEXT_SHORT
@@ -55,7 +55,7 @@ class CandidateSerializer(PlannedRepresentation, serializers.ModelSerializer):
         return normalise_department(value)
 
     def validate(self, attrs):
-        """The rules across fields, as on the pages (``candidates.plausibility``); the
+        """The rules across fields, as on the pages (``candidates.models.plausibility``); the
         single-field ones come with the model fields' validators."""
         attrs = super().validate(attrs)
         instance = self.instance

@@ -4,14 +4,14 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from candidates.models.choices import AccessStatus, Sex
-from candidates.nir import mask_nir
-from candidates.plausibility import (
+from candidates.models.plausibility import (
     check_minimum_age,
     normalise_department,
     validate_birth_date,
     validate_department,
     validate_phone,
 )
+from candidates.nir import mask_nir
 from core.display import FastChoiceDisplay
 from core.limits import TEXT_ADDRESS, BoundedTextField
 
@@ -64,7 +64,7 @@ class Candidate(FastChoiceDisplay, models.Model):
         return self.full_name
 
     def clean(self):
-        """The rules across fields (``candidates.plausibility``): the legal working age."""
+        """The rules across fields (``candidates.models.plausibility``): the legal working age."""
         self.birth_department = normalise_department(self.birth_department)
         check_minimum_age(self.birth_date, self.access_status)
 

@@ -1,5 +1,5 @@
 """Implausible identity data is refused with a clear French message, on the page, through
-the API and in the bulk import: one rule (``candidates.plausibility``) for all three."""
+the API and in the bulk import: one rule (``candidates.models.plausibility``) for all three."""
 
 import datetime
 import html as htmllib

@@ -8,7 +8,6 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from candidates import privacy
-from candidates import privacy_registry as registry
 from candidates.models import (
     Accommodation,
     Candidate,
@@ -19,6 +18,7 @@ from candidates.models import (
 )
 from centres.access import build_actor
 from centres.models import AuditEntry
+from core import privacy as registry
 from tests.candidates.factories import CreditFactory, DossierFactory
 from tests.documents.factories import issue
 
