@@ -37,8 +37,8 @@ run: install
 	$(RUN_ENV) $(PY) manage.py signing_certificate
 	@if [ -n "$$REDIS_URL" ]; then \
 	  echo "REDIS_URL is set: starting a Celery worker and beat beside the web server"; \
-	  $(RUN_ENV) $(VENV)/bin/celery -A cqpm worker -Q celery,pdf --loglevel=INFO --concurrency=2 & \
-	  $(RUN_ENV) $(VENV)/bin/celery -A cqpm beat --loglevel=INFO --schedule var/celerybeat-schedule & \
+	  $(RUN_ENV) $(VENV)/bin/celery -A parchemin worker -Q celery,pdf --loglevel=INFO --concurrency=2 & \
+	  $(RUN_ENV) $(VENV)/bin/celery -A parchemin beat --loglevel=INFO --schedule var/celerybeat-schedule & \
 	  trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	  $(RUN_ENV) $(PY) manage.py runserver $(HOST):$(PORT); \
 	else \
@@ -46,10 +46,10 @@ run: install
 	fi
 
 worker: install
-	$(VENV)/bin/celery -A cqpm worker -Q celery,pdf --loglevel=INFO
+	$(VENV)/bin/celery -A parchemin worker -Q celery,pdf --loglevel=INFO
 
 beat: install
-	$(VENV)/bin/celery -A cqpm beat --loglevel=INFO --schedule var/celerybeat-schedule
+	$(VENV)/bin/celery -A parchemin beat --loglevel=INFO --schedule var/celerybeat-schedule
 
 test: install
 	@test -x /usr/bin/chromium || bash .ci/system-deps

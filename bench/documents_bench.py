@@ -5,7 +5,7 @@
 Prints the time to render one parchemin (median of ``--repeat`` warm renders), the time to
 render the PV of a 200-candidate jury session (and its page count), and the throughput of
 a batch of ``--batch`` parchemins rendered by ``--workers`` processes — the shape of a
-``celery -A cqpm worker -Q pdf --concurrency=2`` worker (same template code path, minus the
+``celery -A parchemin worker -Q pdf --concurrency=2`` worker (same template code path, minus the
 broker round trip and the database writes, which are negligible next to a render).
 
 It needs no database: contexts come from ``documents.samples``.

@@ -1,7 +1,7 @@
 """End to end on a real broker: a Celery worker process on Redis renders a document.
 
 Needs Redis (``CI_REDIS_URL``, default ``redis://127.0.0.1:6379/0``). The worker runs
-``celery -A cqpm worker -Q pdf`` against the *test* database, with the same code and
+``celery -A parchemin worker -Q pdf`` against the *test* database, with the same code and
 settings as production except for the environment set here.
 """
 
@@ -57,7 +57,7 @@ def worker(tmp_path):
             "-m",
             "celery",
             "-A",
-            "cqpm",
+            "parchemin",
             "worker",
             "-Q",
             QUEUE,
