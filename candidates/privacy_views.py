@@ -18,9 +18,8 @@ from candidates.selectors import CANDIDATE_NAME_FIELDS
 from centres.access import require
 from centres.roles import Capability
 from core.disposition import name_download
-from core.listing import SortColumns
+from core.listing import SortColumns, paginate
 from core.search import french, text_search
-from core.views import paginate
 
 ELIGIBLE_SORT = SortColumns(
     "name", name=(french("birth_name"), french("first_names")), birth_date="birth_date"

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from core.cache import throttle_store as cache  # Redis, or this process's while it is down
+from core.http import client_ip
 
 PERIODS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "hour": 3600}
 
@@ -23,18 +24,12 @@ def parse_rate(rate: str) -> tuple[int, int]:
         raise ImproperlyConfigured(f"Invalid rate {rate!r}: expected e.g. '30/min'") from exc
 
 
-def client_ip(request) -> str:
-    header = getattr(settings, "VERIFICATION_CLIENT_IP_HEADER", "")
-    if header and request.META.get(header):
-        return request.META[header].split(",")[0].strip()
-    return request.META.get("REMOTE_ADDR", "unknown")
-
-
 def allow(request, *, scope: str = "verification") -> bool:
     """Count this request; ``False`` once the client exceeded the rate in this window."""
     limit, period = parse_rate(getattr(settings, "VERIFICATION_RATE", "30/min"))
     window = int(time.time() // period)
-    key = f"throttle:{scope}:{client_ip(request)}:{window}"
+    header = getattr(settings, "VERIFICATION_CLIENT_IP_HEADER", "")
+    key = f"throttle:{scope}:{client_ip(request, header=header) or 'unknown'}:{window}"
     cache.add(key, 0, timeout=period + 1)
     try:
         count = cache.incr(key)

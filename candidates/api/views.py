@@ -23,7 +23,6 @@ from candidates.access import (
     get_document_for_user,
     get_dossier_for_user,
 )
-from candidates.api.common import IF_MATCH, ActorCan, if_match, with_etag
 from candidates.api.filters import CandidateFilter, DocumentFilter, DossierFilter
 from candidates.api.reading import attach_lists, dossiers_to_show
 from candidates.api.serializers import (
@@ -38,6 +37,9 @@ from candidates.api.serializers import (
 from candidates.models import Candidate, Dossier, DossierCompetence, DossierDocument
 from candidates.selectors import CANDIDATE_SORT, DOSSIER_SORT
 from centres.roles import Capability
+from core.api.permissions import ActorCan
+from core.api.versioning import IF_MATCH, expected_version, with_etag
+from core.api.viewsets import VersionedMixin
 from core.disposition import name_download
 
 READ = (Capability.VIEW_CENTRE,)
@@ -51,6 +53,7 @@ ERROR = OpenApiResponse(description="Refus métier : {code, detail}.")
     partial_update=extend_schema(parameters=[IF_MATCH]),
 )
 class CandidateViewSet(
+    VersionedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -82,10 +85,6 @@ class CandidateViewSet(
         candidate = get_candidate_for_user(self.request.actor, self.kwargs["pk"], write=write)
         return self.get_queryset().get(pk=candidate.pk)
 
-    def retrieve(self, request, *args, **kwargs):
-        candidate = self.get_object()
-        return with_etag(Response(self.get_serializer(candidate).data), candidate)
-
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -110,21 +109,15 @@ class CandidateViewSet(
         response = Response(self.get_serializer(candidate).data, status=status.HTTP_201_CREATED)
         return with_etag(response, candidate)
 
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        candidate = self.get_object()
-        version = if_match(request)
-        serializer = self.get_serializer(candidate, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+    def save_update(self, candidate, validated_data, version):
+        data = dict(validated_data)
         nir = data.pop("nir", None)
         data.pop("confirm_duplicate", None)
         data.pop("version", None)
         services.update_candidate(
-            request.actor, candidate, data=data, nir=nir, expected_version=version
+            self.request.actor, candidate, data=data, nir=nir, expected_version=version
         )
-        candidate = self.get_queryset().get(pk=candidate.pk)
-        return with_etag(Response(self.get_serializer(candidate).data), candidate)
+        return self.get_queryset().get(pk=candidate.pk)
 
 
 def _transition_schema(summary, request=None):
@@ -231,7 +224,7 @@ class DossierViewSet(
     def update(self, request, *args, **kwargs):
         partial = kwargs.pop("partial", False)
         dossier = self.get_object()
-        version = if_match(request)
+        version = expected_version(request)
         serializer = self.get_serializer(dossier, data=request.data, partial=partial)
         serializer.is_valid(raise_exception=True)
         data = dict(serializer.validated_data)
@@ -252,14 +245,18 @@ class DossierViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         dossier = self.get_object()
-        services.submit(request.actor, dossier, expected_version=if_match(request, required=False))
+        services.submit(
+            request.actor, dossier, expected_version=expected_version(request, required=False)
+        )
         return self._respond(dossier)
 
     @_transition_schema("Valider les modalités (soumis → modalités validées)", request=None)
     @action(detail=True, methods=["post"])
     def agree(self, request, pk=None):
         dossier = self.get_object()
-        services.agree(request.actor, dossier, expected_version=if_match(request, required=False))
+        services.agree(
+            request.actor, dossier, expected_version=expected_version(request, required=False)
+        )
         return self._respond(dossier)
 
     @_transition_schema("Abandonner le dossier (motif obligatoire)", request=WithdrawSerializer)
@@ -272,7 +269,7 @@ class DossierViewSet(
             request.actor,
             dossier,
             reason=serializer.validated_data["reason"],
-            expected_version=if_match(request, required=False),
+            expected_version=expected_version(request, required=False),
         )
         return self._respond(dossier)
 
@@ -280,7 +277,9 @@ class DossierViewSet(
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
         dossier = self.get_object()
-        services.close(request.actor, dossier, expected_version=if_match(request, required=False))
+        services.close(
+            request.actor, dossier, expected_version=expected_version(request, required=False)
+        )
         return self._respond(dossier)
 
     @_transition_schema(
@@ -296,7 +295,10 @@ class DossierViewSet(
             for row in serializer.validated_data["modalities"]
         }
         services.set_modalities(
-            request.actor, dossier, assignments, expected_version=if_match(request, required=False)
+            request.actor,
+            dossier,
+            assignments,
+            expected_version=expected_version(request, required=False),
         )
         return self._respond(dossier)
 

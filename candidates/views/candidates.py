@@ -10,10 +10,11 @@ from candidates.access import can_see_accommodation, candidate_list_queryset, ge
 from candidates.forms import CandidateForm
 from candidates.models import CandidateIdentity, Credit
 from candidates.selectors import CANDIDATE_SORT
-from candidates.views.common import filter_dossier_fields, paginate
+from candidates.views.common import filter_dossier_fields
 from centres.access import companies_for, require
 from centres.roles import Capability
 from core.errors import StaleVersionError
+from core.listing import paginate
 from core.search import french
 
 

@@ -1,14 +1,8 @@
-from django.contrib import messages
 from django.db.models import Q
 
 from candidates.forms import ListFilterForm
 from candidates.selectors import CANDIDATE_NAME_FIELDS
-from core.listing import paginate  # noqa: F401 - re-exported for the views
 from core.search import text_search
-
-
-def domain_error_message(request, error):
-    messages.error(request, str(error.message))
 
 
 def filter_dossier_fields(request, companies, qs, *, prefix=""):

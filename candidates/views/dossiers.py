@@ -27,10 +27,11 @@ from candidates.models import (
 )
 from candidates.sections import dossier_sections
 from candidates.selectors import DOSSIER_SORT, competence_rows, prefetch_competence_rows
-from candidates.views.common import filter_dossier_fields, paginate
+from candidates.views.common import filter_dossier_fields
 from centres.access import companies_for, require_any
 from centres.roles import Capability
 from core.errors import StaleVersionError
+from core.listing import paginate
 from core.search import french
 from cqpm.models import Competence
 

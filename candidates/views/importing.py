@@ -13,10 +13,10 @@ from candidates import importing
 from candidates.access import get_import_for_user
 from candidates.errors import DossierError
 from candidates.models import CandidateImport
-from candidates.views.common import paginate
 from centres.access import require
 from centres.roles import Capability
 from core.disposition import name_download
+from core.listing import paginate
 
 PREVIEW_PAGE_SIZE = 200
 

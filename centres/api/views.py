@@ -29,6 +29,7 @@ from centres.sorting import COMPANY_SORT, INVITATION_SORT, USER_SORT
 from core.api.filtering import OrderingBackend, SearchBackend
 from core.api.permissions import has_capability
 from core.api.versioning import IF_MATCH, expected_version, with_etag
+from core.api.viewsets import VersionedMixin
 from core.search import text_search
 
 
@@ -67,6 +68,7 @@ class MeView(GenericAPIView):
     partial_update=extend_schema(parameters=[IF_MATCH]),
 )
 class CompanyViewSet(
+    VersionedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -93,10 +95,6 @@ class CompanyViewSet(
             return Company.objects.none()
         return companies_for(self.request.actor).order_by(*COMPANY_SORT.order_by(None))
 
-    def retrieve(self, request, *args, **kwargs):
-        company = self.get_object()
-        return with_etag(Response(self.get_serializer(company).data), company)
-
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -106,19 +104,10 @@ class CompanyViewSet(
         data = self.get_serializer(company).data
         return with_etag(Response(data, status=status.HTTP_201_CREATED), company)
 
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        company = self.get_object()
-        version = expected_version(request)
-        serializer = self.get_serializer(company, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        company = services.update_company(
-            company,
-            acting_user=request.user,
-            expected_version=version,
-            **serializer.validated_data,
+    def save_update(self, company, validated_data, version):
+        return services.update_company(
+            company, acting_user=self.request.user, expected_version=version, **validated_data
         )
-        return with_etag(Response(self.get_serializer(company).data), company)
 
 
 @extend_schema_view(

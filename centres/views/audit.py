@@ -14,8 +14,8 @@ from centres.audit.log import AuditFilters, apply_filters, csv_rows, entries_for
 from centres.models import Membership
 from centres.sorting import AUDIT_SORT
 from core.disposition import name_download
+from core.listing import paginate
 from core.search import french
-from core.views import paginate
 
 AUDIT_PAGE_SIZE = 50
 

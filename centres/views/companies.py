@@ -19,9 +19,9 @@ from centres.models import Membership
 from centres.roles import Capability, Role
 from centres.sorting import COMPANY_SORT
 from core.errors import StaleVersionError
-from core.listing import SortColumns
+from core.listing import SortColumns, paginate
 from core.search import french, text_search
-from core.views import add_domain_error, paginate
+from core.views import add_domain_error
 
 COMPANY_ERROR_FIELDS = {
     "siret_taken": "siret",

@@ -19,8 +19,9 @@ from centres.errors import CentreError
 from centres.forms import InviteForm, MembershipFilterForm
 from centres.roles import Capability, Role
 from centres.sorting import INVITATION_SORT, USER_SORT
+from core.listing import paginate
 from core.search import text_search
-from core.views import add_domain_error, paginate
+from core.views import add_domain_error
 
 
 @login_required

@@ -36,15 +36,18 @@ def with_etag(response, obj):
     return response
 
 
-def expected_version(request) -> int:
-    """The version the client edits, from If-Match or the body; 428 when absent."""
+def expected_version(request, *, required: bool = True) -> int | None:
+    """The version the client edits, from If-Match or the body's ``version`` field. Absent:
+    428 when ``required``, else None (the service then checks nothing)."""
     header = request.headers.get("If-Match", "").strip()
     if header:
         value = header.removeprefix("W/").strip('"')
     else:
         value = request.data.get("version") if hasattr(request.data, "get") else None
     if value in (None, ""):
-        raise PreconditionRequired
+        if required:
+            raise PreconditionRequired
+        return None
     try:
         return int(value)
     except (TypeError, ValueError):

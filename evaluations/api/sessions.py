@@ -13,7 +13,8 @@ from candidates.models import Dossier
 from centres.roles import Capability
 from core.api.filtering import OrderingBackend
 from core.api.permissions import has_capability
-from core.api.versioning import IF_MATCH, expected_version, with_etag
+from core.api.versioning import IF_MATCH, with_etag
+from core.api.viewsets import VersionedMixin
 from core.search import french, text_search
 from evaluations import services
 from evaluations.access import grids_for, sessions_for
@@ -52,6 +53,7 @@ def permissions_for(*capabilities):
     partial_update=extend_schema(parameters=[IF_MATCH]),
 )
 class EvaluationSessionViewSet(
+    VersionedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -88,10 +90,6 @@ class EvaluationSessionViewSet(
             qs = qs.filter(text_search(search, "label", "place"))
         return qs
 
-    def retrieve(self, request, *args, **kwargs):
-        session = self.get_object()
-        return with_etag(Response(self.get_serializer(session).data), session)
-
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -101,21 +99,15 @@ class EvaluationSessionViewSet(
         data = self.get_serializer(session).data
         return with_etag(Response(data, status=status.HTTP_201_CREATED), session)
 
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        session = self.get_object()
-        version = expected_version(request)
-        serializer = self.get_serializer(session, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        fields = {k: v for k, v in serializer.validated_data.items() if k in SESSION_FIELDS}
-        session = services.update_session(
+    def save_update(self, session, validated_data, version):
+        fields = {k: v for k, v in validated_data.items() if k in SESSION_FIELDS}
+        return services.update_session(
             session,
-            acting_user=request.actor,
+            acting_user=self.request.actor,
             expected_version=version,
-            confirm_past=serializer.validated_data.get("confirm_past", False),
+            confirm_past=validated_data.get("confirm_past", False),
             **fields,
         )
-        return with_etag(Response(self.get_serializer(session).data), session)
 
     def _transition(self, request, service):
         session = self.get_object()

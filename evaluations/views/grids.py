@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 from centres.access import require
 from centres.roles import Capability
 from core.errors import DomainError
+from core.http import client_ip
+from core.views import error_message
 from evaluations import services
 from evaluations.access import (
     GRID_PAGE_RELATED,
@@ -26,7 +28,6 @@ from evaluations.access import (
 from evaluations.forms import DeclarationForm, ReasonForm
 from evaluations.models import GridStatus, LinkKind, Proposal, ScoreState, SessionStatus
 from evaluations.selectors import declaration_for, grid_view
-from evaluations.views.common import client_ip, error_message
 
 
 def _grid_access(request, pk, related=GRID_RELATED):

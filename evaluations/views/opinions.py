@@ -11,13 +11,12 @@ from candidates.models import AccessStatus, DossierCompetence, DossierStatus
 from centres.access import require_any
 from centres.roles import Capability
 from core.errors import DomainError
-from core.listing import SortColumns
+from core.listing import SortColumns, paginate
 from core.search import french, text_search
 from evaluations import services
 from evaluations.access import get_opinion_dossier_for_user, is_staff, opinion_dossiers_for
 from evaluations.forms import OpinionForm, ReasonForm
 from evaluations.models import CompanyOpinion, CompanyOpinionItem, OpinionStatus
-from evaluations.views.common import paginate
 
 LISTED_STATUSES = [
     DossierStatus.AGREED,

@@ -16,8 +16,9 @@ from candidates.models import Accommodation, Dossier
 from centres.access import require
 from centres.roles import Capability
 from core.errors import DomainError
-from core.listing import SortColumns
+from core.listing import SortColumns, paginate
 from core.search import french, text_search
+from core.views import error_message
 from evaluations import services
 from evaluations.access import (
     get_member_for_user,
@@ -32,7 +33,6 @@ from evaluations.forms import AddDossierForm, AddMemberForm, SessionForm
 from evaluations.models import ConflictDeclaration, CriterionScore, SessionDossier, SessionStatus
 from evaluations.selectors import SESSION_SORT
 from evaluations.services.sessions import ACCEPTED_DOSSIER_STATUSES, SESSION_FIELDS
-from evaluations.views.common import error_message, paginate
 
 CANDIDATE_DOSSIERS_SHOWN = 20
 # the API's columns and the page's counts

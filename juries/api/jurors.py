@@ -10,9 +10,11 @@ from rest_framework import mixins, serializers, viewsets
 
 from centres.access import get_object_or_404_scoped
 from centres.roles import Capability
+from core.api.permissions import ActorCan
+from core.api.versioning import expected_version
 from juries import services
 from juries.access import get_juror_for_user, jurors_for
-from juries.api.common import TAG, ActorCan, if_match_optional
+from juries.api.common import TAG
 from juries.api.serializers import ScopedPK, _companies, _jurors
 from juries.models import College, Juror
 
@@ -112,6 +114,6 @@ class JurorViewSet(
         serializer.instance = services.update_juror(
             serializer.instance,
             acting_user=self.request.actor,
-            expected_version=if_match_optional(self.request),
+            expected_version=expected_version(self.request, required=False),
             **serializer.validated_data,
         )

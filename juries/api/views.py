@@ -14,7 +14,9 @@ from rest_framework.response import Response
 
 from centres.access import get_object_or_404_scoped
 from centres.roles import Capability
-from core.api.versioning import expected_version
+from core.api.permissions import ActorCan
+from core.api.versioning import IF_MATCH, expected_version, with_etag
+from core.http import client_ip
 from core.listing import SortColumns
 from core.search import french, text_search
 from juries import services
@@ -29,7 +31,7 @@ from juries.access import (
     member_for,
     sessions_for,
 )
-from juries.api.common import ERROR, IF_MATCH, TAG, ActorCan, if_match_optional, with_etag
+from juries.api.common import ERROR, TAG
 from juries.api.serializers import (
     AbsentSerializer,
     AgendaItemSerializer,
@@ -62,7 +64,7 @@ from juries.models import (
     Vote,
 )
 from juries.services.signing import minutes_to_sign
-from juries.views.common import client_ip, presides
+from juries.views.common import presides
 
 READERS = (Capability.CONVENE_JURIES, Capability.DELIBERATE)
 SESSION_COLUMNS = (
@@ -214,7 +216,9 @@ class JurySessionViewSet(
     def open_session(self, request, pk=None):
         session = self.get_object()
         services.open_session(
-            session, acting_user=request.actor, expected_version=if_match_optional(request)
+            session,
+            acting_user=request.actor,
+            expected_version=expected_version(request, required=False),
         )
         return self._respond(session)
 
@@ -227,7 +231,7 @@ class JurySessionViewSet(
         services.start_deliberation(
             session,
             acting_user=request.actor,
-            expected_version=if_match_optional(request),
+            expected_version=expected_version(request, required=False),
             imbalance_reason=payload.validated_data["imbalance_reason"] or None,
         )
         return self._respond(session)
@@ -243,7 +247,7 @@ class JurySessionViewSet(
         services.close_session(
             session,
             acting_user=request.actor,
-            expected_version=if_match_optional(request),
+            expected_version=expected_version(request, required=False),
             observations=payload.validated_data.get("observations"),
         )
         return self._respond(session)

@@ -1,20 +1,10 @@
 """Small helpers shared by the jury pages."""
 
-from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from centres.roles import Capability
-from core.views import paginate  # noqa: F401 - re-exported for the views
 from juries.access import member_for
-
-
-def error_message(request, exc) -> None:
-    messages.error(request, str(exc.message))
-
-
-def client_ip(request) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def presides(actor, session) -> bool:

@@ -9,7 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from centres.access import get_object_or_404_scoped
+from core.listing import paginate
 from core.search import french, text_search
+from core.views import error_message
 from juries import services
 from juries.access import (
     get_item_for_user,
@@ -21,7 +23,7 @@ from juries.access import (
 from juries.composition import check_composition
 from juries.forms import AgendaSearchForm, AttendanceForm, ConflictForm, InvitationForm, MemberForm
 from juries.models import AgendaItem, ConflictOfInterest, JuryMember
-from juries.views.common import back, error_message, paginate, presides
+from juries.views.common import back, presides
 
 
 @login_required

@@ -16,6 +16,7 @@ from candidates.models import DossierDocument
 from centres.access import get_object_or_404_scoped, require
 from centres.roles import Capability
 from core.disposition import name_download
+from core.views import error_message
 from cqpm.models import Competence
 from juries import services
 from juries.access import get_item_for_user, is_convener
@@ -23,7 +24,7 @@ from juries.deliberation import item_state
 from juries.dossier_file import build_dossier_file
 from juries.forms import ConflictForm, RegularityForm
 from juries.models import JuryMember, VoteValue
-from juries.views.common import error_message, presides
+from juries.views.common import presides
 
 
 @login_required

@@ -9,14 +9,13 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from core.listing import SortColumns
+from core.listing import SortColumns, paginate
 from core.search import french, text_search
 from juries import services
 from juries.access import get_juror_for_user, jurors_for
 from juries.errors import StaleJuryVersion
 from juries.forms import JurorFilterForm, JurorForm
 from juries.models import College
-from juries.views.common import paginate
 
 JUROR_SORT = SortColumns(
     "name",

@@ -14,7 +14,7 @@ from centres.access import require
 from centres.models import AuditEntry
 from centres.roles import Capability
 from core.disposition import name_download
-from core.listing import SortColumns
+from core.listing import SortColumns, paginate
 from core.search import french, text_search
 from core.spreadsheets import (
     CSV_CONTENT_TYPE,
@@ -24,11 +24,11 @@ from core.spreadsheets import (
     xlsx_bytes,
     xlsx_sheet,
 )
+from core.views import error_message
 from juries import services
 from juries.access import decisions_for, get_decision_for_user, is_convener
 from juries.forms import ResultsFilterForm, RevokeForm
 from juries.models import DecisionCompetence, Outcome
-from juries.views.common import error_message, paginate
 
 RESULT_SORT = SortColumns(
     "position",

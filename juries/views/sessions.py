@@ -12,8 +12,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from centres.access import require
 from centres.roles import Capability
-from core.listing import SortColumns
+from core.listing import SortColumns, paginate
 from core.search import french, text_search
+from core.views import error_message
 from cqpm.mentions import WHO_FILLS_IN, blocking_mentions
 from documents.access import documents_for
 from documents.models import DocumentKind
@@ -29,7 +30,7 @@ from juries.composition import check_composition
 from juries.deliberation import agenda_rows, session_members, session_states
 from juries.forms import CloseForm, SessionFilterForm, SessionForm
 from juries.models import SessionStatus
-from juries.views.common import error_message, paginate, presides
+from juries.views.common import presides
 
 S = SessionStatus
 

@@ -10,13 +10,13 @@ from django.utils.translation import gettext as _
 from accounts.reauth import totp_device
 from centres.access import require
 from centres.roles import Capability
+from core.http import client_ip
 from cqpm.mentions import WHO_FILLS_IN, blocking_mentions
 from juries import services
 from juries.access import get_session_for_user, member_for
 from juries.forms import SignMinutesForm
 from juries.models import Attendance, MinutesSignature
 from juries.services.signing import minutes_to_sign
-from juries.views.common import client_ip
 
 PASSWORD_CODES = {"reauth_password", "reauth_throttled"}
 
