@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 
+from celery import current_app
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -70,12 +71,15 @@ def has_renderer(kind: str) -> bool:
 ENQUEUE_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5}
 
 
-def enqueue_render(document_id: int) -> bool:
-    """Send the render job; ``False`` (logged, not raised) when the broker refuses it."""
-    from documents.tasks import render_document
+RENDER_TASK = "documents.tasks.render_document"
 
+
+def enqueue_render(document_id: int) -> bool:
+    """Send the render job; ``False`` (logged, not raised) when the broker refuses it. The
+    task is found by its name in Celery's registry (``documents.tasks`` imports this module,
+    not the other way round)."""
     try:
-        render_document.apply_async(
+        current_app.tasks[RENDER_TASK].apply_async(
             args=[document_id], retry=True, retry_policy=ENQUEUE_RETRY_POLICY
         )
     except Exception:  # the broker is unreachable: the sweep will re-enqueue the row

@@ -1,15 +1,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from juries.api import jurors, statistics, views
+from juries.api import decisions, jurors, statistics, views
 
 router = SimpleRouter()
 router.register("jury-sessions", views.JurySessionViewSet, basename="jury-session")
 router.register("jurors", jurors.JurorViewSet, basename="juror")
 router.register("jury-members", views.JuryMemberViewSet, basename="jury-member")
 router.register("jury-agenda", views.AgendaItemViewSet, basename="jury-agenda-item")
-router.register("jury-votes", views.VoteViewSet, basename="jury-vote")
-router.register("jury-decisions", views.DecisionViewSet, basename="jury-decision")
+router.register("jury-votes", decisions.VoteViewSet, basename="jury-vote")
+router.register("jury-decisions", decisions.DecisionViewSet, basename="jury-decision")
 
 urlpatterns = [
     path("statistics/", statistics.StatisticsView.as_view(), name="statistics"),

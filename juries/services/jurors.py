@@ -7,7 +7,9 @@ the seats of earlier sessions: a seat copies the record when the juror is conven
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from centres.models import Company
+from centres.models import Company, Membership
+from centres.roles import Role
+from centres.scoping import scopes_disabled
 from juries.errors import JuryError
 from juries.models import College, Juror, JurorUnion, Sex
 from juries.services.common import check_version, record, require_convener
@@ -73,11 +75,16 @@ def _write_union(juror, union) -> None:
         JurorUnion.objects.filter(juror=juror).delete()
 
 
+def is_juror(user, centre) -> bool:
+    with scopes_disabled():
+        return Membership.objects.filter(
+            user=user, centre=centre, role=Role.JUROR, is_active=True
+        ).exists()
+
+
 def register_juror(centre, user, *, acting_user, college, **fields) -> Juror:
     """The standing record of a juror of ``centre`` (their role is checked by the caller
     when they are convened). Registering twice is refused: edit the record instead."""
-    from juries.services.members import is_juror
-
     require_convener(acting_user, centre)
     data = _clean(centre, {**fields, "college": college})
     union = data.pop("union", "")

@@ -8,11 +8,9 @@ not rewrite the session. The employee college has at most one member per union."
 
 from django.db import transaction
 from django.utils.translation import gettext as _
-from django_scopes import scopes_disabled
 
-from centres.models import Company, Membership
+from centres.models import Company
 from centres.permissions import grant_object_permission, revoke_object_permission
-from centres.roles import Role
 from juries.errors import JuryError
 from juries.models import (
     SIT_PERMISSION,
@@ -32,7 +30,7 @@ from juries.services.common import (
     touch_board,
 )
 from juries.services.decisions import refresh_session
-from juries.services.jurors import register_juror, same_union, union_of
+from juries.services.jurors import is_juror, register_juror, same_union, union_of
 
 S = SessionStatus
 MEMBER_FIELDS = ("college", "organisation", "company", "sex", "qualified_for_certification")
@@ -71,13 +69,6 @@ def _clean(session, fields) -> dict:
     ):
         raise JuryError(_("Entreprise inconnue."), code="bad_company")
     return data
-
-
-def is_juror(user, centre) -> bool:
-    with scopes_disabled():
-        return Membership.objects.filter(
-            user=user, centre=centre, role=Role.JUROR, is_active=True
-        ).exists()
 
 
 def _juror_record(session, user, *, acting_user, college, fields) -> Juror:
