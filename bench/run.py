@@ -9,6 +9,10 @@
    side by side in the same run (BENCH_DURATION seconds each, 6 by default);
 4. the candidate import of 5,000 and 50,000 rows, and the PDF figures
    (``bench/documents_bench.py``).
+
+``BENCH_LOAD_ONLY=<file>``: steps 1–3 only (no import, no PDF), the facts written to
+``<file>`` as JSON and ``bench/RESULTS.md`` left alone — a before/after of the pages and the
+autosave.
 """
 
 import json
@@ -401,6 +405,12 @@ def main() -> None:
     facts["queries"] = json.loads(probe("queries", str(targets_path)))
     with Gunicorn(), Nginx():
         facts["load"] = load_runs(t, pool)
+    if os.environ.get("BENCH_LOAD_ONLY"):
+        facts["workers"], facts["duration"] = WORKERS, DURATION
+        facts["finished_at"] = time.strftime("%Y-%m-%d %H:%M", time.gmtime())
+        Path(os.environ["BENCH_LOAD_ONLY"]).write_text(json.dumps(facts, indent=1, default=str))
+        log(f"wrote {os.environ['BENCH_LOAD_ONLY']}")
+        return
     log("import 5,000 and 50,000 rows")
     facts["import"] = json.loads(probe("import", "5000", "50000"))
     log("PDF figures (bench/documents_bench.py)")
