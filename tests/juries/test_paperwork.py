@@ -69,7 +69,7 @@ def test_minutes_builder_costs_the_same_for_any_size(world, version, django_asse
     pdf = pdf_text(render_pdf(template, context))
     assert "PV0" in pdf and "PV3" in pdf
     assert "partielle" in pdf and "délivré" in pdf
-    assert members[0].name in pdf
+    assert members[0].name in " ".join(pdf.split())
 
 
 def test_result_letter(world, version, django_assert_num_queries):
@@ -86,7 +86,8 @@ def test_result_letter(world, version, django_assert_num_queries):
     assert context.candidate.address_lines == ["1 rue Haute", "69000 Lyon"]
     text = pdf_text(render_pdf(template, context))
     assert "Compétences restant à acquérir" in text and "C8" in text
-    assert members[0].name in text  # signed by the president
+    # The signature cell is narrow: a long name wraps onto the next line.
+    assert members[0].name in " ".join(text.split())  # signed by the president
 
 
 def test_jurors_see_the_minutes_of_their_sessions_only(client, world, version):
