@@ -29,4 +29,6 @@ class VersionedMixin:
         return self.versioned_response(obj)
 
     def save_update(self, obj, validated_data, version):
-        raise NotImplementedError
+        """The hook each viewset defines (its service call); a viewset that forgets it fails
+        on its first update, loudly, rather than saving anything by the serializer."""
+        raise NotImplementedError(f"{type(self).__name__} must define save_update()")
