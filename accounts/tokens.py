@@ -100,13 +100,13 @@ def get_token_for_user(user, pk) -> ApiToken | None:
     return tokens_of(user).filter(pk=pk).first()
 
 
-def revoke_token(token: ApiToken, *, acting_user, reason="") -> None:
+def revoke_token(token: ApiToken, *, actor, reason="") -> None:
     """Delete one token (the owner's choice, or the API logout). Nothing when already gone."""
     with transaction.atomic():
-        deleted, _rows = ApiToken.objects.filter(pk=token.pk, user_id=acting_user.pk).delete()
+        deleted, _rows = ApiToken.objects.filter(pk=token.pk, user_id=actor.pk).delete()
         if deleted:
             record_for_user(
-                acting_user, "auth.api_token_revoked", after={"token": token.prefix}, reason=reason
+                actor, "auth.api_token_revoked", after={"token": token.prefix}, reason=reason
             )
 
 

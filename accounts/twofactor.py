@@ -160,7 +160,7 @@ def _new_recovery_codes(user) -> list[str]:
     return codes
 
 
-def regenerate_recovery_codes(*, acting_user, code: str) -> list[str]:
+def regenerate_recovery_codes(*, actor, code: str) -> list[str]:
     """Replace the acting user's recovery codes with ten new ones (returned, shown once).
 
     Confirmed by a current code of the authenticator app: a recovery code is refused here,
@@ -171,7 +171,7 @@ def regenerate_recovery_codes(*, acting_user, code: str) -> list[str]:
     with transaction.atomic():
         device = (
             TOTPDevice.objects.select_for_update()
-            .filter(user=acting_user, confirmed=True)
+            .filter(user=actor, confirmed=True)
             .order_by("pk")
             .first()
         )
@@ -186,15 +186,13 @@ def regenerate_recovery_codes(*, acting_user, code: str) -> list[str]:
                 code="otp_throttled",
             )
         if token and device.verify_token(token):
-            codes = _new_recovery_codes(acting_user)
-            record_for_user(
-                acting_user, "auth.recovery_codes_regenerated", after={"codes": len(codes)}
-            )
-            revoke_user_tokens(acting_user, reason="recovery_codes_regenerated")
-            notify_change(acting_user, "recovery_codes")
+            codes = _new_recovery_codes(actor)
+            record_for_user(actor, "auth.recovery_codes_regenerated", after={"codes": len(codes)})
+            revoke_user_tokens(actor, reason="recovery_codes_regenerated")
+            notify_change(actor, "recovery_codes")
             return codes
     # Outside the transaction: the throttling counter and the failure row must stay.
-    record_for_user(acting_user, "auth.otp_failure", reason="recovery codes")
+    record_for_user(actor, "auth.otp_failure", reason="recovery codes")
     raise CentreError(
         _(
             "Code incorrect ou déjà utilisé. Saisissez le code à 6 chiffres affiché en ce "

@@ -176,26 +176,26 @@ def _advance(actor, dossier, state, index, today):
     services.set_modalities(actor, dossier, assignments)
     if state == S.WITHDRAWN:
         return services.withdraw(
-            actor, dossier, reason=WITHDRAW_REASONS[index % len(WITHDRAW_REASONS)]
+            dossier, actor=actor, reason=WITHDRAW_REASONS[index % len(WITHDRAW_REASONS)]
         )
     if state == S.DRAFT:
         return dossier
-    services.submit(actor, dossier)
+    services.submit(dossier, actor=actor)
     if state == S.SUBMITTED:
         return dossier
-    services.agree(actor, dossier)
+    services.agree(dossier, actor=actor)
     if index % 2 == 0:  # the report (late when its deadline has passed: index % 4 == 0)
         upload = SimpleUploadedFile(f"rapport-{dossier.candidate.birth_name}.pdf", DEMO_PDF)
         services.upload_document(actor, dossier, uploaded_file=upload)
     if state == S.AGREED:
         return dossier
-    services.mark_in_evaluation(actor, dossier)
+    services.mark_in_evaluation(dossier, actor=actor)
     if state == S.IN_EVALUATION:
         return dossier
-    services.mark_ready_for_jury(actor, dossier)
+    services.mark_ready_for_jury(dossier, actor=actor)
     if state == S.READY_FOR_JURY:
         return dossier
-    services.mark_decided(actor, dossier)
+    services.mark_decided(dossier, actor=actor)
     jury_date = today - datetime.timedelta(days=45)
     # A partial result: the first bloc and one more competence are validated.
     bloc = version.blocs.order_by("order").first()
@@ -208,7 +208,7 @@ def _advance(actor, dossier, state, index, today):
         )
     if state == S.DECIDED:
         return dossier
-    services.close(actor, dossier)
+    services.close(dossier, actor=actor)
     if index % 16 == 6:  # half of the closed dossiers get a re-sit
         services.open_resit_dossier(actor, dossier)
     return dossier

@@ -235,12 +235,12 @@ def export_candidate(actor, candidate) -> dict:
 # --- Anonymisation -------------------------------------------------------------------------
 
 
-def anonymise_candidate(candidate, *, acting_user=None, today=None) -> Candidate:
+def anonymise_candidate(candidate, *, actor=None, today=None) -> Candidate:
     """Erase the candidate's personal data once every dossier has passed the retention
-    period. ``acting_user`` is an Actor (needs manage_personal_data), or None for the
+    period. ``actor`` is an Actor (needs manage_personal_data), or None for the
     periodic command. A no-op on an already anonymised candidate."""
-    if acting_user is not None:
-        require(acting_user, Capability.MANAGE_PERSONAL_DATA)
+    if actor is not None:
+        require(actor, Capability.MANAGE_PERSONAL_DATA)
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
         if is_anonymised(candidate):
@@ -297,7 +297,7 @@ def anonymise_candidate(candidate, *, acting_user=None, today=None) -> Candidate
         )
         audit.record(
             centre=candidate.centre_id,
-            actor=acting_user,
+            actor=actor,
             action="candidate.anonymise",
             subject=candidate,
             after={"dossiers": dossier_ids},
@@ -323,6 +323,6 @@ def anonymise_expired(centre, today=None) -> int:
     """The periodic run (``manage.py anonymise_expired``): every eligible candidate."""
     count = 0
     for candidate in eligible_candidates(centre, today).order_by("pk"):
-        anonymise_candidate(candidate, acting_user=None, today=today)
+        anonymise_candidate(candidate, actor=None, today=today)
         count += 1
     return count

@@ -94,7 +94,7 @@ def privacy_anonymise(request, pk):
     candidate = privacy.get_candidate_for_privacy(request.actor, pk)
     if request.method == "POST":
         try:
-            privacy.anonymise_candidate(candidate, acting_user=request.actor)
+            privacy.anonymise_candidate(candidate, actor=request.actor)
         except DossierError as exc:
             messages.error(request, exc.message)
         else:

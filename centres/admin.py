@@ -100,7 +100,7 @@ class UserAdmin(SuperuserOnlyMixin, DjangoUserAdmin):
         super().save_related(request, form, formsets, change)
         # The account disabled, or roles withdrawn, changed or deleted in the inline: the
         # object permissions those roles carried go (same transaction as the change).
-        revoke_unheld_object_permissions(form.instance, acting_user=request.user)
+        revoke_unheld_object_permissions(form.instance, actor=request.user)
 
     def user_change_password(self, request, id, form_url=""):
         # The new password and its audit row (admin_site: log_change) in one transaction.
@@ -172,23 +172,21 @@ class MembershipAdmin(UnscopedAdminMixin, admin.ModelAdmin):
             previous_user = Membership.objects.with_scopes_disabled().filter(pk=obj.pk)
             previous_user = previous_user.values_list("user_id", flat=True).first()
         super().save_model(request, obj, form, change)
-        revoke_unheld_object_permissions(obj.user, acting_user=request.user)
+        revoke_unheld_object_permissions(obj.user, actor=request.user)
         if previous_user not in (None, obj.user_id):
-            revoke_unheld_object_permissions(
-                User.objects.get(pk=previous_user), acting_user=request.user
-            )
+            revoke_unheld_object_permissions(User.objects.get(pk=previous_user), actor=request.user)
 
     def delete_model(self, request, obj):
         with transaction.atomic():
             super().delete_model(request, obj)
-            revoke_unheld_object_permissions(obj.user, acting_user=request.user)
+            revoke_unheld_object_permissions(obj.user, actor=request.user)
 
     def delete_queryset(self, request, queryset):
         with transaction.atomic():
             users = list(User.objects.filter(pk__in=queryset.values("user_id")))
             super().delete_queryset(request, queryset)
             for user in users:
-                revoke_unheld_object_permissions(user, acting_user=request.user)
+                revoke_unheld_object_permissions(user, actor=request.user)
 
 
 @admin.register(Invitation)

@@ -15,6 +15,7 @@ from centres.roles import Role
 from centres.validators import validate_siret
 from core.display import FastChoiceDisplay
 from core.limits import TEXT_ADDRESS, TEXT_SHORT, BoundedTextField
+from core.models import Versioned
 
 # The legal floor of a jury's quorum (issue 15): at least two members present, and at least
 # one of each college (checked by the juries app on the day). A centre sets its quorum above.
@@ -39,7 +40,7 @@ class User(AbstractUser):
         return self.get_full_name() or self.username
 
 
-class Centre(models.Model):
+class Centre(Versioned):
     """A UIMM territorial certification centre: the tenant."""
 
     name = models.CharField(_("nom"), max_length=200, unique=True)
@@ -69,7 +70,6 @@ class Centre(models.Model):
     retention_archive_months = models.PositiveSmallIntegerField(
         _("archivage intermédiaire (mois)"), default=60
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -87,7 +87,7 @@ class Centre(models.Model):
         return self.name
 
 
-class Company(models.Model):
+class Company(Versioned):
     """A company of a centre: employer of candidates, represented by its tutors/managers."""
 
     centre = models.ForeignKey(Centre, on_delete=models.PROTECT, related_name="companies")
@@ -98,7 +98,6 @@ class Company(models.Model):
     sites = BoundedTextField(
         _("sites"), blank=True, help_text=_("Un site par ligne."), max_length=TEXT_ADDRESS
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects = ScopedManager(centre="centre")

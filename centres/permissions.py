@@ -30,6 +30,7 @@ from centres import audit
 from centres.errors import CentreError
 from centres.models import Membership
 from centres.roles import Capability, capabilities_for
+from core.services import user_of
 
 User = get_user_model()
 
@@ -52,11 +53,11 @@ def has_object_permission(user, perm: str, obj) -> bool:
     return _codename(perm) in set(get_user_perms(user, obj))
 
 
-def grant_object_permission(user, perm: str, obj, *, acting_user, reason="") -> bool:
+def grant_object_permission(user, perm: str, obj, *, actor, reason="") -> bool:
     """Give ``user`` the permission ``perm`` ("app.codename") on ``obj``.
 
     Returns True when a grant was written, False when the user already held it."""
-    actor = getattr(acting_user, "user", acting_user)
+    by = user_of(actor)
     centre_id = centre_id_of(obj)
     with transaction.atomic():
         # Serialise the grants of one user: two concurrent grants cannot both write.
@@ -76,7 +77,7 @@ def grant_object_permission(user, perm: str, obj, *, acting_user, reason="") -> 
         evict_obj_perms_cache(obj)
         audit.record(
             centre=centre_id,
-            actor=actor,
+            actor=by,
             action="permission.grant",
             subject=obj,
             after={"user": user.pk, "permission": perm},
@@ -85,10 +86,10 @@ def grant_object_permission(user, perm: str, obj, *, acting_user, reason="") -> 
     return True
 
 
-def revoke_object_permission(user, perm: str, obj, *, acting_user, reason="") -> bool:
+def revoke_object_permission(user, perm: str, obj, *, actor, reason="") -> bool:
     """Take ``perm`` on ``obj`` back from ``user``. Returns False when there was nothing to
     take back. A grant may be withdrawn even after the user lost their role."""
-    actor = getattr(acting_user, "user", acting_user)
+    by = user_of(actor)
     centre_id = centre_id_of(obj)
     with transaction.atomic():
         User.objects.select_for_update().filter(pk=user.pk).first()
@@ -98,7 +99,7 @@ def revoke_object_permission(user, perm: str, obj, *, acting_user, reason="") ->
         evict_obj_perms_cache(obj)
         audit.record(
             centre=centre_id,
-            actor=actor,
+            actor=by,
             action="permission.revoke",
             subject=obj,
             before={"user": user.pk, "permission": perm},
@@ -175,13 +176,13 @@ def _capabilities_in(user, centre_id) -> frozenset[str] | None:
     )
 
 
-def revoke_unheld_object_permissions(user, *, acting_user, centre=None, reason="") -> int:
+def revoke_unheld_object_permissions(user, *, actor, centre=None, reason="") -> int:
     """Take back every grant of ``user`` that their roles no longer carry: all of them in a
     centre where they hold no active role any more, and those whose capability
     (:data:`GRANT_CAPABILITIES`) their remaining roles there lack. ``centre`` (a Centre or
     an id) limits the sweep to the objects of that centre: grants elsewhere are kept.
     One ``permission.revoke`` audit row per grant. Returns the number of grants revoked."""
-    actor = getattr(acting_user, "user", acting_user)
+    by = user_of(actor)
     centre_id = getattr(centre, "pk", centre)
     revoked = 0
     with transaction.atomic(), scopes_disabled():
@@ -200,7 +201,7 @@ def revoke_unheld_object_permissions(user, *, acting_user, centre=None, reason="
             evict_obj_perms_cache(obj)
             audit.record(
                 centre=obj_centre,
-                actor=actor,
+                actor=by,
                 action="permission.revoke",
                 subject=obj,
                 before={"user": user.pk, "permission": perm},

@@ -220,7 +220,7 @@ class ReferentialVersionAdmin(NationalAdminOnly, admin.ModelAdmin):
             )
         for version in queryset:
             try:
-                result = service(version, acting_user=request.user)
+                result = service(version, actor=request.user)
             except DomainError as exc:
                 self.message_user(request, f"{version} : {exc.message}", messages.ERROR)
             else:

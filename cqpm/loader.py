@@ -299,14 +299,14 @@ class LoadResult:
         )
 
 
-def _upsert_qualification(data: dict, acting_user) -> tuple[Qualification, bool, list[str]]:
+def _upsert_qualification(data: dict, actor) -> tuple[Qualification, bool, list[str]]:
     values = {key: "" if data[key] is None else data[key] for key in QUALIFICATION_FIELDS}
     date = data["registration_decision_date"]
     values["registration_decision_date"] = datetime.date.fromisoformat(date) if date else None
     qualification = Qualification.objects.select_for_update().filter(slug=data["slug"]).first()
     if qualification is None:
         qualification = Qualification.objects.create(slug=data["slug"], **values)
-        audit.record(acting_user, "referential.qualification_create", qualification, after=data)
+        audit.record(actor, "referential.qualification_create", qualification, after=data)
         return qualification, True, []
     before = export_qualification(qualification)
     filled = [
@@ -321,7 +321,7 @@ def _upsert_qualification(data: dict, acting_user) -> tuple[Qualification, bool,
             setattr(qualification, key, values[key])
         qualification.save(update_fields=filled)
         audit.record(
-            acting_user,
+            actor,
             "referential.qualification_fill",
             qualification,
             before={k: before[k] for k in filled},
@@ -330,14 +330,14 @@ def _upsert_qualification(data: dict, acting_user) -> tuple[Qualification, bool,
     return qualification, False, filled
 
 
-def load_referential(data, *, acting_user=None) -> LoadResult:
+def load_referential(data, *, actor=None) -> LoadResult:
     """Validate ``data`` (a parsed document) and load it, all or nothing (see module doc)."""
     canonical = validate_referential(data)
     content = content_of(canonical)
     counts = content_counts(content)
     with transaction.atomic():
         qualification, q_created, q_filled = _upsert_qualification(
-            canonical["qualification"], acting_user
+            canonical["qualification"], actor
         )
         version = (
             ReferentialVersion.objects.select_for_update()
@@ -362,7 +362,7 @@ def load_referential(data, *, acting_user=None) -> LoadResult:
             write_content(version, content)
             set_loaded_status(version, canonical["status"])
             audit.record(
-                acting_user,
+                actor,
                 "referential.load",
                 version,
                 after={"status": version.status, **counts},
@@ -395,7 +395,7 @@ def load_referential(data, *, acting_user=None) -> LoadResult:
         write_content(version, content)
         set_loaded_status(version, canonical["status"])
         audit.record(
-            acting_user,
+            actor,
             "referential.replace_draft",
             version,
             before=before,

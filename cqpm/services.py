@@ -34,9 +34,9 @@ def _locked(version: ReferentialVersion) -> ReferentialVersion:
     )
 
 
-def publish_version(version: ReferentialVersion, *, acting_user) -> ReferentialVersion:
+def publish_version(version: ReferentialVersion, *, actor) -> ReferentialVersion:
     """Publish a draft once its content is complete; it is immutable from then on."""
-    _require_national_admin(acting_user)
+    _require_national_admin(actor)
     with transaction.atomic():
         version = _locked(version)
         if version.status == Status.PUBLISHED:
@@ -58,7 +58,7 @@ def publish_version(version: ReferentialVersion, *, acting_user) -> ReferentialV
         version.published_at = timezone.now()
         version.save(update_fields=["status", "published_at"])
         audit.record(
-            acting_user,
+            actor,
             "referential.publish",
             version,
             before=before,
@@ -67,9 +67,9 @@ def publish_version(version: ReferentialVersion, *, acting_user) -> ReferentialV
         return version
 
 
-def archive_version(version: ReferentialVersion, *, acting_user, reason: str = ""):
+def archive_version(version: ReferentialVersion, *, actor, reason: str = ""):
     """Archive a published version: kept for the dossiers that pin it, no longer offered."""
-    _require_national_admin(acting_user)
+    _require_national_admin(actor)
     with transaction.atomic():
         version = _locked(version)
         if version.status == Status.ARCHIVED:
@@ -82,7 +82,7 @@ def archive_version(version: ReferentialVersion, *, acting_user, reason: str = "
         version.status = Status.ARCHIVED
         version.save(update_fields=["status"])
         audit.record(
-            acting_user,
+            actor,
             "referential.archive",
             version,
             before={"status": "published"},
@@ -92,12 +92,12 @@ def archive_version(version: ReferentialVersion, *, acting_user, reason: str = "
         return version
 
 
-def start_new_draft(version: ReferentialVersion, *, acting_user) -> ReferentialVersion:
+def start_new_draft(version: ReferentialVersion, *, actor) -> ReferentialVersion:
     """A new draft (next number) copying ``version``: how a published referential is edited.
 
     A CQPM has at most one draft at a time: when one exists, it is returned unchanged.
     """
-    _require_national_admin(acting_user)
+    _require_national_admin(actor)
     with transaction.atomic():
         source = _locked(version)
         qualification = source.qualification
@@ -126,7 +126,7 @@ def start_new_draft(version: ReferentialVersion, *, acting_user) -> ReferentialV
         )
         write_content(draft, content)
         audit.record(
-            acting_user,
+            actor,
             "referential.start_draft",
             draft,
             after={"status": "draft", "copied_from": source.number},

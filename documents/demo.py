@@ -74,7 +74,7 @@ def _demo_facts(centre, key, kind):
 def seed(context: dict) -> None:
     summary = context.setdefault("summary", [])
     for centre, facts in context.get("certificates", []):
-        issue_certificate(facts, centre=centre, acting_user=None)
+        issue_certificate(facts, centre=centre, actor=None)
     batches = list(context.get("document_batches", []))
     if not batches and context.get("centres"):
         summary.append("Documents de démonstration (pages publiques de vérification) :")
@@ -83,7 +83,7 @@ def seed(context: dict) -> None:
             requests = []
             for kind in (DocumentKind.CERTIFICATE, DocumentKind.ATTESTATION):
                 record = issue_certificate(
-                    _demo_facts(centre, key, kind), centre=centre, acting_user=actor
+                    _demo_facts(centre, key, kind), centre=centre, actor=actor
                 )
                 requests.append(
                     DocumentRequest(
@@ -101,4 +101,4 @@ def seed(context: dict) -> None:
     for centre, label, requests, *rest in batches:
         if DocumentBatch.objects.filter(centre=centre, label=label).exists():
             continue  # already requested by a previous seed
-        request_batch(label, requests, centre=centre, acting_user=rest[0] if rest else None)
+        request_batch(label, requests, centre=centre, actor=rest[0] if rest else None)

@@ -137,7 +137,7 @@ def _check_kind(kind: str) -> None:
         )
 
 
-def _new_document(kind, subject, *, centre, acting_user, batch, label, certificate):
+def _new_document(kind, subject, *, centre, actor, batch, label, certificate):
     subject_type, subject_id = subject_ref(subject)
     if certificate is None and kind in CertificateKind.values:
         certificate = CertificateRecord.objects.filter(
@@ -152,14 +152,14 @@ def _new_document(kind, subject, *, centre, acting_user, batch, label, certifica
         label=label[:200],
         certificate=certificate,
         batch=batch,
-        created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
         created_at=now,
         updated_at=now,
     )
 
 
 def request_document(
-    kind, subject, *, centre, acting_user, batch=None, label="", certificate=None
+    kind, subject, *, centre, actor, batch=None, label="", certificate=None
 ) -> GeneratedDocument:
     """Write a ``pending`` document and enqueue its render after commit.
 
@@ -172,7 +172,7 @@ def request_document(
             kind,
             subject,
             centre=centre,
-            acting_user=acting_user,
+            actor=actor,
             batch=batch,
             label=label,
             certificate=certificate,
@@ -180,7 +180,7 @@ def request_document(
         document.save()
         _audit(
             centre,
-            acting_user,
+            actor,
             "document.requested",
             document,
             after={"kind": kind, "subject": f"{document.subject_type}#{document.subject_id}"},
@@ -190,7 +190,7 @@ def request_document(
 
 
 def request_batch(
-    label: str, requests: Iterable[DocumentRequest], *, centre, acting_user, subject=None
+    label: str, requests: Iterable[DocumentRequest], *, centre, actor, subject=None
 ) -> DocumentBatch:
     """One batch, one document per request (bulk-inserted), each enqueued after commit."""
     requests = list(requests)
@@ -203,7 +203,7 @@ def request_batch(
             label=label[:200],
             subject_type=subject_type,
             subject_id=subject_id,
-            created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         documents = GeneratedDocument.objects.bulk_create(
             [
@@ -211,7 +211,7 @@ def request_batch(
                     item.kind,
                     item.subject,
                     centre=centre,
-                    acting_user=acting_user,
+                    actor=actor,
                     batch=batch,
                     label=item.label,
                     certificate=item.certificate,
@@ -219,15 +219,13 @@ def request_batch(
                 for item in requests
             ]
         )
-        _audit(
-            centre, acting_user, "document.batch_requested", batch, after={"count": len(documents)}
-        )
+        _audit(centre, actor, "document.batch_requested", batch, after={"count": len(documents)})
         ids = [document.pk for document in documents]
         transaction.on_commit(partial(enqueue_many, ids))
     return batch
 
 
-def retry_document(document: GeneratedDocument, *, acting_user) -> GeneratedDocument:
+def retry_document(document: GeneratedDocument, *, actor) -> GeneratedDocument:
     """Send a failed document back to ``pending`` (attempts reset) and enqueue it.
 
     A pending document is only re-enqueued (no-op on the row); a ready or rendering one is
@@ -249,7 +247,7 @@ def retry_document(document: GeneratedDocument, *, acting_user) -> GeneratedDocu
         document.save(update_fields=["status", "attempts", "error", "updated_at"])
         _audit(
             document.centre,
-            acting_user,
+            actor,
             "document.retried",
             document,
             before=before,
@@ -309,7 +307,7 @@ def _unused_verification_code() -> str:
     raise DocumentError(_("Impossible d'attribuer un code de vérification."), code="no_code")
 
 
-def issue_certificate(facts: CertificateFacts, *, centre, acting_user) -> CertificateRecord:
+def issue_certificate(facts: CertificateFacts, *, centre, actor) -> CertificateRecord:
     """Enter a parchemin or attestation in the register, or return the existing entry.
 
     The number (``<PREFIX>-<year>-<000123>``) is taken from the centre's counter row of the
@@ -367,11 +365,11 @@ def issue_certificate(facts: CertificateFacts, *, centre, acting_user) -> Certif
             signatory_name=facts.signatory_name,
             signatory_title=facts.signatory_title,
             signed_on=facts.signed_on or facts.jury_date,
-            created_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+            created_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
         _audit(
             centre,
-            acting_user,
+            actor,
             "certificate.issued",
             record,
             after={"number": record.number, "kind": record.kind, "subject": lookup},
@@ -390,7 +388,7 @@ def _locked_counter(centre, year: int) -> CertificateCounter:
     return counter
 
 
-def revoke_certificate(record: CertificateRecord, *, reason: str, acting_user) -> CertificateRecord:
+def revoke_certificate(record: CertificateRecord, *, reason: str, actor) -> CertificateRecord:
     """Revoke a register entry: who, when and why are recorded; the public page shows it.
     Revoking an already revoked entry changes nothing."""
     reason = (reason or "").strip()
@@ -401,12 +399,12 @@ def revoke_certificate(record: CertificateRecord, *, reason: str, acting_user) -
         if record.revoked_at is not None:
             return record
         record.revoked_at = timezone.now()
-        record.revoked_by = acting_user if getattr(acting_user, "is_authenticated", False) else None
+        record.revoked_by = actor if getattr(actor, "is_authenticated", False) else None
         record.revocation_reason = reason
         record.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
         _audit(
             record.centre,
-            acting_user,
+            actor,
             "certificate.revoked",
             record,
             before={"revoked": False},

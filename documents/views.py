@@ -102,7 +102,7 @@ def download(request, pk):
 def retry(request, pk):
     document = get_document_for_user(request.actor, pk, write=True)
     try:
-        retry_document(document, acting_user=request.user)
+        retry_document(document, actor=request.user)
     except DocumentError as exc:
         messages.error(request, exc.message)
     else:
@@ -215,7 +215,7 @@ def certificate_render(request, pk):
             record.kind,
             (record.subject_type, record.subject_id),
             centre=request.actor.centre,
-            acting_user=request.user,
+            actor=request.user,
             label=f"{record.get_kind_display()} — {record.holder_name}",
             certificate=record,
         )
@@ -235,7 +235,7 @@ def certificate_revoke(request, pk):
         messages.error(request, _("Indiquez le motif de la révocation."))
         return redirect("documents:certificate", pk=record.pk)
     try:
-        revoke_certificate(record, reason=form.cleaned_data["reason"], acting_user=request.user)
+        revoke_certificate(record, reason=form.cleaned_data["reason"], actor=request.user)
     except DocumentError as exc:
         messages.error(request, exc.message)
     else:

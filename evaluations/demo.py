@@ -91,7 +91,7 @@ def _declare(session, dossier, users):
         services.sign_declaration(
             session,
             dossier,
-            acting_user=user,
+            actor=user,
             statement=services.statement_model(dossier, user),
             ip="127.0.0.1",
         )
@@ -112,7 +112,7 @@ def _score(grid, user, *, limit=None, proposal="acquise"):
             "Observé en situation de travail." if index % 3 == 0 else "",
             justification,
             expected_version=score.version,
-            acting_user=user,
+            actor=user,
         )
     if limit is None:
         grid.refresh_from_db()
@@ -123,13 +123,13 @@ def _score(grid, user, *, limit=None, proposal="acquise"):
             if proposal == "non_acquise"
             else "",
             expected_version=grid.version,
-            acting_user=user,
+            actor=user,
         )
 
 
 def _sign(grid, users):
     for user in users:
-        services.sign_grid(grid, acting_user=user, ip="127.0.0.1")
+        services.sign_grid(grid, actor=user, ip="127.0.0.1")
 
 
 def _items(dossier, values):
@@ -200,7 +200,7 @@ def evaluate_for_jury(context, centre, *, staff, assessors, label, starts_at, pl
     pair = assessors[:2]
     session = services.schedule_session(
         centre,
-        acting_user=staff,
+        actor=staff,
         confirm_past=True,  # the demo history: sessions already held
         label=label,
         starts_at=starts_at,
@@ -210,11 +210,11 @@ def evaluate_for_jury(context, centre, *, staff, assessors, label, starts_at, pl
         modality=SessionModality.REAL_WORK,
     )
     for user in pair:
-        services.add_member(session, user, acting_user=staff)
+        services.add_member(session, user, actor=staff)
     for dossier, _not_acquired, _avis in plans:
-        services.add_dossier(session, dossier, acting_user=staff)
+        services.add_dossier(session, dossier, actor=staff)
         _declare(session, dossier, pair)
-    services.start_session(session, acting_user=staff)
+    services.start_session(session, actor=staff)
     for dossier, not_acquired, avis in plans:
         _avis_for(context, dossier, staff, avis)
         grids = Grid.objects.filter(session=session, dossier=dossier).select_related("competence")
@@ -228,10 +228,10 @@ def evaluate_for_jury(context, centre, *, staff, assessors, label, starts_at, pl
                 if acquired
                 else "Les résultats attendus ne sont pas tous atteints : à retravailler.",
                 expected_version=grid.version,
-                acting_user=pair[number % 2],
+                actor=pair[number % 2],
             )
             _sign(grid, pair)
-    services.close_session(session, acting_user=staff)
+    services.close_session(session, actor=staff)
     signed_at = starts_at + datetime.timedelta(hours=7)
     ConflictDeclaration.objects.filter(member__session=session).update(signed_at=starts_at)
     GridSignature.objects.filter(grid__session=session).update(signed_at=signed_at)
@@ -247,7 +247,7 @@ def _avis_for(context, dossier, staff, avis):
     if avis is None or rep is None:
         services.mark_opinion_unavailable(
             dossier,
-            acting_user=staff,
+            actor=staff,
             reason="Le tuteur est en congé longue durée ; aucun autre interlocuteur.",
         )
         return
@@ -259,12 +259,12 @@ def _avis_for(context, dossier, staff, avis):
         items.append({"competence": row.competence_id, "value": value, "comment": comment})
     opinion = services.give_opinion(
         dossier,
-        acting_user=rep,
+        actor=rep,
         items=items,
         general_comment="Salarié investi ; avis établi avec son responsable d'équipe.",
         author_capacity="tutor",
     )
-    services.sign_opinion(opinion, acting_user=rep)
+    services.sign_opinion(opinion, actor=rep)
 
 
 def _seed_centre(context, key, centre, summary):
@@ -281,7 +281,7 @@ def _seed_centre(context, key, centre, summary):
     dossiers = _candidates(centre, vae=False)
     now = services.schedule_session(
         centre,
-        acting_user=staff,
+        actor=staff,
         label=LABEL_NOW,
         starts_at=_at(0, 9),
         ends_at=_at(0, 17),
@@ -291,12 +291,12 @@ def _seed_centre(context, key, centre, summary):
         notes=ACCOMMODATION_NOTE,
     )
     for user in pair:
-        services.add_member(now, user, acting_user=staff)
+        services.add_member(now, user, actor=staff)
     for dossier in dossiers:
-        services.add_dossier(now, dossier, acting_user=staff)
+        services.add_dossier(now, dossier, actor=staff)
         _declare(now, dossier, pair)
     if dossiers:
-        services.start_session(now, acting_user=staff)
+        services.start_session(now, actor=staff)
     reps = context.get("representatives") or {}
     for index, dossier in enumerate(dossiers):
         grids = list(
@@ -317,7 +317,7 @@ def _seed_centre(context, key, centre, summary):
             if rep:
                 services.give_opinion(
                     dossier,
-                    acting_user=rep,
+                    actor=rep,
                     items=_items(dossier, ["favourable"])[:1],
                     author_capacity="tutor",
                 )
@@ -328,29 +328,29 @@ def _seed_centre(context, key, centre, summary):
             if rep:
                 opinion = services.give_opinion(
                     dossier,
-                    acting_user=rep,
+                    actor=rep,
                     items=_items(dossier, ["favourable", "favourable", "reserved"]),
                     general_comment="Candidat impliqué, à l'écoute de son équipe.",
                     author_capacity="manager",
                 )
-                services.sign_opinion(opinion, acting_user=rep)
+                services.sign_opinion(opinion, actor=rep)
         else:  # a grid signed then reopened by the centre; no avis could be obtained
             if grids:
                 _score(grids[0], pair[1])
                 _sign(grids[0], pair)
                 services.reopen_grid(
                     grids[0],
-                    acting_user=staff,
+                    actor=staff,
                     reason="Un critère a été saisi sur la mauvaise ligne : à corriger.",
                 )
             services.mark_opinion_unavailable(
                 dossier,
-                acting_user=staff,
+                actor=staff,
                 reason="Le tuteur a quitté l'entreprise ; aucun autre interlocuteur.",
             )
     upcoming = services.schedule_session(
         centre,
-        acting_user=staff,
+        actor=staff,
         label=LABEL_NEXT,
         starts_at=_at(7, 9),
         place="Centre de certification",
@@ -358,9 +358,9 @@ def _seed_centre(context, key, centre, summary):
         modality=SessionModality.REAL_WORK,
     )
     for user in assessors[-2:]:
-        services.add_member(upcoming, user, acting_user=staff)
+        services.add_member(upcoming, user, actor=staff)
     for dossier in _candidates(centre, vae=True) + _candidates(centre, vae=False)[:1]:
-        services.add_dossier(upcoming, dossier, acting_user=staff)
+        services.add_dossier(upcoming, dossier, actor=staff)
     summary.append(
         f"Évaluations — {centre.name} : 2 sessions, {len(dossiers)} dossier(s) évalué(s), "
         f"{Grid.objects.filter(centre=centre).count()} grille(s), "

@@ -189,15 +189,15 @@ def _compose(session, staff, employers, employees, *, sent_at):
                 services.add_member(
                     session,
                     user,
-                    acting_user=staff,
+                    actor=staff,
                     college=college,
                     organisation=UNIONS[index % len(UNIONS)] if college == College.EMPLOYEE else "",
                     sex=SEXES[len(members) % len(SEXES)],
                     qualified_for_certification=college == College.EMPLOYER and index == 0,
                 )
             )
-    services.set_president(members[0], acting_user=staff)
-    services.record_invitations(session, acting_user=staff, sent_at=sent_at, notify=False)
+    services.set_president(members[0], actor=staff)
+    services.record_invitations(session, actor=staff, sent_at=sent_at, notify=False)
     return members
 
 
@@ -247,7 +247,7 @@ def _decided(context, key, centre, qualification, staff, employers, employees):
     starts_at = _today(hours_ago=2)
     session = services.create_session(
         centre,
-        acting_user=staff,
+        actor=staff,
         qualification=qualification,
         label=LABEL_DECIDED,
         starts_at=starts_at,
@@ -257,13 +257,13 @@ def _decided(context, key, centre, qualification, staff, employers, employees):
     members = _compose(
         session, staff, employers, employees, sent_at=starts_at - datetime.timedelta(days=21)
     )
-    items = [services.add_to_agenda(session, d, acting_user=staff) for d in dossiers]
-    services.open_session(session, acting_user=staff)
+    items = [services.add_to_agenda(session, d, actor=staff) for d in dossiers]
+    services.open_session(session, actor=staff)
     for member in members:
-        services.set_attendance(member, Attendance.PRESENT, acting_user=staff)
-    services.start_deliberation(session, acting_user=staff)
+        services.set_attendance(member, Attendance.PRESENT, actor=staff)
+    services.start_deliberation(session, actor=staff)
     for item in items:  # awarded, partial (C7 and C8 not acquired), not awarded
-        services.record_regularity(item, regular=True, acting_user=staff)
+        services.record_regularity(item, regular=True, actor=staff)
         proposals = dict(
             Grid.objects.filter(dossier=item.dossier, status=GridStatus.SIGNED).values_list(
                 "competence_id", "proposal"
@@ -275,10 +275,10 @@ def _decided(context, key, centre, qualification, staff, employers, employees):
                 value = VoteValue.ACQUIRED if acquired else VoteValue.NOT_ACQUIRED
                 if row.competence.code == "C5" and number == 3:
                     value = VoteValue.NOT_ACQUIRED  # a dissenting vote, outvoted
-                services.cast_vote(item, row.competence, value, acting_user=member.user)
+                services.cast_vote(item, row.competence, value, actor=member.user)
     services.close_session(
         session,
-        acting_user=staff,
+        actor=staff,
         observations="Le jury a examiné les trois dossiers inscrits ; aucune observation.",
     )
     _sign_minutes(session, members)
@@ -295,7 +295,7 @@ def _sign_minutes(session, members) -> None:
         render_now(minutes.pk)
     for member in members:
         services.sign_minutes(
-            session, acting_user=member.user, ip="127.0.0.1", reauthenticated_by_seed=True
+            session, actor=member.user, ip="127.0.0.1", reauthenticated_by_seed=True
         )
 
 
@@ -308,7 +308,7 @@ def _open(context, key, centre, qualification, staff, employers, employees):
     starts_at = _today()
     session = services.create_session(
         centre,
-        acting_user=staff,
+        actor=staff,
         qualification=qualification,
         label=LABEL_OPEN,
         starts_at=starts_at,
@@ -319,10 +319,10 @@ def _open(context, key, centre, qualification, staff, employers, employees):
         session, staff, employers, employees, sent_at=starts_at - datetime.timedelta(days=18)
     )
     for dossier in dossiers:
-        services.add_to_agenda(session, dossier, acting_user=staff)
-    services.open_session(session, acting_user=staff)
+        services.add_to_agenda(session, dossier, actor=staff)
+    services.open_session(session, actor=staff)
     for member in members:
-        services.set_attendance(member, Attendance.PRESENT, acting_user=staff)
+        services.set_attendance(member, Attendance.PRESENT, actor=staff)
     return session
 
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from candidates.services import add_months
+from core.services import user_of
 from documents import contexts as ctx
 from documents.models import CertificateKind, CertificateRecord, DocumentKind
 from documents.services import (
@@ -72,10 +73,6 @@ def _register_title(sex: str = "") -> str:
     printed on, whatever the language of the user who closed the session."""
     with translation.override("fr"):
         return str(president_title(sex))
-
-
-def _user(acting_user):
-    return getattr(acting_user, "user", acting_user)
 
 
 def _president(session) -> JuryMember | None:
@@ -167,7 +164,7 @@ def minutes_label(session) -> str:
     return _("PV du jury %(ref)s") % {"ref": session.reference}
 
 
-def after_close(session, *, acting_user):
+def after_close(session, *, actor):
     """Ask for the PV the present members will sign; nothing is issued yet."""
     if not has_renderer(DocumentKind.JURY_MINUTES):
         logger.warning("Jury %s: no renderer for the PV; not requested", session.pk)
@@ -176,7 +173,7 @@ def after_close(session, *, acting_user):
         DocumentKind.JURY_MINUTES,
         session,
         centre=session.centre,
-        acting_user=_user(acting_user),
+        actor=user_of(actor),
         label=minutes_label(session),
     )
 
@@ -192,10 +189,10 @@ def issuable_decisions(session):
     )
 
 
-def after_signatures(session, *, acting_user) -> None:
+def after_signatures(session, *, actor) -> None:
     """Every present member signed: register the certificates and ask for the signed PV, the
     parchemins, the attestations and the result letters (one batch)."""
-    user = _user(acting_user)
+    user = user_of(actor)
     president = _president(session)
     signed_on = president_signed_on(session)
     requests = []
@@ -219,7 +216,7 @@ def after_signatures(session, *, acting_user) -> None:
                     decision, kind, session=session, president=president, signed_on=signed_on
                 ),
                 centre=session.centre,
-                acting_user=user,
+                actor=user,
             )
             if has_renderer(kind):
                 requests.append(
@@ -248,18 +245,18 @@ def after_signatures(session, *, acting_user) -> None:
             batch_label(session),
             requests,
             centre=session.centre,
-            acting_user=user,
+            actor=user,
             subject=session,
         )
 
 
-def revoke_certificates(decision, *, reason, acting_user) -> list[str]:
+def revoke_certificates(decision, *, reason, actor) -> list[str]:
     records = CertificateRecord.objects.filter(
         subject_type="juries.decision", subject_id=str(decision.pk), revoked_at__isnull=True
     )
     numbers = []
     for record in records:
-        revoke_certificate(record, reason=reason, acting_user=_user(acting_user))
+        revoke_certificate(record, reason=reason, actor=user_of(actor))
         numbers.append(record.number)
     return numbers
 

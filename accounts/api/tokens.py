@@ -70,7 +70,7 @@ class ApiTokenViewSet(mixins.ListModelMixin, mixins.DestroyModelMixin, viewsets.
         return token
 
     def perform_destroy(self, instance):
-        tokens.revoke_token(instance, acting_user=self.request.user, reason="api")
+        tokens.revoke_token(instance, actor=self.request.user, reason="api")
 
 
 class LogoutView(APIView):
@@ -87,5 +87,5 @@ class LogoutView(APIView):
     )
     def post(self, request):
         if isinstance(request.auth, ApiToken):
-            tokens.revoke_token(request.auth, acting_user=request.user, reason="logout")
+            tokens.revoke_token(request.auth, actor=request.user, reason="logout")
         return Response(status=status.HTTP_204_NO_CONTENT)

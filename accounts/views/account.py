@@ -42,6 +42,6 @@ def api_token_revoke(request, pk):
     token = tokens.get_token_for_user(request.user, pk)
     if token is None:
         raise Http404
-    tokens.revoke_token(token, acting_user=request.user, reason="account page")
+    tokens.revoke_token(token, actor=request.user, reason="account page")
     messages.success(request, _("Le jeton %(prefix)s… est révoqué.") % {"prefix": token.prefix})
     return redirect("api_tokens")

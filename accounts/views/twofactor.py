@@ -168,7 +168,7 @@ def regenerate_codes(request):
     if request.method == "POST" and form.is_valid():
         try:
             codes = twofactor.regenerate_recovery_codes(
-                acting_user=request.user, code=form.cleaned_data["code"]
+                actor=request.user, code=form.cleaned_data["code"]
             )
         except CentreError as error:
             form.add_error("code", error.message)

@@ -246,7 +246,7 @@ class DossierViewSet(
     def submit(self, request, pk=None):
         dossier = self.get_object()
         services.submit(
-            request.actor, dossier, expected_version=expected_version(request, required=False)
+            dossier, actor=request.actor, expected_version=expected_version(request, required=False)
         )
         return self._respond(dossier)
 
@@ -255,7 +255,7 @@ class DossierViewSet(
     def agree(self, request, pk=None):
         dossier = self.get_object()
         services.agree(
-            request.actor, dossier, expected_version=expected_version(request, required=False)
+            dossier, actor=request.actor, expected_version=expected_version(request, required=False)
         )
         return self._respond(dossier)
 
@@ -266,8 +266,8 @@ class DossierViewSet(
         serializer = WithdrawSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         services.withdraw(
-            request.actor,
             dossier,
+            actor=request.actor,
             reason=serializer.validated_data["reason"],
             expected_version=expected_version(request, required=False),
         )
@@ -278,7 +278,7 @@ class DossierViewSet(
     def close(self, request, pk=None):
         dossier = self.get_object()
         services.close(
-            request.actor, dossier, expected_version=expected_version(request, required=False)
+            dossier, actor=request.actor, expected_version=expected_version(request, required=False)
         )
         return self._respond(dossier)
 

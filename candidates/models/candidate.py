@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
@@ -14,9 +13,10 @@ from candidates.models.plausibility import (
 from candidates.nir import mask_nir
 from core.display import FastChoiceDisplay
 from core.limits import TEXT_ADDRESS, BoundedTextField
+from core.models import Tracked, Versioned
 
 
-class Candidate(FastChoiceDisplay, models.Model):
+class Candidate(FastChoiceDisplay, Versioned, Tracked):
     """A person registered at a centre; may have several dossiers over the years."""
 
     centre = models.ForeignKey(
@@ -42,12 +42,6 @@ class Candidate(FastChoiceDisplay, models.Model):
     access_status = models.CharField(
         _("statut"), max_length=20, choices=AccessStatus.choices, default=AccessStatus.EMPLOYEE
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(centre="centre")
 

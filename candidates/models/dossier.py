@@ -16,12 +16,13 @@ from candidates.models.choices import (
 )
 from core.display import FastChoiceDisplay
 from core.limits import TEXT_SHORT, BoundedTextField
+from core.models import Tracked, Versioned
 
 # ``Dossier.reference`` read back: "D-000079", any case, with or without the dash and zeros
 _REFERENCE = re.compile(r"[dD]-?0*(\d{1,9})")
 
 
-class Dossier(FastChoiceDisplay, models.Model):
+class Dossier(FastChoiceDisplay, Versioned, Tracked):
     """The inscription: candidate × referential version (pinned) × centre."""
 
     Status = DossierStatus
@@ -70,12 +71,6 @@ class Dossier(FastChoiceDisplay, models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     agreed_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(centre="centre")
 

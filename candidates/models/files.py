@@ -7,6 +7,7 @@ from django_scopes import ScopedManager
 
 from candidates.models.choices import DocumentKind
 from core.limits import TEXT_LONG, BoundedTextField
+from core.models import Versioned
 
 
 def _random_upload_path(instance, filename):
@@ -52,7 +53,7 @@ class DossierDocument(models.Model):
         return self.original_name
 
 
-class Accommodation(models.Model):
+class Accommodation(Versioned):
     """Confidential record for a declared handicap (GDPR art. 9), stored apart.
 
     ``needs`` (declared needs, medical information) is shown only to staff holding the
@@ -76,7 +77,6 @@ class Accommodation(models.Model):
         help_text=_("Seul ce texte sera communiqué aux évaluateurs."),
         max_length=TEXT_LONG,
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -21,13 +21,14 @@ from candidates.models.dossier import document_reason
 from candidates.selectors import competence_rows
 from candidates.services.registration import (
     _audit,
-    _check_version,
     _event,
     covered_competence_codes,
     open_dossier,
+    stale_record,
 )
 from centres.access import require
 from centres.roles import Capability
+from core.services import check_version
 
 logger = logging.getLogger(__name__)
 
@@ -154,7 +155,7 @@ def save_accommodation(actor, dossier, *, needs, to_apply, expected_version=None
         if record is None:
             record = Accommodation(centre=dossier.centre, dossier=dossier, version=0)
         else:
-            _check_version(record, expected_version)
+            check_version(record, expected_version, stale=stale_record)
             if record.needs == needs and record.to_apply == to_apply:
                 return record
         record.needs, record.to_apply = needs, to_apply

@@ -32,6 +32,7 @@ from centres.models import Company
 from centres.roles import Capability
 from core.errors import StaleVersionError
 from core.search import same_text
+from core.services import check_version
 from cqpm.models import Competence, EvaluationModality, Qualification, ReferentialVersion
 
 logger = logging.getLogger(__name__)
@@ -84,14 +85,13 @@ def _event(actor, dossier, action, from_status="", to_status="", reason=""):
     )
 
 
-def _check_version(obj, expected_version):
-    if expected_version is not None and int(expected_version) != obj.version:
-        raise StaleVersionError(
-            _(
-                "Cette fiche a été modifiée par quelqu'un d'autre entre-temps. Rechargez la page "
-                "pour voir la version actuelle, puis refaites vos modifications."
-            )
+def stale_record(obj):
+    return StaleVersionError(
+        _(
+            "Cette fiche a été modifiée par quelqu'un d'autre entre-temps. Rechargez la page "
+            "pour voir la version actuelle, puis refaites vos modifications."
         )
+    )
 
 
 def _snapshot(obj, fields):
@@ -190,7 +190,7 @@ def update_candidate(actor, candidate, *, data, expected_version=None, nir=None)
     clean_nir = _clean_nir(nir) if nir else nir
     with transaction.atomic():
         candidate = Candidate.objects.select_for_update().get(pk=candidate.pk)
-        _check_version(candidate, expected_version)
+        check_version(candidate, expected_version, stale=stale_record)
         before = _snapshot(candidate, CANDIDATE_FIELDS)
         changed = [f for f in CANDIDATE_FIELDS if f in data and getattr(candidate, f) != data[f]]
         for field in changed:
@@ -447,7 +447,7 @@ def update_dossier(
             .select_related("referential_version__qualification", "candidate")
             .get(pk=dossier.pk)
         )
-        _check_version(dossier, expected_version)
+        check_version(dossier, expected_version, stale=stale_record)
         if dossier.status not in EDITABLE_STATUSES:
             raise DossierError(
                 _("Le dossier ne peut plus être modifié une fois les modalités validées."),
@@ -513,7 +513,7 @@ def set_modalities(actor, dossier, assignments, *, expected_version=None) -> Dos
     require(actor, Capability.REGISTER_CANDIDATES)
     with transaction.atomic():
         dossier = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        _check_version(dossier, expected_version)
+        check_version(dossier, expected_version, stale=stale_record)
         if dossier.status not in EDITABLE_STATUSES:
             raise DossierError(
                 _("Les modalités ne peuvent plus être modifiées une fois validées."),

@@ -4,16 +4,20 @@ draft → submitted → agreed → in_evaluation → ready_for_jury → decided 
 and withdrawn (with a reason) from any open state.
 """
 
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from candidates.errors import DossierError
 from candidates.models import OPEN_STATUSES, Dossier, DossierStatus
-from candidates.services.registration import ROUTES_NEEDING_COMPANY, _audit, _check_version, _event
+from candidates.services.registration import (
+    ROUTES_NEEDING_COMPANY,
+    _audit,
+    _event,
+    stale_record,
+)
 from centres.access import require
 from centres.roles import Capability
+from core.services import transition
 
 S = DossierStatus
 
@@ -25,50 +29,39 @@ def _transition(
     action,
     to,
     allowed_from,
+    capability=None,
     guard=None,
     reason="",
     timestamp_field=None,
     expected_version=None,
     extra=None,
 ):
-    with transaction.atomic():
-        dossier = (
-            Dossier.objects.select_for_update(of=("self",))
-            .select_related("referential_version__qualification", "candidate")
-            .get(pk=dossier.pk)
-        )
-        if dossier.status == to:
-            return dossier  # already there: nothing to do
-        _check_version(dossier, expected_version)
-        if dossier.status not in allowed_from:
-            raise DossierError(
-                _("Action impossible : le dossier est à l'état « %(status)s ».")
-                % {"status": dossier.get_status_display()},
-                code="bad_state",
-            )
-        if guard:
-            guard(dossier)
-        before = dossier.status
-        dossier.status = to
-        fields = ["status", "version", "updated_at"]
-        if timestamp_field:
-            setattr(dossier, timestamp_field, timezone.now())
-            fields.append(timestamp_field)
-        for field, value in (extra or {}).items():
-            setattr(dossier, field, value)
-            fields.append(field)
-        dossier.version += 1
-        dossier.save(update_fields=fields)
-        _event(actor, dossier, action, before, to, reason)
+    def audit_it(locked, before, after):
+        _event(actor, locked, action, before, after, reason)
         _audit(
             actor,
             f"dossier.{action}",
-            dossier,
+            locked,
             before={"status": before},
-            after={"status": to},
+            after={"status": after},
             reason=reason,
         )
-    return dossier
+
+    return transition(
+        dossier,
+        to=to,
+        allowed_from=allowed_from,
+        error=DossierError,
+        state_message=_("Action impossible : le dossier est à l'état « %(status)s »."),
+        stale=stale_record,
+        queryset=Dossier.objects.select_related("referential_version__qualification", "candidate"),
+        permit=(lambda _locked: require(actor, capability)) if capability else None,
+        guard=guard,
+        expected_version=expected_version,
+        timestamp_field=timestamp_field,
+        extra=extra,
+        audit=audit_it,
+    )
 
 
 def _guard_submit(dossier):
@@ -105,11 +98,11 @@ def _guard_agree(dossier):
         )
 
 
-def submit(actor, dossier, *, expected_version=None):
-    require(actor, Capability.REGISTER_CANDIDATES)
+def submit(dossier, *, actor, expected_version=None):
     return _transition(
         actor,
         dossier,
+        capability=Capability.REGISTER_CANDIDATES,
         action="submit",
         to=S.SUBMITTED,
         allowed_from={S.DRAFT},
@@ -119,12 +112,12 @@ def submit(actor, dossier, *, expected_version=None):
     )
 
 
-def agree(actor, dossier, *, expected_version=None):
+def agree(dossier, *, actor, expected_version=None):
     """The centre validates the modalities: every competence to evaluate has one."""
-    require(actor, Capability.REGISTER_CANDIDATES)
     return _transition(
         actor,
         dossier,
+        capability=Capability.REGISTER_CANDIDATES,
         action="agree",
         to=S.AGREED,
         allowed_from={S.SUBMITTED},
@@ -134,7 +127,7 @@ def agree(actor, dossier, *, expected_version=None):
     )
 
 
-def mark_in_evaluation(actor, dossier, *, guard=None):
+def mark_in_evaluation(dossier, *, actor, guard=None):
     """Called when a first evaluation is scheduled (evaluations issue)."""
     return _transition(
         actor,
@@ -146,7 +139,7 @@ def mark_in_evaluation(actor, dossier, *, guard=None):
     )
 
 
-def mark_ready_for_jury(actor, dossier, *, guard=None):
+def mark_ready_for_jury(dossier, *, actor, guard=None):
     """Called when every competence has its proposed result (evaluations issue); ``guard``
     lets that issue add its own check."""
     return _transition(
@@ -159,7 +152,7 @@ def mark_ready_for_jury(actor, dossier, *, guard=None):
     )
 
 
-def reopen_evaluation(actor, dossier, *, reason=""):
+def reopen_evaluation(dossier, *, actor, reason=""):
     """Called when centre staff reopen a signed grid (evaluations issue): a dossier ready
     for the jury goes back to evaluation until the grid is signed again."""
     return _transition(
@@ -172,18 +165,18 @@ def reopen_evaluation(actor, dossier, *, reason=""):
     )
 
 
-def mark_decided(actor, dossier, *, guard=None):
+def mark_decided(dossier, *, actor, guard=None):
     """Called when the jury decides (juries issue)."""
     return _transition(
         actor, dossier, action="decide", to=S.DECIDED, allowed_from={S.READY_FOR_JURY}, guard=guard
     )
 
 
-def close(actor, dossier, *, expected_version=None):
-    require(actor, Capability.REGISTER_CANDIDATES)
+def close(dossier, *, actor, expected_version=None):
     return _transition(
         actor,
         dossier,
+        capability=Capability.REGISTER_CANDIDATES,
         action="close",
         to=S.CLOSED,
         allowed_from={S.DECIDED},
@@ -192,7 +185,7 @@ def close(actor, dossier, *, expected_version=None):
     )
 
 
-def withdraw(actor, dossier, *, reason, expected_version=None):
+def withdraw(dossier, *, actor, reason, expected_version=None):
     """The candidate abandons: from any open state, with a reason."""
     require(actor, Capability.REGISTER_CANDIDATES)
     reason = (reason or "").strip()
@@ -201,6 +194,7 @@ def withdraw(actor, dossier, *, reason, expected_version=None):
     return _transition(
         actor,
         dossier,
+        capability=Capability.REGISTER_CANDIDATES,
         action="withdraw",
         to=S.WITHDRAWN,
         allowed_from=OPEN_STATUSES,

@@ -231,7 +231,7 @@ def dossier_transition(request, pk, action):
     dossier = get_dossier_for_user(actor, pk, write=True)
     service, _allowed, _label = services.USER_TRANSITIONS[action]
     try:
-        service(actor, dossier, expected_version=request.POST.get("version") or None)
+        service(dossier, actor=actor, expected_version=request.POST.get("version") or None)
     except StaleVersionError as exc:
         messages.error(request, str(exc.message))
     except services.DossierError as exc:
@@ -255,7 +255,7 @@ def dossier_withdraw(request, pk):
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw(actor, dossier, reason=form.cleaned_data["reason"])
+            services.withdraw(dossier, actor=actor, reason=form.cleaned_data["reason"])
         except services.DossierError as exc:
             form.add_error(None, str(exc.message))
         else:

@@ -99,14 +99,14 @@ class CompanyViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         company = services.create_company(
-            request.actor.centre, acting_user=request.user, **serializer.validated_data
+            request.actor.centre, actor=request.user, **serializer.validated_data
         )
         data = self.get_serializer(company).data
         return with_etag(Response(data, status=status.HTTP_201_CREATED), company)
 
     def save_update(self, company, validated_data, version):
         return services.update_company(
-            company, acting_user=self.request.user, expected_version=version, **validated_data
+            company, actor=self.request.user, expected_version=version, **validated_data
         )
 
 
@@ -156,7 +156,7 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
         body = MembershipDeactivateSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         membership = services.deactivate_membership(
-            membership, acting_user=request.user, reason=body.validated_data.get("reason", "")
+            membership, actor=request.user, reason=body.validated_data.get("reason", "")
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=membership.pk)).data)
 
@@ -164,7 +164,7 @@ class MembershipViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def reactivate(self, request, pk=None):
         membership = self.get_object()
-        membership = services.reactivate_membership(membership, acting_user=request.user)
+        membership = services.reactivate_membership(membership, actor=request.user)
         return Response(self.get_serializer(self.get_queryset().get(pk=membership.pk)).data)
 
 
@@ -199,14 +199,14 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
             email=data["email"],
             role=data["role"],
             company=data.get("company"),
-            acting_user=self.request.user,
+            actor=self.request.user,
         )
 
     @extend_schema(request=None, responses=InvitationSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         invitation = self.get_object()
-        invitation = services.revoke_invitation(invitation, acting_user=request.user)
+        invitation = services.revoke_invitation(invitation, actor=request.user)
         return Response(self.get_serializer(invitation).data, status=status.HTTP_200_OK)
 
 
@@ -240,6 +240,6 @@ class CentreSettingsView(GenericAPIView):
         serializer = self.get_serializer(centre, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         centre = services.update_centre_settings(
-            centre, acting_user=request.user, expected_version=version, **serializer.validated_data
+            centre, actor=request.user, expected_version=version, **serializer.validated_data
         )
         return with_etag(Response(self.get_serializer(centre).data), centre)

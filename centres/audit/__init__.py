@@ -12,6 +12,7 @@ from django.db import models
 from django_scopes import scopes_disabled
 
 from centres.models import AuditEntry, Membership
+from core.services import user_of
 
 
 def _json_value(value):
@@ -45,7 +46,7 @@ def record(
 ) -> AuditEntry:
     """Append one audit row. ``centre`` may be a Centre, an id or None (national actions)."""
     centre_id = getattr(centre, "pk", centre)
-    actor = getattr(actor, "user", actor)  # an Actor or a User
+    actor = user_of(actor)  # an Actor or a User
     return AuditEntry.objects.create(
         centre_id=centre_id,
         actor=actor if getattr(actor, "pk", None) else None,

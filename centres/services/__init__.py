@@ -5,10 +5,10 @@ checks its guard (the acting user's capability in the centre first), does nothin
 target state is already reached, saves with ``update_fields``, appends an audit row and
 defers side effects (mail) to ``transaction.on_commit``.
 
-``acting_user`` may be a ``User`` or a ``centres.access.Actor``.
+``actor`` may be a ``User`` or a ``centres.access.Actor``.
 """
 
-from centres.services._guards import capabilities_in
+from centres.services._guards import capabilities_in, require_capability
 from centres.services.companies import (
     CENTRE_SETTINGS_FIELDS,
     COMPANY_FIELDS,
@@ -35,6 +35,7 @@ __all__ = [
     "COMPANY_FIELDS",
     "accept_invitation",
     "capabilities_in",
+    "require_capability",
     "create_company",
     "deactivate_membership",
     "find_invitation",

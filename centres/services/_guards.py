@@ -8,10 +8,7 @@ from centres.errors import CentreError, StaleVersionError
 from centres.models import Membership
 from centres.roles import capabilities_for
 from centres.validators import normalize_siret, validate_siret
-
-
-def _user(acting_user):
-    return getattr(acting_user, "user", acting_user)
+from core.services import user_of
 
 
 def capabilities_in(user, centre) -> frozenset[str]:
@@ -30,29 +27,24 @@ def capabilities_in(user, centre) -> frozenset[str]:
     )
 
 
-def _require(acting_user, centre, capability) -> None:
-    if capability not in capabilities_in(_user(acting_user), centre):
-        raise CentreError(
+def require_capability(actor, centre, capability, *, error=CentreError) -> None:
+    """Refuse with ``error`` unless the acting user holds ``capability`` in ``centre``
+    (read fresh: services re-check what the page or the API already checked)."""
+    if capability not in capabilities_in(user_of(actor), centre):
+        raise error(
             _("Vous n'avez pas le droit de faire cette action dans ce centre."),
             code="permission_denied",
         )
 
 
-def _check_version(obj, expected_version) -> None:
-    if expected_version is None:
-        return
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        expected = None
-    if expected != obj.version:
-        raise StaleVersionError(
-            _(
-                "Ces données ont été modifiées par quelqu'un d'autre pendant votre saisie "
-                "(version %(current)s). Rechargez la page et recommencez vos modifications."
-            )
-            % {"current": obj.version}
+def stale_record(obj) -> StaleVersionError:
+    return StaleVersionError(
+        _(
+            "Ces données ont été modifiées par quelqu'un d'autre pendant votre saisie "
+            "(version %(current)s). Rechargez la page et recommencez vos modifications."
         )
+        % {"current": obj.version}
+    )
 
 
 def _clean_siret(value) -> str:

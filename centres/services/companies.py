@@ -8,7 +8,8 @@ from centres import audit
 from centres.errors import CentreError
 from centres.models import JURY_QUORUM_FLOOR, Centre, Company
 from centres.roles import Capability
-from centres.services._guards import _check_version, _clean_siret, _require, _user
+from centres.services._guards import _clean_siret, require_capability, stale_record
+from core.services import check_version, user_of
 
 COMPANY_FIELDS = ("name", "siret", "address", "city", "sites")
 CENTRE_SETTINGS_FIELDS = (
@@ -46,14 +47,14 @@ def _check_siret_free(centre_id, siret, exclude_pk=None) -> None:
         raise CentreError(_("Une entreprise de votre centre a déjà ce SIRET."), code="siret_taken")
 
 
-def create_company(centre, *, acting_user, **fields) -> Company:
-    user = _user(acting_user)
+def create_company(centre, *, actor, **fields) -> Company:
+    user = user_of(actor)
     cleaned = _clean_company_fields(fields)
     if not cleaned.get("name"):
         raise CentreError(_("La raison sociale est obligatoire."), code="name_required")
     with transaction.atomic(), scopes_disabled():
         centre = Centre.objects.select_for_update().get(pk=centre.pk)
-        _require(user, centre, Capability.MANAGE_COMPANIES)
+        require_capability(user, centre, Capability.MANAGE_COMPANIES)
         _check_siret_free(centre.pk, cleaned.get("siret"))
         company = Company.objects.create(centre=centre, **cleaned)
         audit.record(
@@ -66,15 +67,15 @@ def create_company(centre, *, acting_user, **fields) -> Company:
     return company
 
 
-def update_company(company, *, acting_user, expected_version=None, **fields) -> Company:
+def update_company(company, *, actor, expected_version=None, **fields) -> Company:
     """Change some fields of a company; refused with ``StaleVersionError`` when
     ``expected_version`` is not the current one (someone saved in between)."""
-    user = _user(acting_user)
+    user = user_of(actor)
     cleaned = _clean_company_fields(fields)
     with transaction.atomic(), scopes_disabled():
         company = Company.objects.select_for_update().get(pk=company.pk)
-        _require(user, company.centre, Capability.MANAGE_COMPANIES)
-        _check_version(company, expected_version)
+        require_capability(user, company.centre, Capability.MANAGE_COMPANIES)
+        check_version(company, expected_version, stale=stale_record)
         changed = [name for name, value in cleaned.items() if getattr(company, name) != value]
         if not changed:
             return company
@@ -99,15 +100,15 @@ def update_company(company, *, acting_user, expected_version=None, **fields) -> 
 # --- centre settings ------------------------------------------------------------------------
 
 
-def update_centre_settings(centre, *, acting_user, expected_version=None, **fields) -> Centre:
-    user = _user(acting_user)
+def update_centre_settings(centre, *, actor, expected_version=None, **fields) -> Centre:
+    user = user_of(actor)
     unknown = set(fields) - set(CENTRE_SETTINGS_FIELDS)
     if unknown:
         raise ValueError(f"unknown centre settings: {sorted(unknown)}")
     with transaction.atomic():
         centre = Centre.objects.select_for_update().get(pk=centre.pk)
-        _require(user, centre, Capability.MANAGE_SETTINGS)
-        _check_version(centre, expected_version)
+        require_capability(user, centre, Capability.MANAGE_SETTINGS)
+        check_version(centre, expected_version, stale=stale_record)
         if "siret" in fields:
             fields["siret"] = _clean_siret(fields["siret"])
         for name in ("address", "city"):

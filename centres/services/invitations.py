@@ -20,7 +20,8 @@ from centres import audit
 from centres.errors import CentreError
 from centres.models import Centre, Invitation, Membership
 from centres.roles import Capability, Role
-from centres.services._guards import _require, _user
+from centres.services._guards import require_capability
+from core.services import user_of
 
 User = get_user_model()
 
@@ -57,17 +58,17 @@ def _send_invitation_email(invitation: Invitation, token: str) -> None:
     send_mail(subject, body, None, [invitation.email])
 
 
-def invite_user(centre, *, email, role, company=None, acting_user) -> Invitation:
+def invite_user(centre, *, email, role, company=None, actor) -> Invitation:
     """Invite ``email`` to ``role`` in ``centre``; re-inviting a pending address refreshes
     its invitation (new link, new expiry). The one-time token is only mailed; it is also set
     on the returned object as ``invitation.token`` (never stored in clear)."""
-    user = _user(acting_user)
+    user = user_of(actor)
     email = _normalize_email(email)
     if role not in Role.values:
         raise CentreError(_("Choisissez un rôle valide."), code="invalid_role")
     with transaction.atomic(), scopes_disabled():
         centre = Centre.objects.select_for_update().get(pk=centre.pk)
-        _require(user, centre, Capability.MANAGE_USERS)
+        require_capability(user, centre, Capability.MANAGE_USERS)
         if role == Role.COMPANY_REP:
             if company is None:
                 raise CentreError(
@@ -309,11 +310,11 @@ def _grant_invited_role(invitation, user) -> Membership:
     return membership
 
 
-def revoke_invitation(invitation, *, acting_user) -> Invitation:
-    user = _user(acting_user)
+def revoke_invitation(invitation, *, actor) -> Invitation:
+    user = user_of(actor)
     with transaction.atomic(), scopes_disabled():
         invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-        _require(user, invitation.centre, Capability.MANAGE_USERS)
+        require_capability(user, invitation.centre, Capability.MANAGE_USERS)
         if invitation.revoked_at is not None:
             return invitation
         if invitation.accepted_at is not None:

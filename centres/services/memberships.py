@@ -10,22 +10,23 @@ from centres.errors import CentreError
 from centres.models import Membership
 from centres.permissions import revoke_unheld_object_permissions
 from centres.roles import Capability, Role
-from centres.services._guards import _require, _user
+from centres.services._guards import require_capability
 from centres.services.invitations import MEMBERSHIP_AUDIT_FIELDS
 from centres.signals import last_role_ended
+from core.services import user_of
 
 
-def deactivate_membership(membership, *, acting_user, reason="") -> Membership:
+def deactivate_membership(membership, *, actor, reason="") -> Membership:
     """Withdraw a role. Refused for one's own roles and for the last active administrator.
 
     The person's object permissions in this centre that the role carried (their sessions
     as assessor, as juror…) go with it, in the same transaction; those in other centres
     stay. Reactivating the role gives none of them back. When it was their last active
     role, their API tokens are revoked too."""
-    user = _user(acting_user)
+    user = user_of(actor)
     with transaction.atomic(), scopes_disabled():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        _require(user, membership.centre, Capability.MANAGE_USERS)
+        require_capability(user, membership.centre, Capability.MANAGE_USERS)
         if not membership.is_active:
             return membership
         if membership.role == Role.CENTRE_ADMIN:
@@ -60,7 +61,7 @@ def deactivate_membership(membership, *, acting_user, reason="") -> Membership:
             reason=reason,
         )
         revoke_unheld_object_permissions(
-            membership.user, centre=membership.centre_id, acting_user=user, reason=reason
+            membership.user, centre=membership.centre_id, actor=user, reason=reason
         )
         if not Membership.objects.filter(user_id=membership.user_id, is_active=True).exists():
             # Their last role: the API tokens they hold go with it (accounts listens).
@@ -70,13 +71,13 @@ def deactivate_membership(membership, *, acting_user, reason="") -> Membership:
     return membership
 
 
-def reactivate_membership(membership, *, acting_user, reason="") -> Membership:
+def reactivate_membership(membership, *, actor, reason="") -> Membership:
     """Give a withdrawn role back. The object permissions taken with it are not restored:
     the person is granted their sessions again when they are assigned again."""
-    user = _user(acting_user)
+    user = user_of(actor)
     with transaction.atomic(), scopes_disabled():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        _require(user, membership.centre, Capability.MANAGE_USERS)
+        require_capability(user, membership.centre, Capability.MANAGE_USERS)
         if membership.is_active:
             return membership
         if not membership.user.is_active:
@@ -100,13 +101,13 @@ def reactivate_membership(membership, *, acting_user, reason="") -> Membership:
     return membership
 
 
-def set_handles_accommodations(membership, value: bool, *, acting_user) -> Membership:
+def set_handles_accommodations(membership, value: bool, *, actor) -> Membership:
     """Let a chargé de certification organise accommodations (health data, GDPR art. 9)."""
-    user = _user(acting_user)
+    user = user_of(actor)
     value = bool(value)
     with transaction.atomic(), scopes_disabled():
         membership = Membership.objects.select_for_update().get(pk=membership.pk)
-        _require(user, membership.centre, Capability.MANAGE_USERS)
+        require_capability(user, membership.centre, Capability.MANAGE_USERS)
         if membership.handles_accommodations == value:
             return membership
         if value and membership.role != Role.STAFF:

@@ -105,7 +105,7 @@ def company_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             company = services.create_company(
-                actor.centre, acting_user=request.user, **_company_values(form)
+                actor.centre, actor=request.user, **_company_values(form)
             )
         except CentreError as exc:
             add_domain_error(form, exc, COMPANY_ERROR_FIELDS)
@@ -124,7 +124,7 @@ def company_edit(request, pk):
         try:
             company = services.update_company(
                 company,
-                acting_user=request.user,
+                actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 **_company_values(form),
             )
@@ -150,7 +150,7 @@ def centre_settings(request):
         try:
             services.update_centre_settings(
                 centre,
-                acting_user=request.user,
+                actor=request.user,
                 expected_version=form.cleaned_data["version"],
                 **values,
             )

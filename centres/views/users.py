@@ -95,7 +95,7 @@ def membership_deactivate(request, pk):
     return _membership_action(
         request,
         pk,
-        lambda m: services.deactivate_membership(m, acting_user=request.user, reason=reason),
+        lambda m: services.deactivate_membership(m, actor=request.user, reason=reason),
         _("Le rôle de %(user)s est désactivé."),
     )
 
@@ -106,7 +106,7 @@ def membership_reactivate(request, pk):
     return _membership_action(
         request,
         pk,
-        lambda m: services.reactivate_membership(m, acting_user=request.user),
+        lambda m: services.reactivate_membership(m, actor=request.user),
         _("Le rôle de %(user)s est réactivé."),
     )
 
@@ -118,7 +118,7 @@ def membership_accommodations(request, pk):
     return _membership_action(
         request,
         pk,
-        lambda m: services.set_handles_accommodations(m, value, acting_user=request.user),
+        lambda m: services.set_handles_accommodations(m, value, actor=request.user),
         _("L'accès aux aménagements de %(user)s est mis à jour."),
     )
 
@@ -136,7 +136,7 @@ def invite(request):
                 email=data["email"],
                 role=data["role"],
                 company=data["company"],
-                acting_user=request.user,
+                actor=request.user,
             )
         except CentreError as exc:
             add_domain_error(
@@ -181,7 +181,7 @@ def invitation_list(request):
 def invitation_revoke(request, pk):
     invitation = get_invitation_for_user(request.actor, pk, write=True)
     try:
-        services.revoke_invitation(invitation, acting_user=request.user)
+        services.revoke_invitation(invitation, actor=request.user)
     except CentreError as exc:
         messages.error(request, exc.message)
     else:

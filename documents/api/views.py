@@ -101,7 +101,7 @@ class DocumentViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def retry(self, request, pk=None):
         document = get_document_for_user(request.actor, pk, write=True)
-        retry_document(document, acting_user=request.user)
+        retry_document(document, actor=request.user)
         document = get_document_for_user(request.actor, pk)
         return Response(self.get_serializer(document).data)
 

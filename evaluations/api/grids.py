@@ -209,7 +209,7 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 body.validated_data["proposal"],
                 body.validated_data.get("justification", ""),
                 expected_version=version,
-                acting_user=request.actor,
+                actor=request.actor,
             )
         except StaleVersionError as exc:
             current = self.get_queryset().get(pk=grid.pk)
@@ -224,7 +224,7 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """The acting member signs the complete grid; it is locked once every present member
         allowed on the candidate has signed."""
         grid = self.get_object()
-        services.sign_grid(grid, acting_user=request.actor, ip=request.META.get("REMOTE_ADDR"))
+        services.sign_grid(grid, actor=request.actor, ip=request.META.get("REMOTE_ADDR"))
         return detail_response(self.get_queryset().get(pk=grid.pk))
 
     @extend_schema(request=ReasonSerializer, responses=GridDetailSerializer)
@@ -234,7 +234,7 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         grid = self.get_object()
         body = ReasonSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.reopen_grid(grid, acting_user=request.actor, reason=body.validated_data["reason"])
+        services.reopen_grid(grid, actor=request.actor, reason=body.validated_data["reason"])
         return detail_response(self.get_queryset().get(pk=grid.pk))
 
 
@@ -342,7 +342,7 @@ class CriterionScoreViewSet(
                 data.get("comment", score.comment),
                 data.get("justification", score.justification),
                 expected_version=version,
-                acting_user=request.actor,
+                actor=request.actor,
             )
         except StaleScoreError as exc:
             current = exc.current

@@ -114,7 +114,7 @@ class CompanyOpinionViewSet(
             )
         opinion = services.give_opinion(
             dossier,
-            acting_user=request.actor,
+            actor=request.actor,
             items=data.get("items", ()),
             general_comment=data.get("general_comment"),
             author_capacity=data.get("author_capacity"),
@@ -129,7 +129,7 @@ class CompanyOpinionViewSet(
         data = body.validated_data
         opinion = services.give_opinion(
             opinion.dossier,
-            acting_user=request.actor,
+            actor=request.actor,
             items=data.get("items", ()),
             general_comment=data.get("general_comment"),
             author_capacity=data.get("author_capacity"),
@@ -144,9 +144,7 @@ class CompanyOpinionViewSet(
         opinion = self.get_object()
         header = request.headers.get("If-Match")
         version = expected_version(request) if header else None
-        opinion = services.sign_opinion(
-            opinion, acting_user=request.actor, expected_version=version
-        )
+        opinion = services.sign_opinion(opinion, actor=request.actor, expected_version=version)
         return self._respond(opinion)
 
     @extend_schema(request=UnavailableSerializer, responses={200: CompanyOpinionSerializer})
@@ -160,7 +158,7 @@ class CompanyOpinionViewSet(
         body.is_valid(raise_exception=True)
         opinion = services.mark_opinion_unavailable(
             body.validated_data["dossier"],
-            acting_user=request.actor,
+            actor=request.actor,
             reason=body.validated_data["reason"],
         )
         return self._respond(opinion)

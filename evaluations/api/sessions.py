@@ -94,7 +94,7 @@ class EvaluationSessionViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         session = services.schedule_session(
-            request.actor.centre, acting_user=request.actor, **serializer.validated_data
+            request.actor.centre, actor=request.actor, **serializer.validated_data
         )
         data = self.get_serializer(session).data
         return with_etag(Response(data, status=status.HTTP_201_CREATED), session)
@@ -103,7 +103,7 @@ class EvaluationSessionViewSet(
         fields = {k: v for k, v in validated_data.items() if k in SESSION_FIELDS}
         return services.update_session(
             session,
-            acting_user=self.request.actor,
+            actor=self.request.actor,
             expected_version=version,
             confirm_past=validated_data.get("confirm_past", False),
             **fields,
@@ -111,7 +111,7 @@ class EvaluationSessionViewSet(
 
     def _transition(self, request, service):
         session = self.get_object()
-        session = service(session, acting_user=request.actor)
+        session = service(session, actor=request.actor)
         return with_etag(Response(EvaluationSessionSerializer(session).data), session)
 
     @extend_schema(request=None, responses=EvaluationSessionSerializer)
@@ -156,7 +156,7 @@ class EvaluationSessionViewSet(
         if request.method == "POST":
             body = AddDossierSerializer(data=request.data, dossiers=Dossier.objects.all())
             body.is_valid(raise_exception=True)
-            services.add_dossier(session, body.validated_data["dossier"], acting_user=request.actor)
+            services.add_dossier(session, body.validated_data["dossier"], actor=request.actor)
             return Response(self._slots(session), status=status.HTTP_201_CREATED)
         return Response(self._slots(session))
 
@@ -172,9 +172,7 @@ class EvaluationSessionViewSet(
         if request.method == "POST":
             body = AddMemberSerializer(data=request.data, centre=request.actor.centre)
             body.is_valid(raise_exception=True)
-            member = services.add_member(
-                session, body.validated_data["user"], acting_user=request.actor
-            )
+            member = services.add_member(session, body.validated_data["user"], actor=request.actor)
             return Response(CommissionMemberSerializer(member).data, status=status.HTTP_201_CREATED)
         members = CommissionMember.objects.filter(session=session).select_related("user")
         return Response(CommissionMemberSerializer(members.order_by("id"), many=True).data)
@@ -194,7 +192,7 @@ class EvaluationSessionViewSet(
         declaration = services.sign_declaration(
             session,
             data["dossier"],
-            acting_user=request.actor,
+            actor=request.actor,
             statement=data.get("statement", ""),
             declared_link=data["declared_link"],
             link_details=data.get("link_details", ""),
@@ -219,7 +217,7 @@ class CommissionMemberViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet)
         ).select_related("session", "user")
 
     def perform_destroy(self, member):
-        services.remove_member(member, acting_user=self.request.actor)
+        services.remove_member(member, actor=self.request.actor)
 
     @extend_schema(request=PresenceSerializer, responses=CommissionMemberSerializer)
     @action(detail=True, methods=["post"])
@@ -228,7 +226,5 @@ class CommissionMemberViewSet(mixins.DestroyModelMixin, viewsets.GenericViewSet)
         member = self.get_object()
         body = PresenceSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        member = services.set_presence(
-            member, body.validated_data["present"], acting_user=request.actor
-        )
+        member = services.set_presence(member, body.validated_data["present"], actor=request.actor)
         return Response(CommissionMemberSerializer(member).data)

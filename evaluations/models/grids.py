@@ -12,10 +12,11 @@ from django_scopes import ScopedManager
 
 from core.display import FastChoiceDisplay
 from core.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
+from core.models import Timestamped, Versioned
 from evaluations.models.choices import GridStatus, Proposal, ScoreState
 
 
-class Grid(FastChoiceDisplay, models.Model):
+class Grid(FastChoiceDisplay, Versioned, Timestamped):
     Status = GridStatus
 
     centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="+")
@@ -39,10 +40,7 @@ class Grid(FastChoiceDisplay, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     proposal_at = models.DateTimeField(null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
     locked_at = models.DateTimeField(_("verrouillée le"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(centre="centre")
 
@@ -63,7 +61,7 @@ class Grid(FastChoiceDisplay, models.Model):
         return self.status == GridStatus.SIGNED
 
 
-class CriterionScore(FastChoiceDisplay, models.Model):
+class CriterionScore(FastChoiceDisplay, Versioned):
     State = ScoreState
 
     grid = models.ForeignKey(Grid, on_delete=models.CASCADE, related_name="scores")
@@ -71,7 +69,6 @@ class CriterionScore(FastChoiceDisplay, models.Model):
     state = models.CharField(_("état"), max_length=16, choices=ScoreState.choices, blank=True)
     comment = BoundedTextField(_("commentaire"), blank=True, max_length=TEXT_SHORT)
     justification = BoundedTextField(_("justification"), blank=True, max_length=TEXT_SHORT)
-    version = models.PositiveIntegerField(default=1, editable=False)
     updated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

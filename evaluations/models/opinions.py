@@ -7,10 +7,11 @@ from django_scopes import ScopedManager
 
 from core.display import FastChoiceDisplay
 from core.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
+from core.models import Timestamped, Versioned
 from evaluations.models.choices import AuthorCapacity, OpinionStatus, OpinionValue
 
 
-class CompanyOpinion(FastChoiceDisplay, models.Model):
+class CompanyOpinion(FastChoiceDisplay, Versioned, Timestamped):
     """Given by a representative of the dossier's company, per competence; or recorded by
     centre staff as not obtained (with the reason). No row means no avis yet."""
 
@@ -41,9 +42,6 @@ class CompanyOpinion(FastChoiceDisplay, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     signed_at = models.DateTimeField(_("signé le"), null=True, blank=True)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(centre="centre")
 

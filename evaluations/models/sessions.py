@@ -10,12 +10,13 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.display import FastChoiceDisplay
 from core.limits import TEXT_LONG, TEXT_SHORT, BoundedTextField
+from core.models import Tracked, Versioned
 from evaluations.models.choices import LinkKind, SessionModality, SessionStatus
 
 EVALUATE_PERMISSION = "evaluations.evaluate_session"
 
 
-class EvaluationSession(FastChoiceDisplay, models.Model):
+class EvaluationSession(FastChoiceDisplay, Versioned, Tracked):
     """A date and a place where a commission evaluates one or more dossiers."""
 
     Status = SessionStatus
@@ -39,12 +40,6 @@ class EvaluationSession(FastChoiceDisplay, models.Model):
         _("état"), max_length=12, choices=SessionStatus.choices, default=SessionStatus.PLANNED
     )
     notes = BoundedTextField(_("informations pratiques"), blank=True, max_length=TEXT_LONG)
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(centre="centre")
 

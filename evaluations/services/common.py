@@ -1,11 +1,12 @@
 """Helpers shared by the evaluation services: who acts, with which capability, versions."""
 
-from django.utils.translation import gettext as _
+from functools import partial
+
 from django.utils.translation import gettext_lazy
 
-from centres import audit
 from centres.access import Actor
-from centres.services import capabilities_in
+from centres.services import require_capability as _require_capability
+from core.services import user_of
 from evaluations.errors import EvaluationError, StaleVersionError
 
 STALE_MESSAGE = gettext_lazy(
@@ -14,45 +15,15 @@ STALE_MESSAGE = gettext_lazy(
 )
 
 
-def user_of(acting_user):
-    """The ``User`` behind an ``Actor`` or a ``User``."""
-    return getattr(acting_user, "user", acting_user)
-
-
-def actor_in(acting_user, centre) -> Actor:
+def actor_in(actor, centre) -> Actor:
     """An ``Actor`` for the candidates' transition services (they read ``user`` and
     ``centre`` only; their capabilities are checked here, by each evaluation service)."""
-    return Actor(user=user_of(acting_user), centre=centre)
+    return Actor(user=user_of(actor), centre=centre)
 
 
-def require_capability(acting_user, centre, capability) -> None:
-    """Refuse unless the acting user holds ``capability`` in ``centre`` (read fresh)."""
-    if capability not in capabilities_in(user_of(acting_user), centre):
-        raise EvaluationError(
-            _("Vous n'avez pas le droit de faire cette action dans ce centre."),
-            code="permission_denied",
-        )
+# The one capability check (centres.services), refusing with this app's error.
+require_capability = partial(_require_capability, error=EvaluationError)
 
 
-def check_version(obj, expected_version) -> None:
-    """``expected_version`` None: no check (internal callers); otherwise it must match."""
-    if expected_version is None:
-        return
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        expected = -1
-    if expected != obj.version:
-        raise StaleVersionError(STALE_MESSAGE)
-
-
-def record(centre, acting_user, action, subject, *, before=None, after=None, reason=""):
-    return audit.record(
-        centre=centre,
-        actor=user_of(acting_user),
-        action=action,
-        subject=subject,
-        before=before,
-        after=after,
-        reason=reason,
-    )
+def stale_record(obj) -> StaleVersionError:
+    return StaleVersionError(STALE_MESSAGE)

@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from django_scopes import scopes_disabled
 
+from centres import audit
 from centres.models import Membership
+from core.services import user_of
 from core.text import fold
 from evaluations.errors import EvaluationError
 from evaluations.models import CommissionMember, ConflictDeclaration, LinkKind, SessionDossier
-from evaluations.services.common import record, user_of
 
 # The sentence every "no link" declaration must contain (compared accent- and case-free),
 # asked in the active language; its translation in any of the site's languages is accepted
@@ -128,7 +129,7 @@ def sign_declaration(
     session,
     dossier,
     *,
-    acting_user,
+    actor,
     statement,
     declared_link=LinkKind.NONE,
     link_details="",
@@ -141,7 +142,7 @@ def sign_declaration(
     recorded as a refusal and then raised as an ``EvaluationError`` (code
     ``conflict_of_interest``) carrying the reason. Signing twice returns the first
     declaration (or raises its refusal again): a signed declaration never changes."""
-    user = user_of(acting_user)
+    user = user_of(actor)
     if declared_link not in LinkKind.values:
         raise EvaluationError(_("Type de lien inconnu."), code="invalid_link")
     with transaction.atomic():
@@ -180,11 +181,11 @@ def sign_declaration(
                 ip=ip or None,
             )
             declaration.save()
-            record(
-                session.centre_id,
-                user,
-                "evaluation.declaration_signed",
-                declaration,
+            audit.record(
+                centre=session.centre_id,
+                actor=user,
+                action="evaluation.declaration_signed",
+                subject=declaration,
                 after={
                     "dossier": dossier.pk,
                     "declared_link": declared_link,

@@ -13,7 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from centres import audit
 from centres.roles import Capability
+from core.services import check_version, user_of
 from cqpm.models import Criterion
 from evaluations.errors import EvaluationError, StaleScoreError
 from evaluations.models import (
@@ -30,7 +32,7 @@ from evaluations.models import (
     SessionStatus,
 )
 from evaluations.services import notifications, readiness
-from evaluations.services.common import check_version, record, require_capability, user_of
+from evaluations.services.common import require_capability, stale_record
 
 SCORE_FIELDS = ("state", "comment", "justification")
 
@@ -112,8 +114,8 @@ def _clear_signatures(grid, user) -> None:
         )
 
 
-def _editable(grid, acting_user):
-    user = user_of(acting_user)
+def _editable(grid, actor):
+    user = user_of(actor)
     grid = _lock_grid(grid)
     require_capability(user, grid.session.centre, Capability.EVALUATE)
     _check_editable(grid)
@@ -129,7 +131,7 @@ def score_criterion(
     justification="",
     *,
     expected_version,
-    acting_user,
+    actor,
 ) -> CriterionScore:
     """Record one criterion's state (``satisfied``, ``not_satisfied``, ``not_applicable`` or
     "" to clear it), comment and justification. ``not_applicable`` needs a justification
@@ -141,7 +143,7 @@ def score_criterion(
     if state and state not in ScoreState.values:
         raise EvaluationError(_("État de critère inconnu."), code="invalid_state")
     with transaction.atomic():
-        grid, user = _editable(grid, acting_user)
+        grid, user = _editable(grid, actor)
         score = (
             CriterionScore.objects.select_for_update(of=("self",))
             .select_related("criterion", "updated_by")
@@ -177,7 +179,7 @@ def score_criterion(
     return score
 
 
-def set_proposal(grid, proposal, justification="", *, expected_version, acting_user) -> Grid:
+def set_proposal(grid, proposal, justification="", *, expected_version, actor) -> Grid:
     """The commission's proposal for the competence: ``acquise`` or ``non_acquise`` (with a
     justification), or "" to withdraw it."""
     proposal = proposal or ""
@@ -189,7 +191,7 @@ def set_proposal(grid, proposal, justification="", *, expected_version, acting_u
             _("Justifiez la proposition « non acquise »."), code="justification_required"
         )
     with transaction.atomic():
-        grid, user = _editable(grid, acting_user)
+        grid, user = _editable(grid, actor)
         if expected_version is None:
             raise EvaluationError(_("Version de la grille manquante."), code="version_required")
         before = {"proposal": grid.proposal, "justification": grid.proposal_justification}
@@ -198,7 +200,7 @@ def set_proposal(grid, proposal, justification="", *, expected_version, acting_u
             expected_version, grid.version, grid.proposal_by_id, user.pk, before, after
         ):
             return grid
-        check_version(grid, expected_version)
+        check_version(grid, expected_version, stale=stale_record)
         if before == after:
             return grid
         grid.proposal, grid.proposal_justification = proposal, justification
@@ -217,7 +219,14 @@ def set_proposal(grid, proposal, justification="", *, expected_version, acting_u
         GridEvent.objects.create(
             grid=grid, author=user, action="proposal", before=before, after=after
         )
-        record(grid.centre_id, user, "grid.proposal", grid, before=before, after=after)
+        audit.record(
+            centre=grid.centre_id,
+            actor=user,
+            action="grid.proposal",
+            subject=grid,
+            before=before,
+            after=after,
+        )
         _clear_signatures(grid, user)
     return grid
 
@@ -252,12 +261,12 @@ def required_signers(grid) -> list[CommissionMember]:
     )
 
 
-def sign_grid(grid, *, acting_user, ip=None) -> Grid:
+def sign_grid(grid, *, actor, ip=None) -> Grid:
     """The acting member signs. Once every present member allowed on this candidate has
     signed (at least the centre's minimum commission size), the grid is locked; the dossier
     may then become ready for the jury."""
     with transaction.atomic():
-        grid, user = _editable(grid, acting_user)
+        grid, user = _editable(grid, actor)
         member = eligible_member(grid, user)
         if not member.present:
             raise EvaluationError(
@@ -272,7 +281,13 @@ def sign_grid(grid, *, acting_user, ip=None) -> Grid:
         )
         if created:
             GridEvent.objects.create(grid=grid, author=user, action="signature")
-            record(grid.centre_id, user, "grid.signed", grid, after={"member": member.pk})
+            audit.record(
+                centre=grid.centre_id,
+                actor=user,
+                action="grid.signed",
+                subject=grid,
+                after={"member": member.pk},
+            )
         lock_if_signed(grid, user)
     return grid
 
@@ -311,22 +326,22 @@ def _lock(grid, user) -> None:
         before={"status": before},
         after={"status": "signed"},
     )
-    record(
-        grid.centre_id,
-        user,
-        "grid.locked",
-        grid,
+    audit.record(
+        centre=grid.centre_id,
+        actor=user,
+        action="grid.locked",
+        subject=grid,
         before={"status": before},
         after={"status": "signed"},
     )
     transaction.on_commit(partial(notifications.grid_signed, grid.pk, user.pk))
-    readiness.check_ready_for_jury(grid.dossier, acting_user=user)
+    readiness.check_ready_for_jury(grid.dossier, actor=user)
 
 
-def reopen_grid(grid, *, acting_user, reason) -> Grid:
+def reopen_grid(grid, *, actor, reason) -> Grid:
     """Centre staff reopen a signed grid, with a reason: the signatures are kept in the
     reopening record and removed from the grid; the dossier goes back to evaluation."""
-    user = user_of(acting_user)
+    user = user_of(actor)
     reason = (reason or "").strip()
     if not reason:
         raise EvaluationError(_("Indiquez le motif de la réouverture."), code="reason_required")
@@ -357,23 +372,23 @@ def reopen_grid(grid, *, acting_user, reason) -> Grid:
             before={"status": "signed", "signatures": previous},
             after={"status": "reopened", "reason": reason},
         )
-        record(
-            grid.centre_id,
-            user,
-            "grid.reopened",
-            grid,
+        audit.record(
+            centre=grid.centre_id,
+            actor=user,
+            action="grid.reopened",
+            subject=grid,
             before={"status": "signed"},
             after={"status": "reopened"},
             reason=reason,
         )
-        readiness.back_to_evaluation(grid.dossier, acting_user=user, reason=reason)
+        readiness.back_to_evaluation(grid.dossier, actor=user, reason=reason)
     return grid
 
 
-def create_grids(session, dossier, competence_ids, *, acting_user) -> list[Grid]:
+def create_grids(session, dossier, competence_ids, *, actor) -> list[Grid]:
     """Grids (and one empty score per criterion) for the competences that have none yet;
     the unsigned grids of these competences follow the dossier into this session."""
-    user = user_of(acting_user)
+    user = user_of(actor)
     existing = {
         g.competence_id: g
         for g in Grid.objects.filter(dossier=dossier, competence_id__in=competence_ids)

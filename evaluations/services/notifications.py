@@ -87,7 +87,7 @@ def _request(kind, subject, centre, user, label) -> None:
     if documents is None or not documents.has_renderer(kind):
         return
     try:
-        documents.request_document(kind, subject, centre=centre, acting_user=user, label=label)
+        documents.request_document(kind, subject, centre=centre, actor=user, label=label)
     except Exception:  # a PDF job must never undo a signature
         logger.exception("Could not request the %s document", kind)
 

@@ -13,8 +13,10 @@ from django.utils.translation import ngettext
 from django_scopes import scopes_disabled
 
 from candidates.models import AccessStatus, DossierCompetence, DossierStatus
+from centres import audit
 from centres.models import Membership
 from centres.roles import Capability, Role
+from core.services import check_version, user_of
 from evaluations.errors import EvaluationError
 from evaluations.models import (
     AuthorCapacity,
@@ -24,7 +26,7 @@ from evaluations.models import (
     OpinionValue,
 )
 from evaluations.services import notifications, readiness
-from evaluations.services.common import check_version, record, require_capability, user_of
+from evaluations.services.common import require_capability, stale_record
 
 OPEN_FOR_OPINION = {DossierStatus.AGREED, DossierStatus.IN_EVALUATION}
 
@@ -113,7 +115,7 @@ def _clean_items(items, allowed_ids) -> dict:
 def give_opinion(
     dossier,
     *,
-    acting_user,
+    actor,
     items=(),
     general_comment=None,
     author_capacity=None,
@@ -121,7 +123,7 @@ def give_opinion(
 ) -> CompanyOpinion:
     """Save the representative's avis as a draft (``items``: dicts with ``competence``,
     ``value`` in favourable/reserved/unfavourable or "", ``comment``)."""
-    user = user_of(acting_user)
+    user = user_of(actor)
     _check_allowed(dossier)
     _check_representative(user, dossier)
     if author_capacity is not None and author_capacity not in AuthorCapacity.values:
@@ -138,7 +140,7 @@ def give_opinion(
         if created:
             opinion = _new_opinion(dossier)
         else:
-            check_version(opinion, expected_version)
+            check_version(opinion, expected_version, stale=stale_record)
         current = {i.competence_id: i for i in opinion.items.all()}
         cleaned = _clean_items(items, set(current))
         before, after = {}, {}
@@ -164,7 +166,14 @@ def give_opinion(
             if not created:
                 opinion.version += 1
             opinion.save(update_fields=[*fields, "version", "updated_at"])
-            record(opinion.centre_id, user, "opinion.given", opinion, before=before, after=after)
+            audit.record(
+                centre=opinion.centre_id,
+                actor=user,
+                action="opinion.given",
+                subject=opinion,
+                before=before,
+                after=after,
+            )
     return opinion
 
 
@@ -182,8 +191,8 @@ def opinion_problems(opinion) -> list[str]:
     return []
 
 
-def sign_opinion(opinion, *, acting_user, expected_version=None) -> CompanyOpinion:
-    user = user_of(acting_user)
+def sign_opinion(opinion, *, actor, expected_version=None) -> CompanyOpinion:
+    user = user_of(actor)
     dossier = opinion.dossier
     _check_allowed(dossier)
     _check_representative(user, dossier)
@@ -192,7 +201,7 @@ def sign_opinion(opinion, *, acting_user, expected_version=None) -> CompanyOpini
         if opinion.status == OpinionStatus.SIGNED:
             return opinion
         _check_final(opinion)
-        check_version(opinion, expected_version)
+        check_version(opinion, expected_version, stale=stale_record)
         problems = opinion_problems(opinion)
         if problems:
             raise EvaluationError(" ".join(problems), code="opinion_incomplete")
@@ -200,22 +209,22 @@ def sign_opinion(opinion, *, acting_user, expected_version=None) -> CompanyOpini
         opinion.signed_by, opinion.signed_at = user, timezone.now()
         opinion.version += 1
         opinion.save(update_fields=["status", "signed_by", "signed_at", "version", "updated_at"])
-        record(
-            opinion.centre_id,
-            user,
-            "opinion.signed",
-            opinion,
+        audit.record(
+            centre=opinion.centre_id,
+            actor=user,
+            action="opinion.signed",
+            subject=opinion,
             before={"status": "draft"},
             after={"status": "signed"},
         )
         transaction.on_commit(partial(notifications.opinion_signed, opinion.pk, user.pk))
-        readiness.check_ready_for_jury(dossier, acting_user=user)
+        readiness.check_ready_for_jury(dossier, actor=user)
     return opinion
 
 
-def mark_opinion_unavailable(dossier, *, acting_user, reason) -> CompanyOpinion:
+def mark_opinion_unavailable(dossier, *, actor, reason) -> CompanyOpinion:
     """Centre staff record that no avis could be obtained (not once it is signed)."""
-    user = user_of(acting_user)
+    user = user_of(actor)
     reason = (reason or "").strip()
     _check_allowed(dossier)
     require_capability(user, dossier.centre, Capability.SCHEDULE_EVALUATIONS)
@@ -238,14 +247,14 @@ def mark_opinion_unavailable(dossier, *, acting_user, reason) -> CompanyOpinion:
         opinion.save(
             update_fields=["status", "unavailable_reason", "recorded_by", "version", "updated_at"]
         )
-        record(
-            opinion.centre_id,
-            user,
-            "opinion.unavailable",
-            opinion,
+        audit.record(
+            centre=opinion.centre_id,
+            actor=user,
+            action="opinion.unavailable",
+            subject=opinion,
             before={"status": before},
             after={"status": "unavailable"},
             reason=reason,
         )
-        readiness.check_ready_for_jury(dossier, acting_user=user)
+        readiness.check_ready_for_jury(dossier, actor=user)
     return opinion

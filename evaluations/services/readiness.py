@@ -9,9 +9,10 @@ from django.utils.translation import ngettext
 
 from candidates.models import AccessStatus, Dossier, DossierCompetence, DossierStatus
 from candidates.services import DossierError, mark_ready_for_jury
+from core.services import user_of
 from evaluations.errors import EvaluationError
 from evaluations.models import CompanyOpinion, Grid, GridStatus, OpinionStatus
-from evaluations.services.common import actor_in, user_of
+from evaluations.services.common import actor_in
 
 
 def opinion_required(dossier) -> bool:
@@ -57,12 +58,12 @@ def _guard(dossier):
         raise DossierError(" ".join(problems), code="not_ready_for_jury")
 
 
-def check_ready_for_jury(dossier, *, acting_user) -> bool:
+def check_ready_for_jury(dossier, *, actor) -> bool:
     """Move the dossier to "ready for jury" when the rule holds. True when it moved."""
     status = Dossier.objects.filter(pk=dossier.pk).values_list("status", flat=True).first()
     if status != DossierStatus.IN_EVALUATION or readiness_problems(dossier):
         return False
-    mark_ready_for_jury(actor_in(acting_user, dossier.centre), dossier, guard=_guard)
+    mark_ready_for_jury(dossier, actor=actor_in(actor, dossier.centre), guard=_guard)
     return True
 
 
@@ -79,12 +80,12 @@ def allow_reopening(dossier) -> None:
         )
 
 
-def back_to_evaluation(dossier, *, acting_user, reason="") -> None:
+def back_to_evaluation(dossier, *, actor, reason="") -> None:
     """A reopened grid sends a "ready for jury" dossier back to evaluation."""
     from candidates.services import transitions
 
     status = Dossier.objects.filter(pk=dossier.pk).values_list("status", flat=True).first()
     if status == DossierStatus.READY_FOR_JURY:
         transitions.reopen_evaluation(
-            actor_in(user_of(acting_user), dossier.centre), dossier, reason=reason
+            dossier, actor=actor_in(user_of(actor), dossier.centre), reason=reason
         )

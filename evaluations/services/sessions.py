@@ -12,10 +12,12 @@ from django_scopes import scopes_disabled
 
 from candidates.models import DossierCompetence, DossierStatus
 from candidates.services import mark_in_evaluation
+from centres import audit
 from centres.audit import snapshot
 from centres.models import Membership
 from centres.permissions import grant_object_permission, revoke_object_permission
 from centres.roles import Capability, Role
+from core.services import check_version, transition, user_of
 from evaluations.errors import EvaluationError
 from evaluations.models import (
     EVALUATE_PERMISSION,
@@ -29,7 +31,7 @@ from evaluations.models import (
     SessionStatus,
 )
 from evaluations.services import notifications
-from evaluations.services.common import actor_in, check_version, record, require_capability, user_of
+from evaluations.services.common import actor_in, require_capability, stale_record
 from evaluations.services.conflicts import company_refusal
 from evaluations.services.grids import create_grids, relock_session_grids
 
@@ -88,9 +90,9 @@ def _check_not_past(starts_at, confirm_past: bool) -> None:
     )
 
 
-def schedule_session(centre, *, acting_user, confirm_past=False, **fields) -> EvaluationSession:
+def schedule_session(centre, *, actor, confirm_past=False, **fields) -> EvaluationSession:
     """Plan a session. A start more than a day ago is refused unless ``confirm_past``."""
-    user = user_of(acting_user)
+    user = user_of(actor)
     require_capability(user, centre, Capability.SCHEDULE_EVALUATIONS)
     data = _clean_session_fields(fields)
     if "place" not in data:
@@ -100,7 +102,13 @@ def schedule_session(centre, *, acting_user, confirm_past=False, **fields) -> Ev
         _check_dates(session)
         _check_not_past(session.starts_at, confirm_past)
         session.save()
-        record(centre, user, "session.scheduled", session, after=snapshot(session, SESSION_FIELDS))
+        audit.record(
+            centre=centre,
+            actor=user,
+            action="session.scheduled",
+            subject=session,
+            after=snapshot(session, SESSION_FIELDS),
+        )
     return session
 
 
@@ -112,15 +120,15 @@ def _lock_session(session) -> EvaluationSession:
     )
 
 
-def update_session(session, *, acting_user, expected_version=None, confirm_past=False, **fields):
+def update_session(session, *, actor, expected_version=None, confirm_past=False, **fields):
     """Edit a session; moving its start more than a day into the past needs ``confirm_past``
     (a session already in the past may be edited otherwise)."""
-    user = user_of(acting_user)
+    user = user_of(actor)
     data = _clean_session_fields(fields)
     with transaction.atomic():
         session = _lock_session(session)
         require_capability(user, session.centre, Capability.SCHEDULE_EVALUATIONS)
-        check_version(session, expected_version)
+        check_version(session, expected_version, stale=stale_record)
         if session.status == SessionStatus.CLOSED:
             raise EvaluationError(_("La session est close."), code="session_closed")
         changed = [k for k, v in data.items() if getattr(session, k) != v]
@@ -139,46 +147,45 @@ def update_session(session, *, acting_user, expected_version=None, confirm_past=
             _check_not_past(session.starts_at, confirm_past)
         session.version += 1
         session.save(update_fields=[*changed, "version", "updated_at"])
-        record(
-            session.centre,
-            user,
-            "session.updated",
-            session,
+        audit.record(
+            centre=session.centre,
+            actor=user,
+            action="session.updated",
+            subject=session,
             before=before,
             after=snapshot(session, changed),
         )
     return session
 
 
-def _set_status(session, to, *, acting_user, allowed_from, guard=None, expected_version=None):
-    user = user_of(acting_user)
-    with transaction.atomic():
-        session = _lock_session(session)
-        require_capability(user, session.centre, Capability.SCHEDULE_EVALUATIONS)
-        if session.status == to:
-            return session
-        check_version(session, expected_version)
-        if session.status not in allowed_from:
-            raise EvaluationError(
-                _("Action impossible : la session est à l'état « %(status)s ».")
-                % {"status": session.get_status_display()},
-                code="bad_state",
-            )
-        if guard:
-            guard(session)
-        before = session.status
-        session.status = to
-        session.version += 1
-        session.save(update_fields=["status", "version", "updated_at"])
-        record(
-            session.centre,
-            user,
-            f"session.{to}",
-            session,
+def _set_status(session, to, *, actor, allowed_from, guard=None, expected_version=None):
+    user = user_of(actor)
+
+    def audit_it(locked, before, after):
+        audit.record(
+            centre=locked.centre,
+            actor=user,
+            action=f"session.{after}",
+            subject=locked,
             before={"status": before},
-            after={"status": to},
+            after={"status": after},
         )
-    return session
+
+    return transition(
+        session,
+        to=to,
+        allowed_from=allowed_from,
+        error=EvaluationError,
+        state_message=_("Action impossible : la session est à l'état « %(status)s »."),
+        stale=stale_record,
+        queryset=EvaluationSession.objects.select_related("centre"),
+        permit=lambda locked: require_capability(
+            user, locked.centre, Capability.SCHEDULE_EVALUATIONS
+        ),
+        guard=guard,
+        expected_version=expected_version,
+        audit=audit_it,
+    )
 
 
 def _guard_start(session):
@@ -211,22 +218,22 @@ def _guard_close(session):
         )
 
 
-def start_session(session, *, acting_user, expected_version=None):
+def start_session(session, *, actor, expected_version=None):
     return _set_status(
         session,
         SessionStatus.IN_PROGRESS,
-        acting_user=acting_user,
+        actor=actor,
         allowed_from={SessionStatus.PLANNED},
         guard=_guard_start,
         expected_version=expected_version,
     )
 
 
-def close_session(session, *, acting_user, expected_version=None):
+def close_session(session, *, actor, expected_version=None):
     return _set_status(
         session,
         SessionStatus.CLOSED,
-        acting_user=acting_user,
+        actor=actor,
         allowed_from={SessionStatus.IN_PROGRESS},
         guard=_guard_close,
         expected_version=expected_version,
@@ -241,10 +248,10 @@ def _open_session_for_change(session, user):
     return session
 
 
-def add_dossier(session, dossier, *, acting_user) -> SessionDossier:
+def add_dossier(session, dossier, *, actor) -> SessionDossier:
     """Evaluate the dossier during the session: its competences assessed with the session's
     modality get their grids; an agreed dossier moves to "in evaluation"."""
-    user = user_of(acting_user)
+    user = user_of(actor)
     with transaction.atomic():
         session = _open_session_for_change(session, user)
         if dossier.centre_id != session.centre_id:
@@ -280,19 +287,23 @@ def add_dossier(session, dossier, *, acting_user) -> SessionDossier:
             if refusal:
                 raise EvaluationError(refusal, code="conflict_of_interest")
         slot = SessionDossier.objects.create(session=session, dossier=dossier, added_by=user)
-        create_grids(session, dossier, competence_ids, acting_user=user)
-        record(
-            session.centre, user, "session.dossier_added", session, after={"dossier": dossier.pk}
+        create_grids(session, dossier, competence_ids, actor=user)
+        audit.record(
+            centre=session.centre,
+            actor=user,
+            action="session.dossier_added",
+            subject=session,
+            after={"dossier": dossier.pk},
         )
         if dossier.status == DossierStatus.AGREED:
-            mark_in_evaluation(actor_in(user, session.centre), dossier)
+            mark_in_evaluation(dossier, actor=actor_in(user, session.centre))
         transaction.on_commit(partial(notifications.convoke_candidate, slot.pk))
     return slot
 
 
-def remove_dossier(session, dossier, *, acting_user) -> None:
+def remove_dossier(session, dossier, *, actor) -> None:
     """Take a dossier out of a session, while nothing of it has been scored there."""
-    user = user_of(acting_user)
+    user = user_of(actor)
     with transaction.atomic():
         session = _open_session_for_change(session, user)
         slot = SessionDossier.objects.filter(session=session, dossier=dossier).first()
@@ -314,11 +325,11 @@ def remove_dossier(session, dossier, *, acting_user) -> None:
             )
         grids.delete()
         slot.delete()
-        record(
-            session.centre,
-            user,
-            "session.dossier_removed",
-            session,
+        audit.record(
+            centre=session.centre,
+            actor=user,
+            action="session.dossier_removed",
+            subject=session,
             before={"dossier": dossier.pk},
         )
 
@@ -330,9 +341,9 @@ def _assessor_membership(user, centre) -> bool:
         ).exists()
 
 
-def add_member(session, user, *, acting_user) -> CommissionMember:
+def add_member(session, user, *, actor) -> CommissionMember:
     """Seat an assessor on the commission and grant them the session (guardian)."""
-    actor_user = user_of(acting_user)
+    actor_user = user_of(actor)
     with transaction.atomic():
         session = _open_session_for_change(session, actor_user)
         existing = CommissionMember.objects.filter(session=session, user=user).first()
@@ -344,7 +355,7 @@ def add_member(session, user, *, acting_user) -> CommissionMember:
                     user,
                     EVALUATE_PERMISSION,
                     session,
-                    acting_user=actor_user,
+                    actor=actor_user,
                     reason=_("Membre de la commission"),
                 )
             return existing
@@ -361,17 +372,23 @@ def add_member(session, user, *, acting_user) -> CommissionMember:
             user,
             EVALUATE_PERMISSION,
             session,
-            acting_user=actor_user,
+            actor=actor_user,
             reason=_("Membre de la commission"),
         )
-        record(session.centre, actor_user, "session.member_added", session, after={"user": user.pk})
+        audit.record(
+            centre=session.centre,
+            actor=actor_user,
+            action="session.member_added",
+            subject=session,
+            after={"user": user.pk},
+        )
         transaction.on_commit(partial(notifications.convoke_member, member.pk))
     return member
 
 
-def remove_member(member, *, acting_user) -> None:
+def remove_member(member, *, actor) -> None:
     """Take an assessor off the commission (not once they signed a grid): the grant goes."""
-    actor_user = user_of(acting_user)
+    actor_user = user_of(actor)
     with transaction.atomic():
         session = _open_session_for_change(member.session, actor_user)
         member = CommissionMember.objects.select_for_update().filter(pk=member.pk).first()
@@ -388,17 +405,21 @@ def remove_member(member, *, acting_user) -> None:
             user,
             EVALUATE_PERMISSION,
             session,
-            acting_user=actor_user,
+            actor=actor_user,
             reason=_("Retiré de la commission"),
         )
-        record(
-            session.centre, actor_user, "session.member_removed", session, before={"user": user.pk}
+        audit.record(
+            centre=session.centre,
+            actor=actor_user,
+            action="session.member_removed",
+            subject=session,
+            before={"user": user.pk},
         )
         relock_session_grids(session, actor_user)
 
 
-def set_presence(member, present: bool, *, acting_user) -> CommissionMember:
-    actor_user = user_of(acting_user)
+def set_presence(member, present: bool, *, actor) -> CommissionMember:
+    actor_user = user_of(actor)
     with transaction.atomic():
         session = _open_session_for_change(member.session, actor_user)
         member = CommissionMember.objects.select_for_update().get(pk=member.pk)
@@ -410,11 +431,11 @@ def set_presence(member, present: bool, *, acting_user) -> CommissionMember:
             )
         member.present = present
         member.save(update_fields=["present"])
-        record(
-            session.centre,
-            actor_user,
-            "session.member_presence",
-            member,
+        audit.record(
+            centre=session.centre,
+            actor=actor_user,
+            action="session.member_presence",
+            subject=member,
             before={"present": not present},
             after={"present": present},
         )

@@ -156,7 +156,7 @@ def grid_sign(request, pk):
         return redirect(_declaration_url(grid))
     if request.method == "POST":
         try:
-            services.sign_grid(grid, acting_user=request.actor, ip=client_ip(request))
+            services.sign_grid(grid, actor=request.actor, ip=client_ip(request))
         except DomainError as exc:
             error_message(request, exc)
         else:
@@ -190,9 +190,7 @@ def grid_reopen(request, pk):
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.reopen_grid(
-                grid, acting_user=request.actor, reason=form.cleaned_data["reason"]
-            )
+            services.reopen_grid(grid, actor=request.actor, reason=form.cleaned_data["reason"])
         except DomainError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -231,7 +229,7 @@ def declaration(request, session_pk, dossier_pk):
             services.sign_declaration(
                 slot.session,
                 slot.dossier,
-                acting_user=actor,
+                actor=actor,
                 statement=data["statement"],
                 declared_link=data["declared_link"],
                 link_details=data["link_details"],

@@ -127,7 +127,7 @@ def opinion_page(request, dossier_pk):
             try:
                 opinion = services.give_opinion(
                     dossier,
-                    acting_user=actor,
+                    actor=actor,
                     items=form.item_data(),
                     general_comment=form.cleaned_data["general_comment"],
                     author_capacity=form.cleaned_data["author_capacity"],
@@ -160,7 +160,7 @@ def _sign_or_confirm(request, opinion) -> None:
         messages.success(request, _("Avis enregistré (brouillon)."))
         return
     try:
-        services.sign_opinion(opinion, acting_user=request.actor)
+        services.sign_opinion(opinion, actor=request.actor)
     except DomainError as exc:
         messages.error(request, _("Brouillon enregistré, mais non signé : ") + str(exc.message))
     else:
@@ -176,7 +176,7 @@ def opinion_unavailable(request, dossier_pk):
     if request.method == "POST" and refusal is None and form.is_valid():
         try:
             services.mark_opinion_unavailable(
-                dossier, acting_user=actor, reason=form.cleaned_data["reason"]
+                dossier, actor=actor, reason=form.cleaned_data["reason"]
             )
         except DomainError as exc:
             form.add_error(None, str(exc.message))

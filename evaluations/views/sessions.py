@@ -90,9 +90,9 @@ def _session_form_save(request, form, session=None):
     actor = request.actor
     try:
         if session is None:
-            return services.schedule_session(actor.centre, acting_user=actor, **data)
+            return services.schedule_session(actor.centre, actor=actor, **data)
         return services.update_session(
-            session, acting_user=actor, expected_version=form.cleaned_data.get("version"), **data
+            session, actor=actor, expected_version=form.cleaned_data.get("version"), **data
         )
     except DomainError as exc:
         form.add_error(None, str(exc.message))
@@ -231,7 +231,7 @@ def session_add_dossier(request, pk):
         messages.error(request, _("Choisissez un dossier."))
     else:
         try:
-            services.add_dossier(session, form.cleaned_data["dossier"], acting_user=request.actor)
+            services.add_dossier(session, form.cleaned_data["dossier"], actor=request.actor)
         except DomainError as exc:
             error_message(request, exc)
         else:
@@ -247,7 +247,7 @@ def session_remove_dossier(request, pk, dossier_pk):
     if slot is None:
         raise Http404
     try:
-        services.remove_dossier(session, slot.dossier, acting_user=request.actor)
+        services.remove_dossier(session, slot.dossier, actor=request.actor)
     except DomainError as exc:
         error_message(request, exc)
     else:
@@ -264,7 +264,7 @@ def session_add_member(request, pk):
         messages.error(request, _("Choisissez un évaluateur du centre."))
     else:
         try:
-            services.add_member(session, form.cleaned_data["user"], acting_user=request.actor)
+            services.add_member(session, form.cleaned_data["user"], actor=request.actor)
         except DomainError as exc:
             error_message(request, exc)
         else:
@@ -277,7 +277,7 @@ def session_add_member(request, pk):
 def member_remove(request, pk):
     member = get_member_for_user(request.actor, pk, write=True)
     try:
-        services.remove_member(member, acting_user=request.actor)
+        services.remove_member(member, actor=request.actor)
     except DomainError as exc:
         error_message(request, exc)
     else:
@@ -291,7 +291,7 @@ def member_presence(request, pk):
     member = get_member_for_user(request.actor, pk, write=True)
     present = request.POST.get("present") == "1"
     try:
-        services.set_presence(member, present, acting_user=request.actor)
+        services.set_presence(member, present, actor=request.actor)
     except DomainError as exc:
         error_message(request, exc)
     return redirect("evaluations:session_detail", pk=member.session_id)
@@ -311,9 +311,7 @@ def session_transition(request, pk, action):
     session = get_session_for_user(request.actor, pk, write=True)
     service, done = SESSION_ACTIONS[action]
     try:
-        service(
-            session, acting_user=request.actor, expected_version=request.POST.get("version") or None
-        )
+        service(session, actor=request.actor, expected_version=request.POST.get("version") or None)
     except DomainError as exc:
         error_message(request, exc)
     else:
@@ -344,7 +342,7 @@ def session_convocations(request, pk):
                 for slot in slots
             ],
             centre=session.centre,
-            acting_user=request.user,
+            actor=request.user,
             subject=session,
         )
     except DomainError as exc:

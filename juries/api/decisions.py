@@ -75,9 +75,7 @@ class VoteViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.Gener
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         item = get_item_for_user(request.actor, data["item"].session_id, data["item"].pk)
-        vote = services.cast_vote(
-            item, data["competence"], data["value"], acting_user=request.actor
-        )
+        vote = services.cast_vote(item, data["competence"], data["value"], actor=request.actor)
         vote = self.get_queryset().get(pk=vote.pk)
         return Response(self.get_serializer(vote).data, status=status.HTTP_201_CREATED)
 
@@ -166,12 +164,12 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
             decision,
             reason=payload.validated_data["reason"],
             later_session=later,
-            acting_user=request.actor,
+            actor=request.actor,
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=decision.pk)).data)
 
     @_verb(_("Ouvrir un nouveau passage après une validation partielle"), None, ResitSerializer)
     @action(detail=True, methods=["post"])
     def resit(self, request, pk=None):
-        dossier = services.open_resit(self.get_object(), acting_user=request.actor)
+        dossier = services.open_resit(self.get_object(), actor=request.actor)
         return Response({"dossier": dossier.pk}, status=status.HTTP_201_CREATED)

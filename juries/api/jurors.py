@@ -105,7 +105,7 @@ class JurorViewSet(
         serializer.instance = services.register_juror(
             self.request.actor.centre,
             data.pop("user"),
-            acting_user=self.request.actor,
+            actor=self.request.actor,
             **data,
         )
 
@@ -113,7 +113,7 @@ class JurorViewSet(
     def perform_update(self, serializer):
         serializer.instance = services.update_juror(
             serializer.instance,
-            acting_user=self.request.actor,
+            actor=self.request.actor,
             expected_version=expected_version(self.request, required=False),
             **serializer.validated_data,
         )

@@ -168,7 +168,7 @@ class JurySessionViewSet(
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         session = services.create_session(
-            request.actor.centre, acting_user=request.actor, **serializer.validated_data
+            request.actor.centre, actor=request.actor, **serializer.validated_data
         )
         return self._respond(session, status.HTTP_201_CREATED)
 
@@ -180,7 +180,7 @@ class JurySessionViewSet(
         serializer.is_valid(raise_exception=True)
         services.update_session(
             session,
-            acting_user=request.actor,
+            actor=request.actor,
             expected_version=version,
             **serializer.validated_data,
         )
@@ -194,7 +194,7 @@ class JurySessionViewSet(
         payload.is_valid(raise_exception=True)
         services.record_invitations(
             session,
-            acting_user=request.actor,
+            actor=request.actor,
             reason=payload.validated_data["reason"],
             justification=payload.validated_data["justification"],
         )
@@ -206,7 +206,7 @@ class JurySessionViewSet(
         session = self.get_object()
         services.open_session(
             session,
-            acting_user=request.actor,
+            actor=request.actor,
             expected_version=expected_version(request, required=False),
         )
         return self._respond(session)
@@ -219,7 +219,7 @@ class JurySessionViewSet(
         payload.is_valid(raise_exception=True)
         services.start_deliberation(
             session,
-            acting_user=request.actor,
+            actor=request.actor,
             expected_version=expected_version(request, required=False),
             imbalance_reason=payload.validated_data["imbalance_reason"] or None,
         )
@@ -235,7 +235,7 @@ class JurySessionViewSet(
         payload.is_valid(raise_exception=True)
         services.close_session(
             session,
-            acting_user=request.actor,
+            actor=request.actor,
             expected_version=expected_version(request, required=False),
             observations=payload.validated_data.get("observations"),
         )
@@ -280,7 +280,7 @@ class JurySessionViewSet(
         payload.is_valid(raise_exception=True)
         signature = services.sign_minutes(
             session,
-            acting_user=request.actor,
+            actor=request.actor,
             password=payload.validated_data["password"],
             otp=payload.validated_data.get("otp", ""),
             document_sha256=payload.validated_data["document_sha256"],
@@ -339,21 +339,21 @@ class JuryMemberViewSet(
         data = dict(serializer.validated_data)
         session = get_session_for_user(self.request.actor, data.pop("session").pk, write=True)
         serializer.instance = services.add_member(
-            session, data.pop("user"), acting_user=self.request.actor, **data
+            session, data.pop("user"), actor=self.request.actor, **data
         )
 
     def perform_update(self, serializer):
         serializer.instance = services.update_member(
-            serializer.instance, acting_user=self.request.actor, **serializer.validated_data
+            serializer.instance, actor=self.request.actor, **serializer.validated_data
         )
 
     def perform_destroy(self, instance):
-        services.remove_member(instance, acting_user=self.request.actor)
+        services.remove_member(instance, actor=self.request.actor)
 
     @_verb(_("Désigner le président (collège employeurs)"), None, JuryMemberSerializer)
     @action(detail=True, methods=["post"])
     def president(self, request, pk=None):
-        member = services.set_president(self.get_object(), acting_user=request.actor)
+        member = services.set_president(self.get_object(), actor=request.actor)
         return Response(self.get_serializer(member).data)
 
     @_verb(_("Enregistrer la présence"), AttendanceSerializer, JuryMemberSerializer)
@@ -362,7 +362,7 @@ class JuryMemberViewSet(
         payload = AttendanceSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         member = services.set_attendance(
-            self.get_object(), payload.validated_data["attendance"], acting_user=request.actor
+            self.get_object(), payload.validated_data["attendance"], actor=request.actor
         )
         return Response(self.get_serializer(member).data)
 
@@ -419,12 +419,12 @@ class AgendaItemViewSet(
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         session = get_session_for_user(request.actor, data["session"].pk, write=True)
-        item = services.add_to_agenda(session, data["dossier"], acting_user=request.actor)
+        item = services.add_to_agenda(session, data["dossier"], actor=request.actor)
         return self._respond(item, status.HTTP_201_CREATED)
 
     def perform_destroy(self, instance):
         get_session_for_user(self.request.actor, instance.session_id, write=True)
-        services.remove_from_agenda(instance, acting_user=self.request.actor)
+        services.remove_from_agenda(instance, actor=self.request.actor)
 
     @_verb(_("Enregistrer le contrôle de régularité"), RegularitySerializer, AgendaItemSerializer)
     @action(detail=True, methods=["post"])
@@ -438,7 +438,7 @@ class AgendaItemViewSet(
             item,
             regular=payload.validated_data["regular"],
             comment=payload.validated_data["comment"],
-            acting_user=request.actor,
+            actor=request.actor,
         )
         return self._respond(item)
 
@@ -454,9 +454,7 @@ class AgendaItemViewSet(
             raise PermissionDenied
         payload = AbsentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        services.set_candidate_absent(
-            item, payload.validated_data["absent"], acting_user=request.actor
-        )
+        services.set_candidate_absent(item, payload.validated_data["absent"], actor=request.actor)
         return self._respond(item)
 
     @_verb(
@@ -479,6 +477,6 @@ class AgendaItemViewSet(
             if member is None:
                 raise PermissionDenied
         services.declare_conflict(
-            item, member, kind=data["kind"], details=data["details"], acting_user=request.actor
+            item, member, kind=data["kind"], details=data["details"], actor=request.actor
         )
         return self._respond(item)

@@ -7,11 +7,12 @@ from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
 from core.limits import TEXT_SHORT, BoundedTextField
+from core.models import Versioned
 from juries.models.agenda import AgendaItem
 from juries.models.choices import CompetenceSource, Outcome
 
 
-class Decision(models.Model):
+class Decision(Versioned):
     """Derived from the votes (``juries.outcome``) while the session deliberates; frozen when
     it closes. A frozen decision changes only by revocation (who, when, why), after which a
     later session decides again (``superseded_by``)."""
@@ -44,7 +45,6 @@ class Decision(models.Model):
         related_name="supersedes",
         verbose_name=_("remplacée par"),
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = ScopedManager(centre="centre")
 

@@ -10,10 +10,11 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from core.models import Timestamped, Versioned
 from juries.models.choices import College, Sex
 
 
-class Juror(models.Model):
+class Juror(Versioned, Timestamped):
     centre = models.ForeignKey("centres.Centre", on_delete=models.PROTECT, related_name="jurors")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="juror_records"
@@ -31,9 +32,6 @@ class Juror(models.Model):
     qualified_for_certification = models.BooleanField(
         _("qualifié(e) pour la certification"), default=False
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(centre="centre")
 

@@ -11,6 +11,7 @@ from django_scopes import ScopedManager
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from core.limits import TEXT_LONG, BoundedTextField
+from core.models import Tracked, Versioned
 from juries.models.choices import Attendance, College, LateInvitationReason, SessionStatus, Sex
 
 SIT_PERMISSION = "juries.sit_on_jury_session"
@@ -18,7 +19,7 @@ SIT_CODENAME = "sit_on_jury_session"
 INVITATION_NOTICE_DAYS = 15  # unions invited at least 15 calendar days before (art. 51)
 
 
-class JurySession(models.Model):
+class JurySession(Versioned, Tracked):
     """A meeting of the jury paritaire de délibération of one CQPM, at a date and a place."""
 
     Status = SessionStatus
@@ -67,18 +68,12 @@ class JurySession(models.Model):
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
-    version = models.PositiveIntegerField(default=1, editable=False)
     # Bumped, in the same transaction, by every service that changes what the session's
     # board shows (votes, decisions, agenda, conflicts, regularity, attendance, status,
     # revocation): the board's cache key (``juries.board``). Kept apart from ``version``,
     # the optimistic-locking token of the session's own fields, so that a juror's vote
     # does not make the president's closing form stale.
     board_version = models.PositiveIntegerField(default=1, editable=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
 
     objects = ScopedManager(centre="centre")
 

@@ -1,5 +1,5 @@
 """Every write of the juries app (see the modules for each domain). Each service takes
-``acting_user`` (a ``User`` or an ``Actor``), re-checks its capability in the centre, runs
+``actor`` (a ``User`` or an ``Actor``), re-checks its capability in the centre, runs
 in a transaction, locks what it changes, is a no-op when the target state is reached, and
 writes an audit row."""
 

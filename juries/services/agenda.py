@@ -8,8 +8,10 @@ from django.utils.translation import gettext as _
 from django_scopes import scopes_disabled
 
 from candidates.models import Dossier, DossierStatus
+from centres import audit
 from centres.models import Membership
 from centres.roles import Capability
+from core.services import user_of
 from juries.errors import JuryError
 from juries.models import (
     AgendaItem,
@@ -24,13 +26,11 @@ from juries.models import (
 from juries.services.common import (
     can,
     lock_session,
-    record,
     require_convener,
     require_convener_or_president,
     require_status,
     seat_of,
     touch_board,
-    user_of,
 )
 from juries.services.decisions import refresh_item
 
@@ -102,7 +102,7 @@ def company_link(member, dossier) -> str:
     return ""
 
 
-def _detect(member, item, acting_user) -> ConflictOfInterest | None:
+def _detect(member, item, actor) -> ConflictOfInterest | None:
     details = company_link(member, item.dossier)
     if not details:
         return None
@@ -113,38 +113,38 @@ def _detect(member, item, acting_user) -> ConflictOfInterest | None:
             "kind": ConflictKind.COMPANY,
             "source": ConflictSource.DETECTED,
             "details": details,
-            "recorded_by": user_of(acting_user),
+            "recorded_by": user_of(actor),
         },
     )
     if created:
-        record(
-            item.session.centre_id,
-            acting_user,
-            "jury.conflict_detected",
-            conflict,
+        audit.record(
+            centre=item.session.centre_id,
+            actor=actor,
+            action="jury.conflict_detected",
+            subject=conflict,
             after={"member": member.pk, "item": item.pk, "kind": conflict.kind},
         )
     return conflict
 
 
-def detect_conflicts_for_member(member, *, acting_user) -> list:
+def detect_conflicts_for_member(member, *, actor) -> list:
     items = AgendaItem.objects.filter(session=member.session).select_related("dossier", "session")
-    return [c for c in (_detect(member, item, acting_user) for item in items) if c]
+    return [c for c in (_detect(member, item, actor) for item in items) if c]
 
 
-def detect_conflicts_for_item(item, *, acting_user) -> list:
+def detect_conflicts_for_item(item, *, actor) -> list:
     members = JuryMember.objects.filter(session=item.session)
-    return [c for c in (_detect(member, item, acting_user) for member in members) if c]
+    return [c for c in (_detect(member, item, actor) for member in members) if c]
 
 
-def declare_conflict(item, member, *, kind, details="", acting_user) -> ConflictOfInterest:
+def declare_conflict(item, member, *, kind, details="", actor) -> ConflictOfInterest:
     """Record a link between a member and a candidate (trainer, accompanist, same company,
     personal): the member abstains on that candidate. Staff record it for any member, a
     juror for themself."""
     session = item.session
-    is_staff = can(acting_user, session.centre, Capability.CONVENE_JURIES)
+    is_staff = can(actor, session.centre, Capability.CONVENE_JURIES)
     if not is_staff:
-        seat = seat_of(session, acting_user)
+        seat = seat_of(session, actor)
         if seat is None or seat.pk != member.pk:
             raise JuryError(
                 _("Vous ne pouvez déclarer un lien que pour vous-même."), code="permission_denied"
@@ -167,15 +167,15 @@ def declare_conflict(item, member, *, kind, details="", acting_user) -> Conflict
                 "kind": kind,
                 "source": ConflictSource.DECLARED,
                 "details": (details or "").strip(),
-                "recorded_by": user_of(acting_user),
+                "recorded_by": user_of(actor),
             },
         )
         if created:
-            record(
-                session.centre,
-                acting_user,
-                "jury.conflict_declared",
-                conflict,
+            audit.record(
+                centre=session.centre,
+                actor=actor,
+                action="jury.conflict_declared",
+                subject=conflict,
                 after={"member": member.pk, "item": item.pk, "kind": kind},
                 reason=conflict.details,
             )
@@ -185,10 +185,10 @@ def declare_conflict(item, member, *, kind, details="", acting_user) -> Conflict
     return conflict
 
 
-def remove_conflict(conflict, *, acting_user, reason="") -> None:
+def remove_conflict(conflict, *, actor, reason="") -> None:
     """Staff withdraw a declared link recorded by mistake (a detected one stays)."""
     session = conflict.item.session
-    require_convener(acting_user, session.centre)
+    require_convener(actor, session.centre)
     if conflict.source == ConflictSource.DETECTED:
         raise JuryError(
             _("Ce lien a été détecté par la plateforme : changez plutôt l'entreprise du membre."),
@@ -198,11 +198,11 @@ def remove_conflict(conflict, *, acting_user, reason="") -> None:
         session = lock_session(session)
         require_status(session, {S.PLANNED, S.OPEN, S.DELIBERATING}, _("La séance est close."))
         item = conflict.item
-        record(
-            session.centre,
-            acting_user,
-            "jury.conflict_removed",
-            conflict,
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.conflict_removed",
+            subject=conflict,
             before={"member": conflict.member_id, "item": item.pk, "kind": conflict.kind},
             reason=reason,
         )
@@ -215,8 +215,8 @@ def remove_conflict(conflict, *, acting_user, reason="") -> None:
 # --- agenda -------------------------------------------------------------------------------
 
 
-def add_to_agenda(session, dossier, *, acting_user) -> AgendaItem:
-    require_convener(acting_user, session.centre)
+def add_to_agenda(session, dossier, *, actor) -> AgendaItem:
+    require_convener(actor, session.centre)
     with transaction.atomic():
         session = lock_session(session)
         require_status(
@@ -256,25 +256,25 @@ def add_to_agenda(session, dossier, *, acting_user) -> AgendaItem:
             dossier=dossier,
             position=position,
             revises=revises,
-            added_by=user_of(acting_user),
+            added_by=user_of(actor),
         )
-        detect_conflicts_for_item(item, acting_user=acting_user)
-        record(
-            session.centre,
-            acting_user,
-            "jury.agenda_add",
-            item,
+        detect_conflicts_for_item(item, actor=actor)
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.agenda_add",
+            subject=item,
             after={"dossier": dossier.pk, "revises": revises.pk if revises else None},
         )
         touch_board(session)
     return item
 
 
-def remove_from_agenda(item, *, acting_user, reason="") -> None:
+def remove_from_agenda(item, *, actor, reason="") -> None:
     """Take a dossier off the agenda (before the session closes): its votes, conflicts,
     regularity check and provisional decision go with it; the audit trail keeps them."""
     session = item.session
-    require_convener(acting_user, session.centre)
+    require_convener(actor, session.centre)
     with transaction.atomic():
         session = lock_session(session)
         require_status(
@@ -285,11 +285,11 @@ def remove_from_agenda(item, *, acting_user, reason="") -> None:
         item = AgendaItem.objects.select_for_update().filter(pk=item.pk).first()
         if item is None:
             return
-        record(
-            session.centre,
-            acting_user,
-            "jury.agenda_remove",
-            item,
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.agenda_remove",
+            subject=item,
             before={"dossier": item.dossier_id, "votes": item.votes.count()},
             reason=reason,
         )
@@ -298,9 +298,9 @@ def remove_from_agenda(item, *, acting_user, reason="") -> None:
         touch_board(session)
 
 
-def set_candidate_absent(item, absent: bool, *, acting_user) -> AgendaItem:
+def set_candidate_absent(item, absent: bool, *, actor) -> AgendaItem:
     session = item.session
-    require_convener_or_president(session, acting_user)
+    require_convener_or_president(session, actor)
     with transaction.atomic():
         session = lock_session(session)
         require_status(session, {S.PLANNED, S.OPEN, S.DELIBERATING}, _("La séance est close."))
@@ -309,11 +309,11 @@ def set_candidate_absent(item, absent: bool, *, acting_user) -> AgendaItem:
             return item
         item.candidate_absent = absent
         item.save(update_fields=["candidate_absent"])
-        record(
-            session.centre,
-            acting_user,
-            "jury.candidate_absent",
-            item,
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.candidate_absent",
+            subject=item,
             before={"absent": not absent},
             after={"absent": absent},
         )
@@ -323,11 +323,11 @@ def set_candidate_absent(item, absent: bool, *, acting_user) -> AgendaItem:
     return item
 
 
-def record_regularity(item, *, regular: bool, comment="", acting_user) -> RegularityCheck:
+def record_regularity(item, *, regular: bool, comment="", actor) -> RegularityCheck:
     """The jury checks first that the evaluation was run by the rules (recorded by its
     president or the centre). An irregular evaluation cannot be voted on."""
     session = item.session
-    require_convener_or_president(session, acting_user)
+    require_convener_or_president(session, actor)
     comment = (comment or "").strip()
     if not regular and not comment:
         raise JuryError(
@@ -348,14 +348,14 @@ def record_regularity(item, *, regular: bool, comment="", acting_user) -> Regula
             check = RegularityCheck(item=item)
         check.regular = regular
         check.comment = comment
-        check.checked_by = user_of(acting_user)
+        check.checked_by = user_of(actor)
         check.checked_at = timezone.now()
         check.save()
-        record(
-            session.centre,
-            acting_user,
-            "jury.regularity",
-            item,
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.regularity",
+            subject=item,
             before=before,
             after={"regular": regular, "comment": comment},
         )

@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 
 from candidates.models import Credit, DossierStatus
 from candidates.services import DossierError, mark_decided, open_resit_dossier, record_credit
+from centres import audit
+from core.services import check_version, user_of
 from juries import paperwork
 from juries.composition import check_composition
 from juries.deliberation import session_states
@@ -23,14 +25,12 @@ from juries.models import (
 from juries.services.agenda import add_to_agenda
 from juries.services.common import (
     actor_in,
-    check_version,
     lock_session,
-    record,
     require_convener,
     require_convener_or_president,
     require_status,
+    stale_session,
     touch_board,
-    user_of,
 )
 from juries.services.decisions import referential_blocs, refresh_decision
 from juries.services.signing import require_mentions
@@ -69,17 +69,17 @@ def _record_credits(actor, decision, jury_date) -> list:
     return credits
 
 
-def close_session(session, *, acting_user, expected_version=None, observations=None):
+def close_session(session, *, actor, expected_version=None, observations=None):
     """Freeze every decision and close the session (centre staff or the president).
 
     Refused while the quorum is not reached or a candidate is undecided (a vote missing, a
     tie without the president's vote, the regularity not checked)."""
-    require_convener_or_president(session, acting_user)
+    require_convener_or_president(session, actor)
     with transaction.atomic():
         session = lock_session(session)
         if session.status == S.CLOSED:
             return session
-        check_version(session, expected_version)
+        check_version(session, expected_version, stale=stale_session)
         require_status(
             session,
             {S.DELIBERATING},
@@ -130,12 +130,12 @@ def close_session(session, *, acting_user, expected_version=None, observations=N
         _refuse_late_signatures(session, [item for item, _d in decisions])
         now = timezone.now()
         session.deliberated_at = now  # the date the credits and documents carry
-        actor = actor_in(acting_user, session.centre)
+        dossier_actor = actor_in(actor, session.centre)
         for item, decision in decisions:
-            _freeze(session, item, decision, actor, now, acting_user)
+            _freeze(session, item, decision, dossier_actor, now, actor)
         session.status = S.CLOSED
         session.closed_at = now
-        session.closed_by = user_of(acting_user)
+        session.closed_by = user_of(actor)
         fields = ["status", "closed_at", "closed_by", "version", "board_version", "updated_at"]
         fields.append("deliberated_at")
         if observations is not None:
@@ -144,11 +144,11 @@ def close_session(session, *, acting_user, expected_version=None, observations=N
         session.version += 1
         session.board_version += 1  # decisions frozen
         session.save(update_fields=fields)
-        record(
-            session.centre,
-            acting_user,
-            "jury.closed",
-            session,
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.closed",
+            subject=session,
             before={"status": S.DELIBERATING},
             after={
                 "status": S.CLOSED,
@@ -158,7 +158,7 @@ def close_session(session, *, acting_user, expected_version=None, observations=N
         )
         # Only the PV to sign: the certificates and letters are issued once every member
         # present has signed it (services.signing).
-        paperwork.after_close(session, acting_user=acting_user)
+        paperwork.after_close(session, actor=actor)
     return session
 
 
@@ -177,14 +177,14 @@ def _refuse_late_signatures(session, items) -> None:
         )
 
 
-def _freeze(session, item, decision, actor, now, acting_user) -> None:
+def _freeze(session, item, decision, dossier_actor, now, actor) -> None:
     decision.frozen_at = now
     decision.save(update_fields=["frozen_at"])
-    record(
-        session.centre,
-        acting_user,
-        "jury.decision_frozen",
-        decision,
+    audit.record(
+        centre=session.centre,
+        actor=actor,
+        action="jury.decision_frozen",
+        subject=decision,
         after=_decision_snapshot(decision),
     )
     if item.revises_id:
@@ -192,25 +192,25 @@ def _freeze(session, item, decision, actor, now, acting_user) -> None:
         if previous.superseded_by_id is None and decision.outcome != Outcome.ABSENT:
             previous.superseded_by = decision
             previous.save(update_fields=["superseded_by"])
-            record(
-                session.centre,
-                acting_user,
-                "jury.decision_superseded",
-                previous,
+            audit.record(
+                centre=session.centre,
+                actor=actor,
+                action="jury.decision_superseded",
+                subject=previous,
                 after={"superseded_by": decision.pk},
             )
     if decision.outcome == Outcome.PARTIAL:
-        _record_credits(actor, decision, session.jury_date)
+        _record_credits(dossier_actor, decision, session.jury_date)
     if decision.outcome != Outcome.ABSENT:
         dossier = item.dossier
         if dossier.status == DossierStatus.READY_FOR_JURY:
-            mark_decided(actor, dossier)
+            mark_decided(dossier, actor=dossier_actor)
 
 
-def revoke_decision(decision, *, reason, acting_user, later_session=None) -> Decision:
+def revoke_decision(decision, *, reason, actor, later_session=None) -> Decision:
     """Revoke a frozen decision: who, when, why; its credits and certificates are revoked;
     with ``later_session``, the dossier joins that session's agenda to be decided again."""
-    require_convener(acting_user, decision.centre)
+    require_convener(actor, decision.centre)
     reason = (reason or "").strip()
     if not reason:
         raise JuryError(_("Le motif de la révocation est obligatoire."), code="reason_required")
@@ -232,7 +232,7 @@ def revoke_decision(decision, *, reason, acting_user, later_session=None) -> Dec
             _check_later_session(session, later_session)
         now = timezone.now()
         decision.revoked_at = now
-        decision.revoked_by = user_of(acting_user)
+        decision.revoked_by = user_of(actor)
         decision.revocation_reason = reason
         decision.version += 1
         decision.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "version"])
@@ -246,23 +246,21 @@ def revoke_decision(decision, *, reason, acting_user, later_session=None) -> Dec
         for credit in credits:
             credit.revoked_at = now
             credit.save(update_fields=["revoked_at"])
-            record(
-                decision.centre,
-                acting_user,
-                "credit.revoke",
-                credit,
+            audit.record(
+                centre=decision.centre,
+                actor=actor,
+                action="credit.revoke",
+                subject=credit,
                 before={"revoked": False},
                 after={"revoked": True, "decision": decision.pk},
                 reason=reason,
             )
-        certificates = paperwork.revoke_certificates(
-            decision, reason=reason, acting_user=acting_user
-        )
-        record(
-            decision.centre,
-            acting_user,
-            "jury.decision_revoked",
-            decision,
+        certificates = paperwork.revoke_certificates(decision, reason=reason, actor=actor)
+        audit.record(
+            centre=decision.centre,
+            actor=actor,
+            action="jury.decision_revoked",
+            subject=decision,
             before={"outcome": decision.outcome, "revoked": False},
             after={
                 "revoked": True,
@@ -274,7 +272,7 @@ def revoke_decision(decision, *, reason, acting_user, later_session=None) -> Dec
         )
         touch_board(session)  # the closed session's board shows the revocation
         if later_session is not None:
-            add_to_agenda(later_session, decision.dossier, acting_user=acting_user)
+            add_to_agenda(later_session, decision.dossier, actor=actor)
     return decision
 
 
@@ -307,24 +305,24 @@ def later_sessions(session):
     ).order_by("starts_at")
 
 
-def open_resit(decision, *, acting_user):
+def open_resit(decision, *, actor):
     """A partial result: staff open the new dossier that carries the valid credits and is
     evaluated only on the rest (candidates' ``open_resit_dossier``)."""
-    require_convener(acting_user, decision.centre)
+    require_convener(actor, decision.centre)
     if not decision.is_standing or decision.outcome != Outcome.PARTIAL:
         raise JuryError(
             _("Un nouveau passage s'ouvre après une validation partielle en vigueur."),
             code="not_partial",
         )
     try:
-        dossier = open_resit_dossier(actor_in(acting_user, decision.centre), decision.dossier)
+        dossier = open_resit_dossier(actor_in(actor, decision.centre), decision.dossier)
     except DossierError as exc:
         raise JuryError(exc.message, code=exc.code) from exc
-    record(
-        decision.centre,
-        acting_user,
-        "jury.resit_opened",
-        decision,
+    audit.record(
+        centre=decision.centre,
+        actor=actor,
+        action="jury.resit_opened",
+        subject=decision,
         after={"dossier": dossier.pk},
     )
     return dossier

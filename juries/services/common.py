@@ -1,13 +1,16 @@
 """Helpers shared by the jury services: who acts, with which capability, versions, audit."""
 
+from functools import partial
+
 from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from centres import audit
 from centres.access import Actor
 from centres.roles import Capability
 from centres.services import capabilities_in
+from centres.services import require_capability as _require_capability
+from core.services import user_of
 from juries.errors import JuryError, StaleJuryVersion
 from juries.models import JuryMember, JurySession
 
@@ -17,56 +20,26 @@ STALE_MESSAGE = gettext_lazy(
 )
 
 
-def user_of(acting_user):
-    """The ``User`` behind an ``Actor`` or a ``User``."""
-    return getattr(acting_user, "user", acting_user)
-
-
-def actor_in(acting_user, centre) -> Actor:
+def actor_in(actor, centre) -> Actor:
     """A full ``Actor`` (capabilities read fresh) for the candidates' services."""
-    user = user_of(acting_user)
+    user = user_of(actor)
     return Actor(user=user, centre=centre, capabilities=capabilities_in(user, centre))
 
 
-def can(acting_user, centre, capability) -> bool:
-    return capability in capabilities_in(user_of(acting_user), centre)
+def can(actor, centre, capability) -> bool:
+    return capability in capabilities_in(user_of(actor), centre)
 
 
-def require_capability(acting_user, centre, capability) -> None:
-    """Refuse unless the acting user holds ``capability`` in ``centre`` (read fresh)."""
-    if not can(acting_user, centre, capability):
-        raise JuryError(
-            _("Vous n'avez pas le droit de faire cette action dans ce centre."),
-            code="permission_denied",
-        )
+# The one capability check (centres.services), refusing with this app's error.
+require_capability = partial(_require_capability, error=JuryError)
 
 
-def require_convener(acting_user, centre) -> None:
-    require_capability(acting_user, centre, Capability.CONVENE_JURIES)
+def require_convener(actor, centre) -> None:
+    require_capability(actor, centre, Capability.CONVENE_JURIES)
 
 
-def check_version(obj, expected_version) -> None:
-    """``expected_version`` None: no check (internal callers); otherwise it must match."""
-    if expected_version is None:
-        return
-    try:
-        expected = int(expected_version)
-    except (TypeError, ValueError):
-        expected = -1
-    if expected != obj.version:
-        raise StaleJuryVersion(STALE_MESSAGE)
-
-
-def record(centre, acting_user, action, subject, *, before=None, after=None, reason=""):
-    return audit.record(
-        centre=centre,
-        actor=user_of(acting_user),
-        action=action,
-        subject=subject,
-        before=before,
-        after=after,
-        reason=reason,
-    )
+def stale_session(obj) -> StaleJuryVersion:
+    return StaleJuryVersion(STALE_MESSAGE)
 
 
 def lock_session(session) -> JurySession:
@@ -83,8 +56,8 @@ def touch_board(session) -> None:
     JurySession.objects.filter(pk=session.pk).update(board_version=F("board_version") + 1)
 
 
-def seat_of(session, acting_user) -> JuryMember | None:
-    user = user_of(acting_user)
+def seat_of(session, actor) -> JuryMember | None:
+    user = user_of(actor)
     if not getattr(user, "pk", None):
         return None
     return JuryMember.objects.filter(session=session, user=user).select_related("user").first()
@@ -95,16 +68,12 @@ def require_status(session, allowed, message) -> None:
         raise JuryError(message, code="bad_state")
 
 
-def require_convener_or_president(session, acting_user) -> JuryMember | None:
+def require_convener_or_president(session, actor) -> JuryMember | None:
     """Centre staff, or the session's president sitting in it."""
-    if can(acting_user, session.centre, Capability.CONVENE_JURIES):
+    if can(actor, session.centre, Capability.CONVENE_JURIES):
         return None
-    seat = seat_of(session, acting_user)
-    if (
-        seat is not None
-        and seat.is_president
-        and can(acting_user, session.centre, Capability.DELIBERATE)
-    ):
+    seat = seat_of(session, actor)
+    if seat is not None and seat.is_president and can(actor, session.centre, Capability.DELIBERATE):
         return seat
     raise JuryError(
         _("Seuls le centre ou le président du jury peuvent faire cette action."),

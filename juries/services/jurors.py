@@ -7,12 +7,14 @@ the seats of earlier sessions: a seat copies the record when the juror is conven
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from centres import audit
 from centres.models import Company, Membership
 from centres.roles import Role
 from centres.scoping import scopes_disabled
+from core.services import check_version
 from juries.errors import JuryError
 from juries.models import College, Juror, JurorUnion, Sex
-from juries.services.common import check_version, record, require_convener
+from juries.services.common import require_convener, stale_session
 
 JUROR_FIELDS = ("college", "union", "sex", "company", "qualified_for_certification")
 
@@ -82,10 +84,10 @@ def is_juror(user, centre) -> bool:
         ).exists()
 
 
-def register_juror(centre, user, *, acting_user, college, **fields) -> Juror:
+def register_juror(centre, user, *, actor, college, **fields) -> Juror:
     """The standing record of a juror of ``centre`` (their role is checked by the caller
     when they are convened). Registering twice is refused: edit the record instead."""
-    require_convener(acting_user, centre)
+    require_convener(actor, centre)
     data = _clean(centre, {**fields, "college": college})
     union = data.pop("union", "")
     _require_union(data["college"], union)
@@ -102,18 +104,24 @@ def register_juror(centre, user, *, acting_user, college, **fields) -> Juror:
             )
         juror = Juror.objects.create(centre=centre, user=user, **data)
         _write_union(juror, union)
-        record(centre, acting_user, "jury.juror_register", juror, after=_snapshot(juror, union))
+        audit.record(
+            centre=centre,
+            actor=actor,
+            action="jury.juror_register",
+            subject=juror,
+            after=_snapshot(juror, union),
+        )
     return juror
 
 
-def update_juror(juror, *, acting_user, expected_version=None, **fields) -> Juror:
+def update_juror(juror, *, actor, expected_version=None, **fields) -> Juror:
     """Change a juror's standing record (audited). Seats already taken keep their college
     and union: only later convocations read the new record."""
-    require_convener(acting_user, juror.centre)
+    require_convener(actor, juror.centre)
     data = _clean(juror.centre, fields)
     with transaction.atomic():
         juror = Juror.objects.select_for_update().select_related("centre").get(pk=juror.pk)
-        check_version(juror, expected_version)
+        check_version(juror, expected_version, stale=stale_session)
         union_before = union_of(juror)
         college = data.get("college", juror.college)
         union = data.pop("union", union_before) if college == College.EMPLOYEE else ""
@@ -135,5 +143,12 @@ def update_juror(juror, *, acting_user, expected_version=None, **fields) -> Juro
         _write_union(juror, union)
         after = _snapshot(juror, union)
         after["union_changed"] = union_changed
-        record(juror.centre, acting_user, "jury.juror_update", juror, before=before, after=after)
+        audit.record(
+            centre=juror.centre,
+            actor=actor,
+            action="jury.juror_update",
+            subject=juror,
+            before=before,
+            after=after,
+        )
     return juror

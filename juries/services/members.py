@@ -9,8 +9,10 @@ not rewrite the session. The employee college has at most one member per union."
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from centres import audit
 from centres.models import Company
 from centres.permissions import grant_object_permission, revoke_object_permission
+from core.services import user_of
 from juries.errors import JuryError
 from juries.models import (
     SIT_PERMISSION,
@@ -24,7 +26,6 @@ from juries.models import (
 from juries.services.agenda import detect_conflicts_for_member
 from juries.services.common import (
     lock_session,
-    record,
     require_convener,
     require_status,
     touch_board,
@@ -71,7 +72,7 @@ def _clean(session, fields) -> dict:
     return data
 
 
-def _juror_record(session, user, *, acting_user, college, fields) -> Juror:
+def _juror_record(session, user, *, actor, college, fields) -> Juror:
     """The juror's standing record; a juror convened for the first time with a college is
     registered then (audited). A college or a union other than the record's is refused."""
     juror = Juror.objects.filter(centre=session.centre, user=user).first()
@@ -84,7 +85,7 @@ def _juror_record(session, user, *, acting_user, college, fields) -> Juror:
         return register_juror(
             session.centre,
             user,
-            acting_user=acting_user,
+            actor=actor,
             college=college,
             union=fields.get("organisation", ""),
             **{k: fields[k] for k in SEAT_FIELDS if k in fields},
@@ -111,11 +112,11 @@ def _juror_record(session, user, *, acting_user, college, fields) -> Juror:
     return juror
 
 
-def add_member(session, user, *, acting_user, college=None, **fields) -> JuryMember:
+def add_member(session, user, *, actor, college=None, **fields) -> JuryMember:
     """Convene a juror of the centre, in the college of their standing record (and, in the
     employee college, for the union of their record: one member per union). Conflicts with
     the candidates already on the agenda are detected at once."""
-    require_convener(acting_user, session.centre)
+    require_convener(actor, session.centre)
     data = _clean(session, {**fields, **({"college": college} if college else {})})
     college = data.pop("college", None)
     with transaction.atomic():
@@ -134,9 +135,9 @@ def add_member(session, user, *, acting_user, college=None, **fields) -> JuryMem
         if existing is not None:
             # seated before their role was withdrawn (which revoked the grant): convening
             # them again gives the session back (nothing written when still held)
-            grant_object_permission(user, SIT_PERMISSION, session, acting_user=acting_user)
+            grant_object_permission(user, SIT_PERMISSION, session, actor=actor)
             return existing
-        juror = _juror_record(session, user, acting_user=acting_user, college=college, fields=data)
+        juror = _juror_record(session, user, actor=actor, college=college, fields=data)
         seat = {
             "college": juror.college,
             "organisation": union_of(juror),
@@ -150,11 +151,17 @@ def add_member(session, user, *, acting_user, college=None, **fields) -> JuryMem
         if seat["college"] == College.EMPLOYEE:
             _refuse_second_member_of_union(session, seat["organisation"])
         member = JuryMember.objects.create(
-            session=session, user=user, added_by=getattr(acting_user, "user", acting_user), **seat
+            session=session, user=user, added_by=user_of(actor), **seat
         )
-        grant_object_permission(user, SIT_PERMISSION, session, acting_user=acting_user)
-        detect_conflicts_for_member(member, acting_user=acting_user)
-        record(session.centre, acting_user, "jury.member_add", member, after=_snapshot(member))
+        grant_object_permission(user, SIT_PERMISSION, session, actor=actor)
+        detect_conflicts_for_member(member, actor=actor)
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.member_add",
+            subject=member,
+            after=_snapshot(member),
+        )
         touch_board(session)
     return member
 
@@ -173,8 +180,8 @@ def _refuse_second_member_of_union(session, union) -> None:
         )
 
 
-def update_member(member, *, acting_user, **fields) -> JuryMember:
-    require_convener(acting_user, member.session.centre)
+def update_member(member, *, actor, **fields) -> JuryMember:
+    require_convener(actor, member.session.centre)
     data = _clean(member.session, fields)
     with transaction.atomic():
         session = lock_session(member.session)
@@ -205,12 +212,12 @@ def update_member(member, *, acting_user, **fields) -> JuryMember:
             setattr(member, name, data[name])
         member.save(update_fields=changed)
         if "company" in changed:
-            detect_conflicts_for_member(member, acting_user=acting_user)
-        record(
-            session.centre,
-            acting_user,
-            "jury.member_update",
-            member,
+            detect_conflicts_for_member(member, actor=actor)
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.member_update",
+            subject=member,
             before=before,
             after=_snapshot(member),
         )
@@ -218,8 +225,8 @@ def update_member(member, *, acting_user, **fields) -> JuryMember:
     return member
 
 
-def remove_member(member, *, acting_user) -> None:
-    require_convener(acting_user, member.session.centre)
+def remove_member(member, *, actor) -> None:
+    require_convener(actor, member.session.centre)
     with transaction.atomic():
         session = lock_session(member.session)
         require_status(
@@ -232,15 +239,21 @@ def remove_member(member, *, acting_user) -> None:
             return
         before = _snapshot(member)
         user = member.user
-        record(session.centre, acting_user, "jury.member_remove", member, before=before)
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.member_remove",
+            subject=member,
+            before=before,
+        )
         member.delete()
-        revoke_object_permission(user, SIT_PERMISSION, session, acting_user=acting_user)
+        revoke_object_permission(user, SIT_PERMISSION, session, actor=actor)
         touch_board(session)
 
 
-def set_president(member, *, acting_user) -> JuryMember:
+def set_president(member, *, actor) -> JuryMember:
     """The employer side names the president, who has the casting vote."""
-    require_convener(acting_user, member.session.centre)
+    require_convener(actor, member.session.centre)
     with transaction.atomic():
         session = lock_session(member.session)
         require_status(
@@ -267,11 +280,11 @@ def set_president(member, *, acting_user) -> JuryMember:
             previous.save(update_fields=["is_president"])
         member.is_president = True
         member.save(update_fields=["is_president"])
-        record(
-            session.centre,
-            acting_user,
-            "jury.president",
-            member,
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.president",
+            subject=member,
             before={"president": previous.pk if previous else None},
             after={"president": member.pk},
         )
@@ -279,10 +292,10 @@ def set_president(member, *, acting_user) -> JuryMember:
     return member
 
 
-def set_attendance(member, attendance, *, acting_user) -> JuryMember:
+def set_attendance(member, attendance, *, actor) -> JuryMember:
     """Present, excused or absent. During the deliberation a member who leaves is marked
     absent: their votes stop counting and the provisional decisions are recomputed."""
-    require_convener(acting_user, member.session.centre)
+    require_convener(actor, member.session.centre)
     if attendance not in Attendance.values:
         raise JuryError(_("Présence inconnue."), code="bad_attendance")
     with transaction.atomic():
@@ -298,11 +311,11 @@ def set_attendance(member, attendance, *, acting_user) -> JuryMember:
         before = member.attendance
         member.attendance = attendance
         member.save(update_fields=["attendance"])
-        record(
-            session.centre,
-            acting_user,
-            "jury.attendance",
-            member,
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.attendance",
+            subject=member,
             before={"attendance": before},
             after={"attendance": attendance},
         )

@@ -11,7 +11,9 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from centres import audit
 from centres.models import Centre
+from core.services import check_version, transition, user_of
 from cqpm.models import Qualification, ReferentialVersion
 from juries.composition import check_composition
 from juries.errors import JuryError
@@ -23,11 +25,10 @@ from juries.models import (
     SessionStatus,
 )
 from juries.services.common import (
-    check_version,
     lock_session,
-    record,
     require_convener,
     require_status,
+    stale_session,
 )
 
 logger = logging.getLogger(__name__)
@@ -109,27 +110,31 @@ def _snapshot(session) -> dict:
     }
 
 
-def create_session(centre: Centre, *, acting_user, **fields) -> JurySession:
-    require_convener(acting_user, centre)
+def create_session(centre: Centre, *, actor, **fields) -> JurySession:
+    require_convener(actor, centre)
     data = _clean(fields)
     for name in ("qualification", "starts_at", "place"):
         if not data.get(name):
             raise JuryError(_("Renseignez le CQPM, la date et le lieu."), code="missing_fields")
     _check_not_past(data["starts_at"])
     with transaction.atomic():
-        session = JurySession.objects.create(
-            centre=centre, created_by=getattr(acting_user, "user", acting_user), **data
+        session = JurySession.objects.create(centre=centre, created_by=user_of(actor), **data)
+        audit.record(
+            centre=centre,
+            actor=actor,
+            action="jury.session_create",
+            subject=session,
+            after=_snapshot(session),
         )
-        record(centre, acting_user, "jury.session_create", session, after=_snapshot(session))
     return session
 
 
-def update_session(session, *, acting_user, expected_version=None, **fields) -> JurySession:
-    require_convener(acting_user, session.centre)
+def update_session(session, *, actor, expected_version=None, **fields) -> JurySession:
+    require_convener(actor, session.centre)
     data = _clean(fields)
     with transaction.atomic():
         session = lock_session(session)
-        check_version(session, expected_version)
+        check_version(session, expected_version, stale=stale_session)
         require_status(
             session,
             {S.PLANNED, S.OPEN},
@@ -163,11 +168,11 @@ def update_session(session, *, acting_user, expected_version=None, **fields) -> 
             fields += _withdraw_invitations(session, before=before["starts_at"])
         session.version += 1
         session.save(update_fields=fields)
-        record(
-            session.centre,
-            acting_user,
-            "jury.session_moved" if moved else "jury.session_update",
-            session,
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.session_moved" if moved else "jury.session_update",
+            subject=session,
             before=before,
             after=_snapshot(session),
         )
@@ -231,12 +236,12 @@ def _invitation_email(member_id: int) -> None:
 
 
 def record_invitations(
-    session, *, acting_user, sent_at=None, reason="", justification="", notify=True
+    session, *, actor, sent_at=None, reason="", justification="", notify=True
 ) -> JurySession:
     """Record that the members were invited (and, with ``notify``, mail them). Unions are
     invited at least 15 calendar days before the session: later than that, a reason chosen
     from ``LateInvitationReason`` and a text are required (both printed on the PV)."""
-    require_convener(acting_user, session.centre)
+    require_convener(actor, session.centre)
     justification = (justification or "").strip()
     reason = reason or ""
     if reason and reason not in LateInvitationReason.values:
@@ -287,11 +292,11 @@ def record_invitations(
             ]
         )
         JuryMember.objects.filter(pk__in=[m.pk for m in members]).update(invited_at=sent_at)
-        record(
-            session.centre,
-            acting_user,
-            "jury.invitations",
-            session,
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.invitations",
+            subject=session,
             before=before,
             after={
                 "invitations_sent_at": sent_at.isoformat(),
@@ -307,47 +312,34 @@ def record_invitations(
 
 
 def _transition(
-    session, *, acting_user, to, allowed_from, guard, timestamp, expected_version, extra=None
+    session, *, actor, to, allowed_from, guard, timestamp, expected_version, extra=None
 ):
-    require_convener(acting_user, session.centre)
-    with transaction.atomic():
-        session = lock_session(session)
-        if session.status == to:
-            return session
-        check_version(session, expected_version)
-        if session.status not in allowed_from:
-            raise JuryError(
-                _("Action impossible : la séance est à l'état « %(status)s ».")
-                % {"status": session.get_status_display()},
-                code="bad_state",
-            )
-        guard(session)
-        before = session.status
-        session.status = to
-        setattr(session, timestamp, timezone.now())
-        for name, value in (extra or {}).items():  # recorded with the transition
-            setattr(session, name, value)
-        session.version += 1
-        session.board_version += 1  # the board's polling follows the status
-        session.save(
-            update_fields=[
-                "status",
-                timestamp,
-                *(extra or {}),
-                "version",
-                "board_version",
-                "updated_at",
-            ]
-        )
-        record(
-            session.centre,
-            acting_user,
-            f"jury.{to}",
-            session,
+    def audit_it(locked, before, after):
+        audit.record(
+            centre=locked.centre,
+            actor=actor,
+            action=f"jury.{after}",
+            subject=locked,
             before={"status": before},
-            after={"status": to, **(extra or {})},
+            after={"status": after, **(extra or {})},  # recorded with the transition
         )
-    return session
+
+    return transition(
+        session,
+        to=to,
+        allowed_from=allowed_from,
+        error=JuryError,
+        state_message=_("Action impossible : la séance est à l'état « %(status)s »."),
+        stale=stale_session,
+        queryset=JurySession.objects.select_related("centre", "qualification"),
+        permit=lambda locked: require_convener(actor, locked.centre),
+        guard=guard,
+        expected_version=expected_version,
+        timestamp_field=timestamp,
+        extra=extra,
+        counters=("board_version",),  # the board's polling follows the status
+        audit=audit_it,
+    )
 
 
 def _guard_open(session):
@@ -367,11 +359,11 @@ def _guard_deliberate(session, imbalance_reason=None):
         raise JuryError(_("L'ordre du jour est vide."), code="empty_agenda")
 
 
-def open_session(session, *, acting_user, expected_version=None) -> JurySession:
+def open_session(session, *, actor, expected_version=None) -> JurySession:
     """The meeting begins: composition checked (parity, president, invitations, VAE)."""
     return _transition(
         session,
-        acting_user=acting_user,
+        actor=actor,
         to=S.OPEN,
         allowed_from={S.PLANNED},
         guard=_guard_open,
@@ -381,7 +373,7 @@ def open_session(session, *, acting_user, expected_version=None) -> JurySession:
 
 
 def start_deliberation(
-    session, *, acting_user, expected_version=None, imbalance_reason=None
+    session, *, actor, expected_version=None, imbalance_reason=None
 ) -> JurySession:
     """Votes open: attendance recorded, quorum reached (never below two members present, one
     of each college), president present. Present members unbalanced between the colleges
@@ -389,7 +381,7 @@ def start_deliberation(
     reason = None if imbalance_reason is None else imbalance_reason.strip()
     return _transition(
         session,
-        acting_user=acting_user,
+        actor=actor,
         to=S.DELIBERATING,
         allowed_from={S.OPEN},
         guard=lambda locked: _guard_deliberate(locked, reason),

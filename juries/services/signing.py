@@ -23,14 +23,16 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts import reauth
+from centres import audit
 from centres.errors import CentreError
 from centres.roles import Capability
+from core.services import user_of
 from cqpm.mentions import WHO_FILLS_IN, blocking_mentions, describe
 from documents.models import DocumentKind, DocumentStatus, GeneratedDocument
 from juries import paperwork
 from juries.errors import JuryError
 from juries.models import Attendance, JurySession, MinutesSignature, SessionStatus, SignatureProof
-from juries.services.common import can, lock_session, record, require_status, seat_of, user_of
+from juries.services.common import can, lock_session, require_status, seat_of
 
 S = SessionStatus
 READ_CHUNK = 1024 * 1024
@@ -107,9 +109,9 @@ def minutes_pdf(session) -> tuple[GeneratedDocument, str]:
     return document, digest
 
 
-def _signatory(session, acting_user):
+def _signatory(session, actor):
     require_status(session, {S.CLOSED}, _("Le procès-verbal se signe une fois la séance close."))
-    seat = seat_of(session, acting_user)
+    seat = seat_of(session, actor)
     if seat is None:
         raise JuryError(_("Vous ne siégez pas lors de cette séance."), code="not_member")
     if seat.attendance != Attendance.PRESENT:
@@ -134,7 +136,7 @@ def _check_shown(document_sha256, digest) -> None:
 def sign_minutes(
     session,
     *,
-    acting_user,
+    actor,
     password="",
     otp="",
     document_sha256="",
@@ -147,10 +149,10 @@ def sign_minutes(
     give it): it must be the one on file. Once every member present has signed, the
     certificates are registered and the signed PV, parchemins, attestations and letters
     requested. Signing twice returns the first signature."""
-    if not can(acting_user, session.centre, Capability.DELIBERATE):
+    if not can(actor, session.centre, Capability.DELIBERATE):
         raise JuryError(_("Seuls les membres du jury signent le procès-verbal."), "not_member")
     session = JurySession.objects.select_related("centre", "qualification").get(pk=session.pk)
-    seat = _signatory(session, acting_user)
+    seat = _signatory(session, actor)
     existing = MinutesSignature.objects.filter(session=session, member=seat).first()
     if existing is not None:
         return existing
@@ -164,7 +166,7 @@ def sign_minutes(
         # Outside the transaction: the failure rows and the throttling counter must stay.
         try:
             proof = reauth.confirm_identity(
-                user_of(acting_user),
+                user_of(actor),
                 password=password,
                 otp=otp,
                 purpose=f"signature du PV {session.reference}",
@@ -173,7 +175,7 @@ def sign_minutes(
             raise JuryError(exc.message, code=exc.code) from exc
     with transaction.atomic():
         session = lock_session(session)
-        seat = _signatory(session, acting_user)
+        seat = _signatory(session, actor)
         existing = MinutesSignature.objects.filter(session=session, member=seat).first()
         if existing is not None:
             return existing
@@ -188,11 +190,11 @@ def sign_minutes(
             document_sha256=locked_digest,
             proof=proof,
         )
-        record(
-            session.centre,
-            acting_user,
-            "jury.minutes_signed",
-            signature,
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.minutes_signed",
+            subject=signature,
             after={
                 "member": seat.pk,
                 "document": locked_document.pk,
@@ -203,12 +205,12 @@ def sign_minutes(
         present = session.members.filter(attendance=Attendance.PRESENT).count()
         if session.minutes_signatures.count() >= present:
             require_mentions(session)
-            paperwork.after_signatures(session, acting_user=acting_user)
-            record(
-                session.centre,
-                acting_user,
-                "jury.documents_issued",
-                session,
+            paperwork.after_signatures(session, actor=actor)
+            audit.record(
+                centre=session.centre,
+                actor=actor,
+                action="jury.documents_issued",
+                subject=session,
                 after={"signatures": present, "minutes_sha256": locked_digest},
             )
     return signature

@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from candidates.models import DossierStatus
+from centres import audit
 from centres.roles import Capability
 from juries.errors import JuryError
 from juries.models import (
@@ -16,7 +17,7 @@ from juries.models import (
     Vote,
     VoteValue,
 )
-from juries.services.common import can, lock_session, record, seat_of, touch_board
+from juries.services.common import can, lock_session, seat_of, touch_board
 from juries.services.decisions import refresh_item
 
 
@@ -47,17 +48,17 @@ def vote_refusal(session, item, seat) -> str:
     return ""
 
 
-def cast_vote(item, competence, value, *, acting_user) -> Vote:
+def cast_vote(item, competence, value, *, actor) -> Vote:
     """Record (or change) the acting member's vote on one competence of one candidate."""
     if value not in VoteValue.values:
         raise JuryError(_("Vote inconnu."), code="bad_vote")
     session = item.session
-    if not can(acting_user, session.centre, Capability.DELIBERATE):
+    if not can(actor, session.centre, Capability.DELIBERATE):
         raise JuryError(_("Seuls les membres du jury votent."), code="permission_denied")
     with transaction.atomic():
         session = lock_session(session)
         item = AgendaItem.objects.select_related("session", "dossier").get(pk=item.pk)
-        seat = seat_of(session, acting_user)
+        seat = seat_of(session, actor)
         refusal = vote_refusal(session, item, seat)
         if refusal:
             raise JuryError(refusal, code="vote_refused")
@@ -88,11 +89,11 @@ def cast_vote(item, competence, value, *, acting_user) -> Vote:
             vote.value = value
             vote.updated_at = now
             vote.save(update_fields=["value", "updated_at"])
-        record(
-            session.centre,
-            acting_user,
-            "jury.vote",
-            vote,
+        audit.record(
+            centre=session.centre,
+            actor=actor,
+            action="jury.vote",
+            subject=vote,
             before=before,
             after={"item": item.pk, "competence": competence.code, "value": value},
         )

@@ -35,7 +35,7 @@ def members(request, pk):
         data = dict(form.cleaned_data)
         user = data.pop("user")
         try:
-            services.add_member(session, user, acting_user=actor, **data)
+            services.add_member(session, user, actor=actor, **data)
         except services.JuryError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -72,7 +72,7 @@ def member_edit(request, pk, member_pk):
     form = MemberForm(request.POST or None, session=session, editing=True, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_member(member, acting_user=actor, **form.cleaned_data)
+            services.update_member(member, actor=actor, **form.cleaned_data)
         except services.JuryError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -90,7 +90,7 @@ def member_remove(request, pk, member_pk):
     session = get_session_for_user(actor, pk, write=True)
     member = get_member_for_user(actor, session, member_pk)
     try:
-        services.remove_member(member, acting_user=actor)
+        services.remove_member(member, actor=actor)
     except services.JuryError as exc:
         error_message(request, exc)
     else:
@@ -105,7 +105,7 @@ def member_president(request, pk, member_pk):
     session = get_session_for_user(actor, pk, write=True)
     member = get_member_for_user(actor, session, member_pk)
     try:
-        services.set_president(member, acting_user=actor)
+        services.set_president(member, actor=actor)
     except services.JuryError as exc:
         error_message(request, exc)
     else:
@@ -128,7 +128,7 @@ def invitations(request, pk):
         try:
             services.record_invitations(
                 session,
-                acting_user=actor,
+                actor=actor,
                 reason=form.cleaned_data["reason"],
                 justification=form.cleaned_data["justification"],
             )
@@ -162,7 +162,7 @@ def attendance(request, pk):
             for member in rows:
                 value = form.cleaned_data[f"attendance_{member.pk}"]
                 if value != member.attendance:
-                    services.set_attendance(member, value, acting_user=actor)
+                    services.set_attendance(member, value, actor=actor)
         except services.JuryError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -184,7 +184,7 @@ def agenda(request, pk):
             services.eligible_dossiers(session), pk=request.POST.get("dossier")
         )
         try:
-            services.add_to_agenda(session, dossier, acting_user=actor)
+            services.add_to_agenda(session, dossier, actor=actor)
         except services.JuryError as exc:
             error_message(request, exc)
         else:
@@ -240,7 +240,7 @@ def agenda_remove(request, pk, item_pk):
     session = get_session_for_user(actor, pk, write=True)
     item = get_item_for_user(actor, session.pk, item_pk)
     try:
-        services.remove_from_agenda(item, acting_user=actor, reason=request.POST.get("reason", ""))
+        services.remove_from_agenda(item, actor=actor, reason=request.POST.get("reason", ""))
     except services.JuryError as exc:
         error_message(request, exc)
     else:
@@ -269,7 +269,7 @@ def item_absent(request, pk, item_pk):
             },
         )
     try:
-        services.set_candidate_absent(item, absent, acting_user=actor)
+        services.set_candidate_absent(item, absent, actor=actor)
     except services.JuryError as exc:
         error_message(request, exc)
     else:
@@ -304,7 +304,7 @@ def conflict_declare(request, pk, item_pk):
                 member,
                 kind=form.cleaned_data["kind"],
                 details=form.cleaned_data["details"],
-                acting_user=actor,
+                actor=actor,
             )
         except services.JuryError as exc:
             error_message(request, exc)
@@ -328,7 +328,7 @@ def conflict_remove(request, pk, conflict_pk):
         pk=conflict_pk,
     )
     try:
-        services.remove_conflict(conflict, acting_user=actor, reason=request.POST.get("reason", ""))
+        services.remove_conflict(conflict, actor=actor, reason=request.POST.get("reason", ""))
     except services.JuryError as exc:
         error_message(request, exc)
     else:

@@ -103,7 +103,7 @@ def item_vote(request, pk, item_pk):
         pk=request.POST.get("competence"),
     )
     try:
-        services.cast_vote(item, competence, request.POST.get("value", ""), acting_user=actor)
+        services.cast_vote(item, competence, request.POST.get("value", ""), actor=actor)
     except services.JuryError as exc:
         error_message(request, exc)
     else:
@@ -135,7 +135,7 @@ def item_regularity(request, pk, item_pk):
                 item,
                 regular=form.cleaned_data["regular"],
                 comment=form.cleaned_data["comment"],
-                acting_user=actor,
+                actor=actor,
             )
         except services.JuryError as exc:
             error_message(request, exc)

@@ -78,7 +78,7 @@ def juror_create(request):
         data = _data(form)
         user = data.pop("user")
         try:
-            services.register_juror(actor.centre, user, acting_user=actor, **data)
+            services.register_juror(actor.centre, user, actor=actor, **data)
         except services.JuryError as exc:
             form.add_error("union" if exc.code == "union_required" else None, str(exc.message))
         else:
@@ -104,7 +104,7 @@ def juror_edit(request, juror_pk):
         try:
             services.update_juror(
                 juror,
-                acting_user=actor,
+                actor=actor,
                 expected_version=form.cleaned_data.get("version"),
                 **_data(form),
             )

@@ -227,7 +227,7 @@ def decision_revoke(request, pk):
                 decision,
                 reason=form.cleaned_data["reason"],
                 later_session=form.cleaned_data["later_session"],
-                acting_user=actor,
+                actor=actor,
             )
         except services.JuryError as exc:
             form.add_error(None, str(exc.message))
@@ -249,7 +249,7 @@ def decision_resit(request, pk):
     actor = request.actor
     decision = get_decision_for_user(actor, pk, write=True)
     try:
-        dossier = services.open_resit(decision, acting_user=actor)
+        dossier = services.open_resit(decision, actor=actor)
     except services.JuryError as exc:
         error_message(request, exc)
         return redirect("juries:decision_detail", pk=decision.pk)

@@ -89,9 +89,7 @@ def session_create(request):
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            session = services.create_session(
-                actor.centre, acting_user=actor, **_session_data(form)
-            )
+            session = services.create_session(actor.centre, actor=actor, **_session_data(form))
         except services.JuryError as exc:
             form.add_error(None, str(exc.message))
         else:
@@ -117,7 +115,7 @@ def session_edit(request, pk):
         try:
             services.update_session(
                 session,
-                acting_user=actor,
+                actor=actor,
                 expected_version=form.cleaned_data.get("version"),
                 **_session_data(form),
             )
@@ -187,7 +185,7 @@ def _transition(request, pk, service, success):
     try:
         service(
             session,
-            acting_user=actor,
+            actor=actor,
             expected_version=request.POST.get("version") or None,
             **extra,
         )
@@ -229,7 +227,7 @@ def session_close(request, pk):
         try:
             services.close_session(
                 session,
-                acting_user=actor,
+                actor=actor,
                 expected_version=form.cleaned_data.get("version"),
                 observations=form.cleaned_data["observations"],
             )

@@ -35,7 +35,7 @@ def minutes_sign(request, pk):
         try:
             services.sign_minutes(
                 session,
-                acting_user=actor,
+                actor=actor,
                 password=form.cleaned_data["password"],
                 otp=form.cleaned_data.get("otp", ""),
                 document_sha256=form.cleaned_data["document_sha256"],

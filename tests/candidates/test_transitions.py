@@ -35,12 +35,12 @@ def _status(dossier):
 
 def test_full_path_with_events_and_audit(staff, dossier, version, world):
     _ready_modalities(dossier, version)
-    services.submit(staff, dossier)
-    services.agree(staff, dossier)
-    services.mark_in_evaluation(staff, dossier)
-    services.mark_ready_for_jury(staff, dossier)
-    services.mark_decided(staff, dossier)
-    services.close(staff, dossier)
+    services.submit(dossier, actor=staff)
+    services.agree(dossier, actor=staff)
+    services.mark_in_evaluation(dossier, actor=staff)
+    services.mark_ready_for_jury(dossier, actor=staff)
+    services.mark_decided(dossier, actor=staff)
+    services.close(dossier, actor=staff)
     assert _status(dossier) == S.CLOSED
     events = list(DossierEvent.objects.filter(dossier=dossier).order_by("id"))
     assert [(e.from_status, e.to_status) for e in events] == [
@@ -63,8 +63,8 @@ def test_full_path_with_events_and_audit(staff, dossier, version, world):
 
 
 def test_transition_is_noop_when_already_there(staff, dossier):
-    services.submit(staff, dossier)
-    services.submit(staff, dossier)
+    services.submit(dossier, actor=staff)
+    services.submit(dossier, actor=staff)
     assert DossierEvent.objects.filter(dossier=dossier, action="submit").count() == 1
 
 
@@ -91,30 +91,30 @@ def test_wrong_state_is_refused(staff, dossier, version, service, from_status):
 
 
 def test_cannot_agree_without_modality_for_every_competence(staff, dossier, version):
-    services.submit(staff, dossier)
+    services.submit(dossier, actor=staff)
     first = dossier.competences.order_by("competence__number").first()
     dossier.competences.exclude(pk=first.pk).update(modality=modality(version))
     with pytest.raises(services.DossierError) as exc:
-        services.agree(staff, dossier)
+        services.agree(dossier, actor=staff)
     assert exc.value.code == "modality_missing" and "C1" in str(exc.value.message)
     assert _status(dossier) == S.SUBMITTED
 
 
 def test_cannot_agree_a_report_without_deadline(staff, dossier, version):
-    services.submit(staff, dossier)
+    services.submit(dossier, actor=staff)
     dossier.competences.update(modality=modality(version, "project_presentation"))
     with pytest.raises(services.DossierError) as exc:
-        services.agree(staff, dossier)
+        services.agree(dossier, actor=staff)
     assert exc.value.code == "deadline_missing"
     _ready_modalities(dossier, version, report=True)
-    services.agree(staff, dossier)
+    services.agree(dossier, actor=staff)
     assert _status(dossier) == S.AGREED
 
 
 def test_submit_needs_company_for_employee(staff, world, version):
     dossier = DossierFactory(centre=world.centre_a, referential_version=version, company=None)
     with pytest.raises(services.DossierError) as exc:
-        services.submit(staff, dossier)
+        services.submit(dossier, actor=staff)
     assert exc.value.code == "company_required"
     vae = DossierFactory(
         centre=world.centre_a,
@@ -123,14 +123,14 @@ def test_submit_needs_company_for_employee(staff, world, version):
         access_route="vae",
         tutor_name="",
     )
-    services.submit(staff, vae)
+    services.submit(vae, actor=staff)
     assert _status(vae) == S.SUBMITTED
 
 
 def test_submit_needs_competences(staff, world, version):
     dossier = DossierFactory(centre=world.centre_a, referential_version=version, competences=False)
     with pytest.raises(services.DossierError) as exc:
-        services.submit(staff, dossier)
+        services.submit(dossier, actor=staff)
     assert exc.value.code == "no_competence"
 
 
@@ -140,7 +140,7 @@ def test_submit_needs_competences(staff, world, version):
 def test_withdraw_from_any_open_state(staff, dossier, from_status):
     dossier.status = from_status
     dossier.save()
-    services.withdraw(staff, dossier, reason="Départ de l'entreprise")
+    services.withdraw(dossier, actor=staff, reason="Départ de l'entreprise")
     dossier.refresh_from_db()
     assert dossier.status == S.WITHDRAWN and dossier.withdrawn_reason == "Départ de l'entreprise"
     event = dossier.events.get(action="withdraw")
@@ -153,26 +153,26 @@ def test_withdraw_refused_when_not_open(staff, dossier, from_status):
     dossier.status = from_status
     dossier.save()
     with pytest.raises(services.DossierError):
-        services.withdraw(staff, dossier, reason="x")
+        services.withdraw(dossier, actor=staff, reason="x")
 
 
 def test_withdraw_needs_a_reason(staff, dossier):
     with pytest.raises(services.DossierError) as exc:
-        services.withdraw(staff, dossier, reason="   ")
+        services.withdraw(dossier, actor=staff, reason="   ")
     assert exc.value.code == "reason_required"
     assert _status(dossier) == S.DRAFT
 
 
 def test_stale_version_refused(staff, dossier):
     with pytest.raises(StaleVersionError):
-        services.submit(staff, dossier, expected_version=99)
+        services.submit(dossier, actor=staff, expected_version=99)
 
 
 def test_editing_refused_after_agreement(staff, dossier, version):
     _ready_modalities(dossier, version)
-    services.submit(staff, dossier)
+    services.submit(dossier, actor=staff)
     services.update_dossier(staff, dossier, tutor_name="Encore modifiable")
-    services.agree(staff, dossier)
+    services.agree(dossier, actor=staff)
     with pytest.raises(services.DossierError) as exc:
         services.update_dossier(staff, dossier, tutor_name="Trop tard")
     assert exc.value.code == "not_editable"
@@ -183,6 +183,6 @@ def test_editing_refused_after_agreement(staff, dossier, version):
 @pytest.mark.parametrize("role", ["company_rep", "assessor", "juror"])
 def test_other_roles_cannot_transition(world, dossier, role):
     with pytest.raises(PermissionDenied):
-        services.submit(build_actor(world.user(role)), dossier)
+        services.submit(dossier, actor=build_actor(world.user(role)))
     with pytest.raises(PermissionDenied):
-        services.withdraw(build_actor(world.user(role)), dossier, reason="x")
+        services.withdraw(dossier, actor=build_actor(world.user(role)), reason="x")

@@ -78,7 +78,7 @@ def test_invitation_search_ignores_case(admin_client, world):
         world.centre_a,
         email="Jeanne.Menard@example.org",
         role=Role.STAFF,
-        acting_user=world.user("centre_admin"),
+        actor=world.user("centre_admin"),
     )
     html = _text(admin_client.get(reverse("centres:invitations"), {"q": "JEANNE.menard"}))
     assert "jeanne.menard@example.org" in html.lower()

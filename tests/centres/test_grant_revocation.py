@@ -36,7 +36,7 @@ def evaluation_session(world, side="a"):
     centre = world.centre_a if side == "a" else world.centre_b
     return evaluation_services.schedule_session(
         centre,
-        acting_user=build_actor(world.user("staff", side)),
+        actor=build_actor(world.user("staff", side)),
         label=f"Session {side}",
         starts_at=timezone.now(),
         place="Atelier 3",
@@ -46,7 +46,7 @@ def evaluation_session(world, side="a"):
 
 def seat_assessor(world, session, user, side="a"):
     return evaluation_services.add_member(
-        session, user, acting_user=build_actor(world.user("staff", side))
+        session, user, actor=build_actor(world.user("staff", side))
     )
 
 
@@ -54,7 +54,7 @@ def jury_session(world, side="a"):
     centre = world.centre_a if side == "a" else world.centre_b
     return jury_services.create_session(
         centre,
-        acting_user=build_actor(world.user("staff", side)),
+        actor=build_actor(world.user("staff", side)),
         qualification=referential().qualification,
         starts_at=timezone.now(),
         place="Salle du conseil",
@@ -66,7 +66,7 @@ def seat_juror(world, session, user, side="a"):
     return jury_services.add_member(
         session,
         user,
-        acting_user=build_actor(world.user("staff", side)),
+        actor=build_actor(world.user("staff", side)),
         college=College.EMPLOYER,
     )
 
@@ -107,7 +107,7 @@ def test_deactivation_revokes_the_assessor_grants_of_that_centre_only(world, adm
     assert evaluated_sessions(assessor) == {session_a, other_a, session_b}
 
     services.deactivate_membership(
-        membership(assessor, world.centre_a, Role.ASSESSOR), acting_user=admin_a, reason="Départ"
+        membership(assessor, world.centre_a, Role.ASSESSOR), actor=admin_a, reason="Départ"
     )
 
     assert evaluated_sessions(assessor) == {session_b}
@@ -135,9 +135,7 @@ def test_deactivation_revokes_the_juror_grants_of_that_centre_only(world, admin_
     seat_juror(world, session_b, juror, "b")
     assert jury_sessions(juror) == {session_a, session_b}
 
-    services.deactivate_membership(
-        membership(juror, world.centre_a, Role.JUROR), acting_user=admin_a
-    )
+    services.deactivate_membership(membership(juror, world.centre_a, Role.JUROR), actor=admin_a)
 
     assert jury_sessions(juror) == {session_b}
     assert not ObjectPermissionChecker(juror).has_perm("sit_on_jury_session", session_a)
@@ -155,9 +153,7 @@ def test_losing_one_role_keeps_the_grants_of_the_others(world, admin_a):
     seat_assessor(world, evaluation, user)
     seat_juror(world, jury, user)
 
-    services.deactivate_membership(
-        membership(user, world.centre_a, Role.JUROR), acting_user=admin_a
-    )
+    services.deactivate_membership(membership(user, world.centre_a, Role.JUROR), actor=admin_a)
 
     assert jury_sessions(user) == set()
     assert evaluated_sessions(user) == {evaluation}
@@ -168,17 +164,17 @@ def test_reactivation_restores_nothing_until_assigned_again(world, admin_a, asse
     commission_seat = seat_assessor(world, evaluation, assessor)
     jury_seat = seat_juror(world, jury, juror)
     for user, role in ((assessor, Role.ASSESSOR), (juror, Role.JUROR)):
-        services.deactivate_membership(membership(user, world.centre_a, role), acting_user=admin_a)
-        services.reactivate_membership(membership(user, world.centre_a, role), acting_user=admin_a)
+        services.deactivate_membership(membership(user, world.centre_a, role), actor=admin_a)
+        services.reactivate_membership(membership(user, world.centre_a, role), actor=admin_a)
     assert evaluated_sessions(assessor) == set()
     assert jury_sessions(juror) == set()
     assert not ObjectPermissionChecker(assessor).has_perm("evaluate_session", evaluation)
 
     # Assigned again by the services, they are granted again.
     staff = build_actor(world.user("staff"))
-    evaluation_services.remove_member(commission_seat, acting_user=staff)
+    evaluation_services.remove_member(commission_seat, actor=staff)
     seat_assessor(world, evaluation, assessor)
-    jury_services.remove_member(jury_seat, acting_user=staff)
+    jury_services.remove_member(jury_seat, actor=staff)
     seat_juror(world, jury, juror)
     assert evaluated_sessions(assessor) == {evaluation}
     assert jury_sessions(juror) == {jury}
@@ -186,10 +182,10 @@ def test_reactivation_restores_nothing_until_assigned_again(world, admin_a, asse
 
 def test_refused_deactivation_revokes_nothing(world, admin_a):
     """The last administrator's role cannot be withdrawn: nothing is taken either."""
-    grant_object_permission(admin_a, "centres.view_company", world.company_a, acting_user=admin_a)
+    grant_object_permission(admin_a, "centres.view_company", world.company_a, actor=admin_a)
     with pytest.raises(CentreError):
         services.deactivate_membership(
-            membership(admin_a, world.centre_a, Role.CENTRE_ADMIN), acting_user=admin_a
+            membership(admin_a, world.centre_a, Role.CENTRE_ADMIN), actor=admin_a
         )
     assert ObjectPermissionChecker(admin_a).has_perm("view_company", world.company_a)
     assert not AuditEntry.objects.filter(action="permission.revoke").exists()
@@ -201,14 +197,10 @@ def test_a_grant_without_a_listed_capability_lasts_while_a_role_remains(world, a
     user = world.user("assessor")
     MembershipFactory(user=user, centre=world.centre_a, role=Role.JUROR)
     perm = "centres.view_company"
-    grant_object_permission(user, perm, world.company_a, acting_user=admin_a)
-    services.deactivate_membership(
-        membership(user, world.centre_a, Role.JUROR), acting_user=admin_a
-    )
+    grant_object_permission(user, perm, world.company_a, actor=admin_a)
+    services.deactivate_membership(membership(user, world.centre_a, Role.JUROR), actor=admin_a)
     assert ObjectPermissionChecker(user).has_perm("view_company", world.company_a)
-    services.deactivate_membership(
-        membership(user, world.centre_a, Role.ASSESSOR), acting_user=admin_a
-    )
+    services.deactivate_membership(membership(user, world.centre_a, Role.ASSESSOR), actor=admin_a)
     assert not ObjectPermissionChecker(user).has_perm("view_company", world.company_a)
     assert set(get_objects_for_user(user, perm, world.company_a.__class__)) == set()
 
@@ -219,13 +211,13 @@ def test_disabled_account_loses_every_grant(world, assessor):
     seat_assessor(world, session_b, assessor, "b")
     assessor.is_active = False
     assessor.save(update_fields=["is_active"])
-    assert revoke_unheld_object_permissions(assessor, acting_user=world.national_admin) == 2
+    assert revoke_unheld_object_permissions(assessor, actor=world.national_admin) == 2
     assert evaluated_sessions(assessor) == set()
     assert set(
         AuditEntry.objects.filter(action="permission.revoke").values_list("centre", flat=True)
     ) == {world.centre_a.pk, world.centre_b.pk}
     # Nothing left: a second sweep revokes (and audits) nothing.
-    assert revoke_unheld_object_permissions(assessor, acting_user=world.national_admin) == 0
+    assert revoke_unheld_object_permissions(assessor, actor=world.national_admin) == 0
 
 
 # --- The Django admin (superusers: roles are not the national administrators') -----------
@@ -362,8 +354,8 @@ def test_adding_again_a_reactivated_member_who_kept_the_seat_grants_again(
     commission_seat = seat_assessor(world, evaluation, assessor)
     jury_seat = seat_juror(world, jury, juror)
     for user, role in ((assessor, Role.ASSESSOR), (juror, Role.JUROR)):
-        services.deactivate_membership(membership(user, world.centre_a, role), acting_user=admin_a)
-        services.reactivate_membership(membership(user, world.centre_a, role), acting_user=admin_a)
+        services.deactivate_membership(membership(user, world.centre_a, role), actor=admin_a)
+        services.reactivate_membership(membership(user, world.centre_a, role), actor=admin_a)
     assert seat_assessor(world, evaluation, assessor) == commission_seat
     assert seat_juror(world, jury, juror) == jury_seat
     assert evaluated_sessions(assessor) == {evaluation}

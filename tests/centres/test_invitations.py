@@ -89,7 +89,7 @@ def test_expired_link_is_refused_in_french(world, client, admin_a):
 
 def test_revoked_link_is_refused(world, client, admin_a):
     invitation = pending_invitation(world.centre_a, invited_by=admin_a)
-    services.revoke_invitation(invitation, acting_user=admin_a)
+    services.revoke_invitation(invitation, actor=admin_a)
     response = client.get(accept_url(invitation.token))
     assert response.status_code == 410
     assert "révoquée" in text(response)
@@ -191,7 +191,7 @@ def test_company_rep_invitation_gives_the_company(world, admin_a):
         email="tuteur@example.org",
         role=Role.COMPANY_REP,
         company=world.company_a,
-        acting_user=admin_a,
+        actor=admin_a,
     )
     membership = services.accept_invitation(
         invitation.token,

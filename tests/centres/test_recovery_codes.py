@@ -146,7 +146,7 @@ def test_without_an_app_the_page_sends_to_the_set_up(world, client):
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("two_factor_setup"))
     with pytest.raises(CentreError):
-        twofactor.regenerate_recovery_codes(acting_user=world.user("assessor"), code="123456")
+        twofactor.regenerate_recovery_codes(actor=world.user("assessor"), code="123456")
 
 
 def test_linked_from_the_account_page(world, client):

@@ -94,7 +94,7 @@ def test_closed_sessions_read_cloturee_in_lists_filters_and_errors(client, world
         assert "Fermer" not in html and ">Close<" not in html, url
     jury.refresh_from_db()
     with pytest.raises(jury_services.JuryError) as refused:
-        jury_services.open_session(jury, acting_user=build_actor(staff))
+        jury_services.open_session(jury, actor=build_actor(staff))
     assert "« Clôturée »" in str(refused.value.message)
     response = client.post(f"/api/v1/jury-sessions/{jury.pk}/open/")
     assert response.status_code == 400

@@ -26,20 +26,20 @@ def draft():
 
 
 def test_publish_a_draft(draft, gtp):
-    version = services.publish_version(draft, acting_user=gtp)
+    version = services.publish_version(draft, actor=gtp)
     assert version.status == "published" and version.published_at is not None
     entry = AuditEntry.objects.get(action="referential.publish")
     assert (entry.centre_id, entry.actor_id) == (None, gtp.pk)
     assert entry.before == {"status": "draft"} and entry.after == {"status": "published"}
     # Already published: nothing happens, no second audit row.
-    services.publish_version(version, acting_user=gtp)
+    services.publish_version(version, actor=gtp)
     assert AuditEntry.objects.filter(action="referential.publish").count() == 1
 
 
 def test_only_national_administrators_publish(draft, world):
     for user in (world.user("centre_admin"), world.user("staff")):
         with pytest.raises(PermissionDenied):
-            services.publish_version(draft, acting_user=user)
+            services.publish_version(draft, actor=user)
     draft.refresh_from_db()
     assert draft.status == "draft"
 
@@ -47,45 +47,45 @@ def test_only_national_administrators_publish(draft, world):
 def test_an_incomplete_draft_cannot_be_published(draft, gtp):
     Criterion.objects.filter(competence__version=draft, competence__code="C2").delete()
     with pytest.raises(ReferentialError, match="Brouillon incomplet") as excinfo:
-        services.publish_version(draft, acting_user=gtp)
+        services.publish_version(draft, actor=gtp)
     assert "blocs[0].competences[1].criteria: liste vide" in str(excinfo.value)
     draft.refresh_from_db()
     assert draft.status == "draft"
 
 
 def test_start_a_new_draft_copies_a_published_version(referential, gtp):
-    new = services.start_new_draft(referential, acting_user=gtp)
+    new = services.start_new_draft(referential, actor=gtp)
     assert (new.number, new.status) == (2, "draft")
     assert content_of(export_referential(new)) == content_of(export_referential(referential))
     assert Criterion.objects.filter(competence__version=new).count() == 103
     entry = AuditEntry.objects.get(action="referential.start_draft")
     assert entry.after == {"status": "draft", "copied_from": 1}
     # One draft at a time: asking again returns the same draft.
-    assert services.start_new_draft(referential, acting_user=gtp).pk == new.pk
+    assert services.start_new_draft(referential, actor=gtp).pk == new.pk
     assert ReferentialVersion.objects.count() == 2
 
 
 def test_the_new_draft_is_editable_and_the_published_one_is_not(referential, gtp):
-    new = services.start_new_draft(referential, acting_user=gtp)
+    new = services.start_new_draft(referential, actor=gtp)
     criterion = Criterion.objects.filter(competence__version=new).first()
     criterion.text = "Texte révisé, sécurité."
     criterion.save()
     assert Criterion.objects.get(pk=criterion.pk).search_text == "texte revise, securite."
-    services.publish_version(new, acting_user=gtp)
+    services.publish_version(new, actor=gtp)
     original = Criterion.objects.filter(competence__version=referential).first()
     assert original.text != "Texte révisé, sécurité."
 
 
 def test_archive(referential, gtp, draft):
-    archived = services.archive_version(referential, acting_user=gtp, reason="v2 en vigueur")
+    archived = services.archive_version(referential, actor=gtp, reason="v2 en vigueur")
     assert archived.status == "archived"
     assert AuditEntry.objects.get(action="referential.archive").reason == "v2 en vigueur"
-    services.archive_version(archived, acting_user=gtp)
+    services.archive_version(archived, actor=gtp)
     assert AuditEntry.objects.filter(action="referential.archive").count() == 1
     with pytest.raises(ReferentialError, match="ne peut pas être republiée"):
-        services.publish_version(archived, acting_user=gtp)
+        services.publish_version(archived, actor=gtp)
     with pytest.raises(ReferentialError, match="Un brouillon ne s'archive pas"):
-        services.archive_version(draft, acting_user=gtp)
+        services.archive_version(draft, actor=gtp)
 
 
 class TestModelLevelProtection:

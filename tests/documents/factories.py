@@ -45,7 +45,7 @@ def certificate_facts(subject=("juries.decision", "1"), kind="certificate", **ov
 
 
 def issue(centre, user=None, **overrides):
-    return issue_certificate(certificate_facts(**overrides), centre=centre, acting_user=user)
+    return issue_certificate(certificate_facts(**overrides), centre=centre, actor=user)
 
 
 def make_document(

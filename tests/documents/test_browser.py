@@ -48,7 +48,7 @@ def test_the_verification_page_fits_a_phone_screen(world, phone_page, revoked):
 
     record = issue(world.centre_a, world.user("staff"), kind="attestation")
     if revoked:
-        revoke_certificate(record, reason="Erreur de saisie", acting_user=world.user("staff"))
+        revoke_certificate(record, reason="Erreur de saisie", actor=world.user("staff"))
     for url in (
         reverse("verification:verify", kwargs={"code": record.display_code}),
         reverse("verification:verify", kwargs={"code": "ZZZZZ-ZZZZZ"}),  # unknown code

@@ -97,7 +97,7 @@ def test_a_real_worker_renders_a_document_end_to_end(world, settings, worker):
             DocumentKind.CERTIFICATE,
             ("juries.decision", "e2e"),
             centre=world.centre_a,
-            acting_user=world.user("staff"),
+            actor=world.user("staff"),
             label="Parchemin de bout en bout",
         )
         assert document.status == DocumentStatus.PENDING

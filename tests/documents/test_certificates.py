@@ -52,9 +52,7 @@ def test_issuing_twice_returns_the_same_entry(world):
 @pytest.mark.django_db
 def test_unknown_kind_is_refused(world):
     with pytest.raises(DocumentError):
-        issue_certificate(
-            certificate_facts(kind="diploma"), centre=world.centre_a, acting_user=None
-        )
+        issue_certificate(certificate_facts(kind="diploma"), centre=world.centre_a, actor=None)
 
 
 @pytest.mark.django_db
@@ -79,14 +77,14 @@ def test_revocation_is_recorded_and_idempotent(world):
     user = world.user("staff")
     record = issue(world.centre_a, user)
     with pytest.raises(DocumentError) as exc:
-        revoke_certificate(record, reason="  ", acting_user=user)
+        revoke_certificate(record, reason="  ", actor=user)
     assert exc.value.code == "reason_required"
-    revoke_certificate(record, reason="Erreur sur la date de naissance", acting_user=user)
+    revoke_certificate(record, reason="Erreur sur la date de naissance", actor=user)
     record.refresh_from_db()
     assert record.is_revoked and record.revoked_by == user
     assert record.revocation_reason == "Erreur sur la date de naissance"
     revoked_at = record.revoked_at
-    revoke_certificate(record, reason="Autre", acting_user=user)
+    revoke_certificate(record, reason="Autre", actor=user)
     record.refresh_from_db()
     assert record.revoked_at == revoked_at and record.revocation_reason.startswith("Erreur")
     entry = AuditEntry.objects.get(action="certificate.revoked")

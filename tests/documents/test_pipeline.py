@@ -42,7 +42,7 @@ def request_certificate(world, staff, subject=("juries.decision", "7"), **kwargs
         DocumentKind.CERTIFICATE,
         subject,
         centre=world.centre_a,
-        acting_user=staff,
+        actor=staff,
         label="Parchemin",
         **kwargs,
     )
@@ -99,12 +99,10 @@ def test_render_is_idempotent(world, staff, django_capture_on_commit_callbacks):
 def test_unknown_kind_or_kind_without_renderer_is_refused(world, staff, renderers):
     renderers.pop(DocumentKind.CONVOCATION, None)
     with pytest.raises(services.DocumentError) as exc:
-        request_document("brochure", ("x", "1"), centre=world.centre_a, acting_user=staff)
+        request_document("brochure", ("x", "1"), centre=world.centre_a, actor=staff)
     assert exc.value.code == "unknown_kind"
     with pytest.raises(services.DocumentError) as exc:
-        request_document(
-            DocumentKind.CONVOCATION, ("x", "1"), centre=world.centre_a, acting_user=staff
-        )
+        request_document(DocumentKind.CONVOCATION, ("x", "1"), centre=world.centre_a, actor=staff)
     assert exc.value.code == "no_renderer"
 
 
@@ -128,7 +126,7 @@ def test_failing_template_ends_failed_with_its_error_and_no_file(
             DocumentKind.CONVOCATION,
             ("evaluations.session", "3"),
             centre=world.centre_a,
-            acting_user=staff,
+            actor=staff,
         )
     document.refresh_from_db()
     assert document.status == DocumentStatus.FAILED
@@ -185,7 +183,7 @@ def test_document_without_register_entry_fails_clearly(
             DocumentKind.ATTESTATION,
             ("juries.decision", "404"),
             centre=world.centre_a,
-            acting_user=staff,
+            actor=staff,
         )
     document.refresh_from_db()
     assert document.status == DocumentStatus.FAILED
@@ -200,12 +198,12 @@ def test_retry_document_resets_and_renders(world, staff, django_capture_on_commi
     document.attempts = 4
     document.save()
     with django_capture_on_commit_callbacks(execute=True):
-        retry_document(document, acting_user=staff)
+        retry_document(document, actor=staff)
     document.refresh_from_db()
     assert document.status == DocumentStatus.READY and document.attempts == 1
     assert AuditEntry.objects.filter(action="document.retried", actor=staff).count() == 1
     with pytest.raises(services.DocumentError) as exc:
-        retry_document(document, acting_user=staff)
+        retry_document(document, actor=staff)
     assert exc.value.code == "not_failed"
 
 
@@ -290,7 +288,7 @@ def test_batch_progress(world, staff, django_capture_on_commit_callbacks):
                 for r in records
             ],
             centre=world.centre_a,
-            acting_user=staff,
+            actor=staff,
         )
     progress = batch.progress()
     assert (progress.total, progress.pending, progress.percent) == (3, 3, 0)
@@ -329,7 +327,7 @@ def test_a_batch_stops_sending_at_the_first_refusal(
         DocumentRequest(DocumentKind.CERTIFICATE, ("juries.decision", str(n))) for n in range(20)
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        batch = request_batch("Lot", requests, centre=world.centre_a, acting_user=staff)
+        batch = request_batch("Lot", requests, centre=world.centre_a, actor=staff)
     assert len(calls) == 1
     assert batch.progress().pending == 20  # all kept for the sweep
 

@@ -73,7 +73,7 @@ def issued_parchemin(world, django_capture_on_commit_callbacks, **facts):
             DocumentKind.CERTIFICATE,
             ("juries.decision", "7"),
             centre=world.centre_a,
-            acting_user=staff,
+            actor=staff,
             label="Parchemin",
         )
     document.refresh_from_db()

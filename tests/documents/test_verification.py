@@ -62,7 +62,7 @@ def test_forged_malformed_and_unknown_codes_get_the_same_neutral_answer(world, c
 
 def test_a_revoked_certificate_says_so(world, client):
     record = issue(world.centre_a)
-    revoke_certificate(record, reason="Fraude", acting_user=world.user("staff"))
+    revoke_certificate(record, reason="Fraude", actor=world.user("staff"))
     body = verify(client, record.display_code).content.decode()
     assert "Document révoqué" in body and "il n'est plus valable" in body
     assert "Fraude" not in body  # the reason stays internal

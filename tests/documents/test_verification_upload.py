@@ -109,7 +109,7 @@ def test_another_certificates_pdf_does_not_match(client, record, world):
 
 
 def test_a_match_on_a_revoked_certificate_says_it_is_no_longer_valid(client, record, world):
-    revoke_certificate(record, reason="Fraude", acting_user=world.user("staff"))
+    revoke_certificate(record, reason="Fraude", actor=world.user("staff"))
     body = upload(client, record, ISSUED_PDF).content.decode()
     assert "exactement le document délivré" in body
     assert "Le certificat a toutefois été révoqué" in body

@@ -66,9 +66,7 @@ def statement_for(dossier) -> str:
 
 
 def declare(user, session, dossier):
-    return services.sign_declaration(
-        session, dossier, acting_user=user, statement=statement_for(dossier)
-    )
+    return services.sign_declaration(session, dossier, actor=user, statement=statement_for(dossier))
 
 
 def seated_session(world, dossiers, *, assessors=None, declared=True, staff=None):
@@ -80,16 +78,16 @@ def seated_session(world, dossiers, *, assessors=None, declared=True, staff=None
         assessors = [world.user("assessor"), assessor(world.centre_a, "assessor_a2")]
     session = services.schedule_session(
         world.centre_a,
-        acting_user=actor,
+        actor=actor,
         label="Session d'essai",
         starts_at=timezone.now(),
         place="Atelier 3",
         modality=SessionModality.REAL_WORK,
     )
     for user in assessors:
-        services.add_member(session, user, acting_user=actor)
+        services.add_member(session, user, actor=actor)
     for dossier in dossiers:
-        services.add_dossier(session, dossier, acting_user=actor)
+        services.add_dossier(session, dossier, actor=actor)
         if declared:
             for user in assessors:
                 declare(user, session, dossier)
@@ -101,7 +99,7 @@ def score_all(grid, user, state="satisfied"):
     for score in grid.scores.select_related("criterion"):
         value = "not_applicable" if score.criterion.conditional else state
         services.score_criterion(
-            grid, score.criterion, value, expected_version=score.version, acting_user=user
+            grid, score.criterion, value, expected_version=score.version, actor=user
         )
 
 
@@ -109,15 +107,13 @@ def complete(grid, user, proposal="acquise"):
     score_all(grid, user)
     grid.refresh_from_db()
     justification = "Résultats attendus non atteints." if proposal == "non_acquise" else ""
-    services.set_proposal(
-        grid, proposal, justification, expected_version=grid.version, acting_user=user
-    )
+    services.set_proposal(grid, proposal, justification, expected_version=grid.version, actor=user)
     grid.refresh_from_db()
     return grid
 
 
 def sign_by_all(grid, users):
     for user in users:
-        services.sign_grid(grid, acting_user=user)
+        services.sign_grid(grid, actor=user)
     grid.refresh_from_db()
     return grid

@@ -53,7 +53,7 @@ def _grid(w, *, member=True, completed=False, signed=False):
         complete(grid, users[0])
     if signed:
         for user in users:
-            services.sign_grid(grid, acting_user=user)
+            services.sign_grid(grid, actor=user)
     return grid
 
 
@@ -142,7 +142,7 @@ def _opinion(w, *, signed_ready=False):
     ]
     opinion = services.give_opinion(
         dossier,
-        acting_user=w.user("company_rep"),
+        actor=w.user("company_rep"),
         items=items if signed_ready else (),
         general_comment=MARKER,
     )
@@ -173,8 +173,8 @@ def _closable_session(w):
     for grid in dossier.grids.all():
         complete(grid, users[0])
         for user in users:
-            services.sign_grid(grid, acting_user=user)
-    services.start_session(session, acting_user=w.user("staff"))
+            services.sign_grid(grid, actor=user)
+    services.start_session(session, actor=w.user("staff"))
     return {"pk": session.pk}
 
 

@@ -318,7 +318,7 @@ def test_opinion_list_endpoint_query_count(
     rep = world.user("company_rep")
     for _ in range(rows):
         dossier = agreed_dossier(world.centre_a, version, company=world.company_a)
-        services.give_opinion(dossier, acting_user=rep)
+        services.give_opinion(dossier, actor=rep)
     client = _client(api_client, rep)
     url = reverse("api:companyopinion-list")
     client.get(url)

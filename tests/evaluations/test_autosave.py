@@ -256,7 +256,7 @@ def test_a_change_after_a_signature_clears_it_with_its_event(
     monkeypatch, api_client, grid, assessors
 ):
     complete(grid, assessors[0])
-    services.sign_grid(grid, acting_user=assessors[0])
+    services.sign_grid(grid, actor=assessors[0])
     _refuse_fallback(monkeypatch)
     assert GridSignature.objects.filter(grid=grid).count() == 1
     score = _plain(grid)
@@ -330,7 +330,7 @@ def test_criterion_score_data_is_the_serializers_output(grid, assessors):
         "satisfied",
         "Vu",
         expected_version=1,
-        acting_user=assessors[0],
+        actor=assessors[0],
     )
     score = CriterionScore.objects.select_related("updated_by").get(pk=_plain(grid).pk)
     values = {

@@ -127,7 +127,7 @@ def test_a_concurrent_change_is_shown_not_overwritten(world, tablet_page):
         "not_satisfied",
         "Vu en atelier",
         expected_version=1,
-        acting_user=members[1],
+        actor=members[1],
     )
     row.get_by_role("button", name="Satisfait", exact=True).tap()
     conflict = row.locator(".conflict")

@@ -35,7 +35,7 @@ def scene(world, dossier):
         services.sign_declaration(
             session,
             dossier,
-            acting_user=conflicted,
+            actor=conflicted,
             statement=statement_for(dossier),
             declared_link=LinkKind.PERSONAL,
             link_details="Cousin",
@@ -44,7 +44,7 @@ def scene(world, dossier):
     actor = build_actor(declared)
     score = grid.scores.order_by("id").first()
     services.score_criterion(
-        grid, score.criterion_id, "satisfied", COMMENT, "", expected_version=1, acting_user=actor
+        grid, score.criterion_id, "satisfied", COMMENT, "", expected_version=1, actor=actor
     )
     grid.refresh_from_db()
     services.set_proposal(
@@ -52,7 +52,7 @@ def scene(world, dossier):
         Proposal.NOT_ACQUIRED,
         JUSTIFICATION,
         expected_version=grid.version,
-        acting_user=actor,
+        actor=actor,
     )
     return {
         "session": session,

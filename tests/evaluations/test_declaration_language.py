@@ -53,7 +53,7 @@ def test_either_language_sentence_signs_whatever_the_active_language(scene, acti
     statement = _statement(SENTENCE_IN[typed])
     with translation.override(active):
         declaration = services.sign_declaration(
-            session, dossier, acting_user=user, statement=f"  {statement}\n"
+            session, dossier, actor=user, statement=f"  {statement}\n"
         )
     assert declaration.accepted
     declaration.refresh_from_db()
@@ -65,7 +65,7 @@ def test_a_text_without_the_sentence_is_refused_in_the_active_language(scene, ac
     session, dossier, user = scene
     with translation.override(active), pytest.raises(EvaluationError) as exc:
         services.sign_declaration(
-            session, dossier, acting_user=user, statement="Léa DUPONT : rien à signaler."
+            session, dossier, actor=user, statement="Léa DUPONT : rien à signaler."
         )
     assert exc.value.code == "statement_invalid"
     assert str(exc.value.message) == REFUSAL_IN[active]

@@ -77,8 +77,8 @@ def test_signed_avis_document(world, dossier, django_capture_on_commit_callbacks
         for row in dossier.competences.all()
     ]
     with django_capture_on_commit_callbacks(execute=True):
-        opinion = services.give_opinion(dossier, acting_user=rep, items=items)
-        services.sign_opinion(opinion, acting_user=rep)
+        opinion = services.give_opinion(dossier, actor=rep, items=items)
+        services.sign_opinion(opinion, actor=rep)
     document = GeneratedDocument.objects.get(kind="company_opinion")
     template, ctx = pdf.build_opinion(document)
     assert [line.opinion for line in ctx.lines] == ["Réservé", "Réservé"]
@@ -112,10 +112,8 @@ def test_contexts_built_in_english_render_in_french(
         for grid in dossier.grids.all():
             complete(grid, assessors[0])
             sign_by_all(grid, assessors)
-        opinion = services.give_opinion(
-            dossier, acting_user=rep, items=items, author_capacity="tutor"
-        )
-        services.sign_opinion(opinion, acting_user=rep)
+        opinion = services.give_opinion(dossier, actor=rep, items=items, author_capacity="tutor")
+        services.sign_opinion(opinion, actor=rep)
     try:
         translation.activate("en")
         template, ctx = pdf.build_grid(GeneratedDocument.objects.get(kind="evaluation_grid"))

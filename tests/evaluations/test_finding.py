@@ -29,7 +29,7 @@ def sessions(world):
     return [
         services.schedule_session(
             world.centre_a,
-            acting_user=actor,
+            actor=actor,
             label=f"Session {place}",
             starts_at=start + datetime.timedelta(days=i),
             place=place,

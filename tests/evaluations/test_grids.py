@@ -38,7 +38,7 @@ def test_score_records_author_version_and_event(grid, assessors):
         "satisfied",
         "Bien observé",
         expected_version=1,
-        acting_user=assessors[0],
+        actor=assessors[0],
     )
     assert saved.state == "satisfied" and saved.comment == "Bien observé"
     assert saved.version == 2 and saved.updated_by == assessors[0]
@@ -52,7 +52,7 @@ def test_score_records_author_version_and_event(grid, assessors):
         "satisfied",
         "Bien observé",
         expected_version=2,
-        acting_user=assessors[1],
+        actor=assessors[1],
     )
     assert again.version == 2 and again.updated_by == assessors[0]
     assert GridEvent.objects.filter(score=score).count() == 1
@@ -61,11 +61,11 @@ def test_score_records_author_version_and_event(grid, assessors):
 def test_stale_version_is_refused_with_the_current_value(grid, assessors):
     score = _score(grid)
     services.score_criterion(
-        grid, score.criterion, "satisfied", expected_version=1, acting_user=assessors[0]
+        grid, score.criterion, "satisfied", expected_version=1, actor=assessors[0]
     )
     with pytest.raises(StaleScoreError) as exc:
         services.score_criterion(
-            grid, score.criterion, "not_satisfied", expected_version=1, acting_user=assessors[1]
+            grid, score.criterion, "not_satisfied", expected_version=1, actor=assessors[1]
         )
     assert isinstance(exc.value, StaleVersionError) and exc.value.status_code == 412
     assert exc.value.current.state == "satisfied"
@@ -77,7 +77,7 @@ def test_not_applicable_needs_a_justification_unless_conditional(grid, assessors
     plain, conditional = _score(grid), _score(grid, conditional=True)
     with pytest.raises(EvaluationError) as exc:
         services.score_criterion(
-            grid, plain.criterion, "not_applicable", expected_version=1, acting_user=assessors[0]
+            grid, plain.criterion, "not_applicable", expected_version=1, actor=assessors[0]
         )
     assert exc.value.code == "justification_required"
     ok = services.score_criterion(
@@ -86,7 +86,7 @@ def test_not_applicable_needs_a_justification_unless_conditional(grid, assessors
         "not_applicable",
         justification="Pas de poste de ce type",
         expected_version=1,
-        acting_user=assessors[0],
+        actor=assessors[0],
     )
     assert ok.state == "not_applicable"
     cond = services.score_criterion(
@@ -94,7 +94,7 @@ def test_not_applicable_needs_a_justification_unless_conditional(grid, assessors
         conditional.criterion,
         "not_applicable",
         expected_version=1,
-        acting_user=assessors[0],
+        actor=assessors[0],
     )
     assert cond.state == "not_applicable" and cond.justification == ""
 
@@ -103,14 +103,12 @@ def test_unknown_state_and_foreign_criterion_are_refused(grid, dossier, assessor
     score = _score(grid)
     with pytest.raises(EvaluationError):
         services.score_criterion(
-            grid, score.criterion, "bof", expected_version=1, acting_user=assessors[0]
+            grid, score.criterion, "bof", expected_version=1, actor=assessors[0]
         )
     other_grid = dossier.grids.exclude(pk=grid.pk).get()
     foreign = other_grid.scores.first().criterion
     with pytest.raises(EvaluationError) as exc:
-        services.score_criterion(
-            grid, foreign, "satisfied", expected_version=1, acting_user=assessors[0]
-        )
+        services.score_criterion(grid, foreign, "satisfied", expected_version=1, actor=assessors[0])
     assert exc.value.code == "unknown_criterion"
 
 
@@ -119,53 +117,53 @@ def test_only_declared_members_score(world, grid, session, dossier):
     for user in (world.user("staff"), world.user("assessor", "b")):
         with pytest.raises(EvaluationError):
             services.score_criterion(
-                grid, score.criterion, "satisfied", expected_version=1, acting_user=user
+                grid, score.criterion, "satisfied", expected_version=1, actor=user
             )
     # a member who has not signed the declaration yet
     from .factories import assessor
 
     newcomer = assessor(world.centre_a, "newcomer")
-    services.add_member(session, newcomer, acting_user=world.user("staff"))
+    services.add_member(session, newcomer, actor=world.user("staff"))
     with pytest.raises(EvaluationError) as exc:
         services.score_criterion(
-            grid, score.criterion, "satisfied", expected_version=1, acting_user=newcomer
+            grid, score.criterion, "satisfied", expected_version=1, actor=newcomer
         )
     assert exc.value.code == "declaration_required"
 
 
 def test_proposal_non_acquise_needs_a_justification(grid, assessors):
     with pytest.raises(EvaluationError) as exc:
-        services.set_proposal(grid, "non_acquise", "", expected_version=1, acting_user=assessors[0])
+        services.set_proposal(grid, "non_acquise", "", expected_version=1, actor=assessors[0])
     assert exc.value.code == "justification_required"
     grid = services.set_proposal(
         grid,
         "non_acquise",
         "Objectifs non atteints",
         expected_version=1,
-        acting_user=assessors[0],
+        actor=assessors[0],
     )
     assert grid.proposal == "non_acquise" and grid.version == 2
     with pytest.raises(StaleVersionError):
-        services.set_proposal(grid, "acquise", expected_version=1, acting_user=assessors[1])
+        services.set_proposal(grid, "acquise", expected_version=1, actor=assessors[1])
     assert AuditEntry.objects.filter(action="grid.proposal", subject_id=str(grid.pk)).exists()
 
 
 def test_sign_needs_a_complete_grid(grid, assessors):
     with pytest.raises(EvaluationError) as exc:
-        services.sign_grid(grid, acting_user=assessors[0])
+        services.sign_grid(grid, actor=assessors[0])
     assert exc.value.code == "grid_incomplete"
     score_all(grid, assessors[0])
     with pytest.raises(EvaluationError) as exc:
-        services.sign_grid(grid, acting_user=assessors[0])
+        services.sign_grid(grid, actor=assessors[0])
     assert "proposition" in str(exc.value.message)
 
 
 def test_every_present_member_signs_then_the_grid_is_locked(grid, assessors):
     complete(grid, assessors[0])
-    services.sign_grid(grid, acting_user=assessors[0])
+    services.sign_grid(grid, actor=assessors[0])
     grid.refresh_from_db()
     assert grid.status == GridStatus.OPEN and grid.signatures.count() == 1
-    services.sign_grid(grid, acting_user=assessors[1])
+    services.sign_grid(grid, actor=assessors[1])
     grid.refresh_from_db()
     assert grid.status == GridStatus.SIGNED and grid.locked_at is not None
     score = _score(grid)
@@ -175,25 +173,25 @@ def test_every_present_member_signs_then_the_grid_is_locked(grid, assessors):
             score.criterion,
             "not_satisfied",
             expected_version=score.version,
-            acting_user=assessors[0],
+            actor=assessors[0],
         )
     assert exc.value.code == "grid_locked"
     with pytest.raises(EvaluationError):
         services.set_proposal(
-            grid, "non_acquise", "x", expected_version=grid.version, acting_user=assessors[0]
+            grid, "non_acquise", "x", expected_version=grid.version, actor=assessors[0]
         )
 
 
 def test_a_change_after_a_signature_clears_it(grid, assessors):
     complete(grid, assessors[0])
-    services.sign_grid(grid, acting_user=assessors[0])
+    services.sign_grid(grid, actor=assessors[0])
     score = _score(grid)
     services.score_criterion(
         grid,
         score.criterion,
         "not_satisfied",
         expected_version=score.version,
-        acting_user=assessors[1],
+        actor=assessors[1],
     )
     assert grid.signatures.count() == 0
     assert GridEvent.objects.filter(grid=grid, action="signatures_cleared").exists()
@@ -203,13 +201,13 @@ def test_absent_member_does_not_sign_and_is_not_required(world, grid, session, a
     from .factories import assessor, declare
 
     third = assessor(world.centre_a, "assessor_a3")
-    services.add_member(session, third, acting_user=world.user("staff"))
+    services.add_member(session, third, actor=world.user("staff"))
     declare(third, session, grid.dossier)
     member = session.members.get(user=third)
-    services.set_presence(member, False, acting_user=world.user("staff"))
+    services.set_presence(member, False, actor=world.user("staff"))
     complete(grid, assessors[0])
     with pytest.raises(EvaluationError) as exc:
-        services.sign_grid(grid, acting_user=third)
+        services.sign_grid(grid, actor=third)
     assert exc.value.code == "not_present"
     grid = sign_by_all(grid, assessors)
     assert grid.status == GridStatus.SIGNED
@@ -222,7 +220,7 @@ def test_commission_minimum_is_required_to_lock(world, version, assessors):
     session = seated_session(world, [dossier], assessors=assessors[:1])
     grid = dossier.grids.first()
     complete(grid, assessors[0])
-    services.sign_grid(grid, acting_user=assessors[0])
+    services.sign_grid(grid, actor=assessors[0])
     grid.refresh_from_db()
     assert grid.status == GridStatus.OPEN  # one signer, the centre requires two
     assert session.centre.commission_min_assessors == 2
@@ -232,12 +230,12 @@ def test_reopen_needs_staff_and_a_reason_and_is_audited(world, grid, assessors, 
     complete(grid, assessors[0])
     sign_by_all(grid, assessors)
     with pytest.raises(EvaluationError) as exc:
-        services.reopen_grid(grid, acting_user=assessors[0], reason="Erreur")
+        services.reopen_grid(grid, actor=assessors[0], reason="Erreur")
     assert exc.value.code == "permission_denied"
     with pytest.raises(EvaluationError) as exc:
-        services.reopen_grid(grid, acting_user=staff, reason="  ")
+        services.reopen_grid(grid, actor=staff, reason="  ")
     assert exc.value.code == "reason_required"
-    grid = services.reopen_grid(grid, acting_user=staff, reason="Critère mal saisi")
+    grid = services.reopen_grid(grid, actor=staff, reason="Critère mal saisi")
     assert grid.status == GridStatus.REOPENED and grid.locked_at is None
     assert grid.signatures.count() == 0
     reopening = GridReopening.objects.get(grid=grid)
@@ -252,7 +250,7 @@ def test_reopen_needs_staff_and_a_reason_and_is_audited(world, grid, assessors, 
         score.criterion,
         "not_satisfied",
         expected_version=score.version,
-        acting_user=assessors[0],
+        actor=assessors[0],
     )
     grid = sign_by_all(grid, assessors)
     assert grid.status == GridStatus.SIGNED
@@ -260,7 +258,7 @@ def test_reopen_needs_staff_and_a_reason_and_is_audited(world, grid, assessors, 
 
 def test_reopen_refuses_an_unsigned_grid(grid, staff):
     with pytest.raises(EvaluationError) as exc:
-        services.reopen_grid(grid, acting_user=staff, reason="x")
+        services.reopen_grid(grid, actor=staff, reason="x")
     assert exc.value.code == "not_signed"
 
 
@@ -270,11 +268,11 @@ def test_marking_the_last_unsigned_member_absent_locks_the_grid(
     from .factories import assessor, declare
 
     third = assessor(world.centre_a, "assessor_a3")
-    services.add_member(session, third, acting_user=staff)
+    services.add_member(session, third, actor=staff)
     declare(third, session, grid.dossier)
     complete(grid, assessors[0])
     grid = sign_by_all(grid, assessors)
     assert grid.status == GridStatus.OPEN  # the third member has not signed
-    services.set_presence(session.members.get(user=third), False, acting_user=staff)
+    services.set_presence(session.members.get(user=third), False, actor=staff)
     grid.refresh_from_db()
     assert grid.status == GridStatus.SIGNED

@@ -187,7 +187,7 @@ def test_a_dossier_is_offered_for_removal_only_until_it_is_scored(
     assert remove_url in _html(client.get(reverse("evaluations:session_detail", args=[session.pk])))
     score = grid.scores.select_related("criterion").first()
     services.score_criterion(
-        grid, score.criterion, "satisfied", expected_version=score.version, acting_user=assessors[0]
+        grid, score.criterion, "satisfied", expected_version=score.version, actor=assessors[0]
     )
     html = _html(client.get(reverse("evaluations:session_detail", args=[session.pk])))
     assert dossier.candidate.full_name in html
@@ -281,13 +281,13 @@ def test_dossier_page_flags_disagreements(client, world, session, dossier, asses
     rep = world.user("company_rep")
     opinion = services.give_opinion(
         dossier,
-        acting_user=rep,
+        actor=rep,
         items=[
             {"competence": first.competence_id, "value": "unfavourable"},
             {"competence": second.competence_id, "value": "unfavourable"},
         ],
     )
-    services.sign_opinion(opinion, acting_user=rep)
+    services.sign_opinion(opinion, actor=rep)
     client.force_login(world.user("staff"))
     html = _html(client.get(reverse("candidates:dossier_detail", args=[dossier.pk])))
     assert "Évaluation et avis de l&#x27;entreprise" in html
@@ -301,7 +301,7 @@ def test_dossier_page_flags_disagreements(client, world, session, dossier, asses
 def test_reopened_grid_shows_the_reason(client, world, grid, assessors, staff):
     complete(grid, assessors[0])
     sign_by_all(grid, assessors)
-    services.reopen_grid(grid, acting_user=staff, reason="Critère mal saisi")
+    services.reopen_grid(grid, actor=staff, reason="Critère mal saisi")
     client.force_login(assessors[0])
     html = _html(client.get(reverse("evaluations:grid", args=[grid.pk])))
     assert "Critère mal saisi" in html and 'data-editable="true"' in html

@@ -74,12 +74,12 @@ def test_score_criterion_recognises_its_own_applied_change(grid, assessors):
     score = _plain(grid)
     for _attempt in range(2):
         saved = services.score_criterion(
-            grid, score.criterion, "satisfied", " Vu ", expected_version=1, acting_user=assessors[0]
+            grid, score.criterion, "satisfied", " Vu ", expected_version=1, actor=assessors[0]
         )
         assert (saved.version, saved.state, saved.comment) == (2, "satisfied", "Vu")
     with pytest.raises(StaleScoreError):
         services.score_criterion(
-            grid, score.criterion, "satisfied", "Vu", expected_version=1, acting_user=assessors[1]
+            grid, score.criterion, "satisfied", "Vu", expected_version=1, actor=assessors[1]
         )
     assert _events(score) == 1
 
@@ -101,5 +101,5 @@ def test_a_resent_proposal_is_saved_not_a_conflict(api_client, grid, assessors):
             "non_acquise",
             "Deux critères non satisfaits",
             expected_version=1,
-            acting_user=assessors[1],
+            actor=assessors[1],
         )

@@ -31,20 +31,20 @@ def _fields(starts_at):
 def test_the_service_refuses_a_start_more_than_a_day_ago_unless_confirmed(world):
     staff = world.user("staff")
     with pytest.raises(EvaluationError) as excinfo:
-        schedule_session(world.centre_a, acting_user=staff, **_fields(_ago(days=1, hours=1)))
+        schedule_session(world.centre_a, actor=staff, **_fields(_ago(days=1, hours=1)))
     assert excinfo.value.code == "session_in_past"
     assert WORDS in str(excinfo.value.message)
     assert not EvaluationSession.objects.exists()
     # Earlier today or yesterday is fine (entered on the day, or the morning after).
-    schedule_session(world.centre_a, acting_user=staff, **_fields(_ago(hours=23)))
+    schedule_session(world.centre_a, actor=staff, **_fields(_ago(hours=23)))
     held = schedule_session(
-        world.centre_a, acting_user=staff, confirm_past=True, **_fields(_ago(days=30))
+        world.centre_a, actor=staff, confirm_past=True, **_fields(_ago(days=30))
     )
     # A session already in the past can still be edited; moving its start needs confirming.
-    held = update_session(held, acting_user=staff, notes="Salle B")
+    held = update_session(held, actor=staff, notes="Salle B")
     with pytest.raises(EvaluationError):
-        update_session(held, acting_user=staff, starts_at=_ago(days=40))
-    update_session(held, acting_user=staff, starts_at=_ago(days=40), confirm_past=True)
+        update_session(held, actor=staff, starts_at=_ago(days=40))
+    update_session(held, actor=staff, starts_at=_ago(days=40), confirm_past=True)
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ def test_a_session_in_an_implausible_year_is_refused(world, year):
     with pytest.raises(EvaluationError) as excinfo:
         schedule_session(
             world.centre_a,
-            acting_user=world.user("staff"),
+            actor=world.user("staff"),
             label="Session",
             place="Lyon",
             modality="real_work",

@@ -80,7 +80,7 @@ def new_session(world, version, *, starts_at=None, staff=None, place="Salle du c
     actor = build_actor(staff or world.user("staff"))
     return services.create_session(
         world.centre_a,
-        acting_user=actor,
+        actor=actor,
         qualification=version.qualification,
         starts_at=starts_at or timezone.now(),
         place=place,
@@ -104,13 +104,11 @@ def convene(world, session, users, *, colleges=None, president=0, staff=None, **
         fields = dict(member_fields)
         if college == College.EMPLOYEE:
             fields.setdefault("organisation", UNIONS[index % len(UNIONS)])
-        members.append(
-            services.add_member(session, user, acting_user=actor, college=college, **fields)
-        )
+        members.append(services.add_member(session, user, actor=actor, college=college, **fields))
     if president is not None:
-        services.set_president(members[president], acting_user=actor)
+        services.set_president(members[president], actor=actor)
     services.record_invitations(
-        session, acting_user=actor, sent_at=session.starts_at - datetime.timedelta(days=20)
+        session, actor=actor, sent_at=session.starts_at - datetime.timedelta(days=20)
     )
     session.refresh_from_db()
     for member in members:
@@ -125,17 +123,17 @@ def deliberating_session(world, version, dossiers, *, users=None, present=None, 
     session = new_session(world, version, **kw)
     users = users or jurors(world)
     members = convene(world, session, users)
-    items = [services.add_to_agenda(session, d, acting_user=actor) for d in dossiers]
-    services.open_session(session, acting_user=actor)
+    items = [services.add_to_agenda(session, d, actor=actor) for d in dossiers]
+    services.open_session(session, actor=actor)
     for member in members:
         value = (
             Attendance.PRESENT if present is None or member.user in present else Attendance.ABSENT
         )
-        services.set_attendance(member, value, acting_user=actor)
-    services.start_deliberation(session, acting_user=actor)
+        services.set_attendance(member, value, actor=actor)
+    services.start_deliberation(session, actor=actor)
     if regular:
         for item in items:
-            services.record_regularity(item, regular=True, acting_user=actor)
+            services.record_regularity(item, regular=True, actor=actor)
     session.refresh_from_db()
     for member in members:
         member.refresh_from_db()
@@ -144,7 +142,7 @@ def deliberating_session(world, version, dossiers, *, users=None, present=None, 
 
 def vote(item, member, code, value):
     version = item.dossier.referential_version
-    return services.cast_vote(item, competence(version, code), value, acting_user=member.user)
+    return services.cast_vote(item, competence(version, code), value, actor=member.user)
 
 
 def vote_all(item, members, values):
@@ -184,7 +182,7 @@ def sign(session, member, *, password=None, otp="", document_sha256=None, **kw):
         document_sha256 = minutes_to_sign(session).sha256
     return services.sign_minutes(
         session,
-        acting_user=member.user,
+        actor=member.user,
         password=DEFAULT_PASSWORD if password is None else password,
         otp=otp,
         document_sha256=document_sha256,

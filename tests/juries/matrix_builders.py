@@ -35,7 +35,7 @@ def _planned(w, *, invited=True):
     staff = _staff(w)
     session = services.create_session(
         w.centre_a,
-        acting_user=staff,
+        actor=staff,
         qualification=version.qualification,
         starts_at=timezone.now(),
         place="Salle du conseil",
@@ -44,21 +44,21 @@ def _planned(w, *, invited=True):
     president = services.add_member(
         session,
         w.user("juror"),
-        acting_user=staff,
+        actor=staff,
         college=College.EMPLOYER,
         organisation="MATRIXORG",
     )
     services.add_member(
         session,
         juror(w.centre_a, "juror_a2"),
-        acting_user=staff,
+        actor=staff,
         college=College.EMPLOYEE,
         organisation="MATRIXUNION",
     )
-    services.set_president(president, acting_user=staff)
+    services.set_president(president, actor=staff)
     if invited:
         services.record_invitations(
-            session, acting_user=staff, sent_at=session.starts_at - datetime.timedelta(days=20)
+            session, actor=staff, sent_at=session.starts_at - datetime.timedelta(days=20)
         )
     session.refresh_from_db()
     return session
@@ -67,16 +67,16 @@ def _planned(w, *, invited=True):
 def _with_item(w, session=None):
     session = session or _planned(w)
     dossier = ready_dossier(w.centre_a, referential(), company=w.company_a, birth_name=MARKER)
-    item = services.add_to_agenda(session, dossier, acting_user=_staff(w))
+    item = services.add_to_agenda(session, dossier, actor=_staff(w))
     return session, item
 
 
 def _open(w):
     session, item = _with_item(w)
     staff = _staff(w)
-    services.open_session(session, acting_user=staff)
+    services.open_session(session, actor=staff)
     for member in session.members.all():
-        services.set_attendance(member, Attendance.PRESENT, acting_user=staff)
+        services.set_attendance(member, Attendance.PRESENT, actor=staff)
     session.refresh_from_db()
     return session, item
 
@@ -84,20 +84,20 @@ def _open(w):
 def _deliberating(w, *, voted=False, values=None):
     session, item = _open(w)
     staff = _staff(w)
-    services.start_deliberation(session, acting_user=staff)
-    services.record_regularity(item, regular=True, acting_user=staff)
+    services.start_deliberation(session, actor=staff)
+    services.record_regularity(item, regular=True, actor=staff)
     if voted:
         for member in session.members.all():
             for row in item.dossier.competences.select_related("competence"):
                 value = (values or {}).get(row.competence.code, A)
-                services.cast_vote(item, row.competence, value, acting_user=member.user)
+                services.cast_vote(item, row.competence, value, actor=member.user)
     session.refresh_from_db()
     return session, item
 
 
 def _closed(w, values=None):
     session, item = _deliberating(w, voted=True, values=values)
-    services.close_session(session, acting_user=_staff(w))
+    services.close_session(session, actor=_staff(w))
     session.refresh_from_db()
     return session, item
 
@@ -143,7 +143,7 @@ def _member(w):
 def _employer_member(w):
     session = _planned(w)
     member = services.add_member(
-        session, juror(w.centre_a, "juror_a3"), acting_user=_staff(w), college=College.EMPLOYER
+        session, juror(w.centre_a, "juror_a3"), actor=_staff(w), college=College.EMPLOYER
     )
     return {"pk": session.pk, "member_pk": member.pk}
 
@@ -158,7 +158,7 @@ def _document(w):
 def _conflict(w):
     session, item = _with_item(w)
     member = session.members.get(user__username="juror_a2")
-    conflict = services.declare_conflict(item, member, kind="trainer", acting_user=_staff(w))
+    conflict = services.declare_conflict(item, member, kind="trainer", actor=_staff(w))
     return {"pk": session.pk, "conflict_pk": conflict.pk}
 
 

@@ -125,14 +125,14 @@ def test_regularity_absence_and_conflicts_show_at_once(client, world, version):
     staff = build_actor(world.user("staff"))
     staff_client(client, world)
     assert "Régularité à vérifier" in board_of(client, session)
-    services.record_regularity(item, regular=True, acting_user=staff)
+    services.record_regularity(item, regular=True, actor=staff)
     assert "Évaluation conforme" in board_of(client, session)
     assert ABSTAINING not in board_of(client, session)
-    conflict = services.declare_conflict(item, members[3], kind="trainer", acting_user=staff)
+    conflict = services.declare_conflict(item, members[3], kind="trainer", actor=staff)
     assert members[3].name in board_of(client, session).split(ABSTAINING)[1]
-    services.remove_conflict(conflict, acting_user=staff)
+    services.remove_conflict(conflict, actor=staff)
     assert ABSTAINING not in board_of(client, session)
-    services.set_candidate_absent(item, True, acting_user=staff)
+    services.set_candidate_absent(item, True, actor=staff)
     assert "Candidat absent" in board_of(client, session)
 
 
@@ -141,7 +141,7 @@ def test_attendance_shows_at_once(client, world, deliberating):
     staff_client(client, world)
     assert board_of(client, session).count(members[3].name) >= 2  # one column per dossier
     staff = build_actor(world.user("staff"))
-    services.set_attendance(members[3], Attendance.ABSENT, acting_user=staff)
+    services.set_attendance(members[3], Attendance.ABSENT, actor=staff)
     assert members[3].name not in board_of(client, session)
 
 
@@ -152,20 +152,20 @@ def test_agenda_changes_and_transitions_show_at_once(client, world, version):
     staff_client(client, world)
     assert "Aucun dossier" in board_of(client, session)
     item = services.add_to_agenda(
-        session, ready_dossier(world.centre_a, version, birth_name="Zorglub"), acting_user=staff
+        session, ready_dossier(world.centre_a, version, birth_name="Zorglub"), actor=staff
     )
     assert "ZORGLUB" in board_of(client, session)
-    services.remove_from_agenda(item, acting_user=staff, reason="erreur")
+    services.remove_from_agenda(item, actor=staff, reason="erreur")
     assert "ZORGLUB" not in board_of(client, session)
     services.add_to_agenda(
-        session, ready_dossier(world.centre_a, version, birth_name="Yvon"), acting_user=staff
+        session, ready_dossier(world.centre_a, version, birth_name="Yvon"), actor=staff
     )
     assert "hx-trigger" not in board_of(client, session)  # planned: no polling
-    services.open_session(session, acting_user=staff)
+    services.open_session(session, actor=staff)
     assert 'hx-trigger="every 4s"' in board_of(client, session)
     for member in members:
-        services.set_attendance(member, Attendance.PRESENT, acting_user=staff)
-    services.start_deliberation(session, acting_user=staff)
+        services.set_attendance(member, Attendance.PRESENT, actor=staff)
+    services.start_deliberation(session, actor=staff)
     assert 'hx-trigger="every 4s"' in board_of(client, session)
 
 
@@ -179,12 +179,12 @@ def test_closing_and_revocation_show_at_once(client, world, deliberating):
     staff_client(client, world)
     live = board_of(client, session)
     assert "provisoire" in live and "every 4s" in live
-    services.close_session(session, acting_user=staff)
+    services.close_session(session, actor=staff)
     closed = board_of(client, session)
     assert "provisoire" not in closed and "every 4s" not in closed
     assert "révoquée" not in closed
     decision = items[0].decision
-    services.revoke_decision(decision, reason="Erreur de saisie", acting_user=staff)
+    services.revoke_decision(decision, reason="Erreur de saisie", actor=staff)
     revoked = board_of(client, session)
     assert revoked.count("révoquée") == 1
     assert page_of(client, session).count("révoquée") == 1
@@ -266,17 +266,17 @@ def test_every_board_write_bumps_the_board_version(world, deliberating):
     declared = []
     assert bumped(
         lambda: declared.append(
-            services.declare_conflict(items[1], members[2], kind="personal", acting_user=staff)
+            services.declare_conflict(items[1], members[2], kind="personal", actor=staff)
         )
     )
-    assert bumped(lambda: services.remove_conflict(declared[0], acting_user=staff))
-    assert bumped(lambda: services.set_candidate_absent(items[1], True, acting_user=staff))
+    assert bumped(lambda: services.remove_conflict(declared[0], actor=staff))
+    assert bumped(lambda: services.set_candidate_absent(items[1], True, actor=staff))
     assert bumped(
         lambda: services.record_regularity(
-            items[0], regular=False, comment="Grille non signée", acting_user=staff
+            items[0], regular=False, comment="Grille non signée", actor=staff
         )
     )
-    assert bumped(lambda: services.set_attendance(members[3], Attendance.ABSENT, acting_user=staff))
+    assert bumped(lambda: services.set_attendance(members[3], Attendance.ABSENT, actor=staff))
 
 
 def test_composition_agenda_and_transitions_bump_the_board_version(world, version):
@@ -290,20 +290,18 @@ def test_composition_agenda_and_transitions_bump_the_board_version(world, versio
 
     users = jurors(world, n=5)
     members = convene(world, session, users[:4])
-    assert bumped(
-        lambda: services.add_member(session, users[4], acting_user=staff, college="employer")
-    )
+    assert bumped(lambda: services.add_member(session, users[4], actor=staff, college="employer"))
     extra = session.members.get(user=users[4])
-    assert bumped(lambda: services.update_member(extra, acting_user=staff, sex="F"))
-    assert bumped(lambda: services.set_president(extra, acting_user=staff))
-    assert bumped(lambda: services.set_president(members[0], acting_user=staff))
-    assert bumped(lambda: services.remove_member(extra, acting_user=staff))
+    assert bumped(lambda: services.update_member(extra, actor=staff, sex="F"))
+    assert bumped(lambda: services.set_president(extra, actor=staff))
+    assert bumped(lambda: services.set_president(members[0], actor=staff))
+    assert bumped(lambda: services.remove_member(extra, actor=staff))
     added = []
     dossier = ready_dossier(world.centre_a, version)
-    assert bumped(lambda: added.append(services.add_to_agenda(session, dossier, acting_user=staff)))
-    assert bumped(lambda: services.remove_from_agenda(added[0], acting_user=staff))
-    services.add_to_agenda(session, ready_dossier(world.centre_a, version), acting_user=staff)
-    assert bumped(lambda: services.open_session(session, acting_user=staff))
+    assert bumped(lambda: added.append(services.add_to_agenda(session, dossier, actor=staff)))
+    assert bumped(lambda: services.remove_from_agenda(added[0], actor=staff))
+    services.add_to_agenda(session, ready_dossier(world.centre_a, version), actor=staff)
+    assert bumped(lambda: services.open_session(session, actor=staff))
     for member in members:
-        services.set_attendance(member, Attendance.PRESENT, acting_user=staff)
-    assert bumped(lambda: services.start_deliberation(session, acting_user=staff))
+        services.set_attendance(member, Attendance.PRESENT, actor=staff)
+    assert bumped(lambda: services.start_deliberation(session, actor=staff))

@@ -27,7 +27,7 @@ def closed_session(world, version):
     dossier = ready_dossier(world.centre_a, version, company=world.company_a, birth_name="Arnaud")
     session, members, items = deliberating_session(world, version, [dossier])
     vote_all(items[0], members, dict.fromkeys(all_codes(items[0]), A))
-    services.close_session(session, acting_user=members[0].user, observations="RAS")
+    services.close_session(session, actor=members[0].user, observations="RAS")
     session.refresh_from_db()
     return session, members, Decision.objects.get(item=items[0])
 

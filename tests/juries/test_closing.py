@@ -49,7 +49,7 @@ def three_candidates(world, version):
 
 
 def close(session, actor):
-    return services.close_session(session, acting_user=actor, observations="RAS")
+    return services.close_session(session, actor=actor, observations="RAS")
 
 
 def test_close_freezes_records_credits_and_decides(
@@ -57,7 +57,7 @@ def test_close_freezes_records_credits_and_decides(
 ):
     session, members, items = three_candidates(world, version)
     with django_capture_on_commit_callbacks(execute=True):
-        close(session, members[0].user)  # the president closes
+        close(members[0].user, actor=session)  # the president closes
     session.refresh_from_db()
     assert session.status == SessionStatus.CLOSED and session.observations == "RAS"
     outcomes = [Decision.objects.get(item=i).outcome for i in items]
@@ -102,12 +102,12 @@ def test_close_freezes_records_credits_and_decides(
 
     with pytest.raises(services.JuryError, match="close"):
         vote(items[0], members[1], "C1", NA)  # frozen: no vote after close
-    assert close(session, staff).status == SessionStatus.CLOSED  # no-op
+    assert close(staff, actor=session).status == SessionStatus.CLOSED  # no-op
 
 
 def test_credits_expire(world, version):
     session, members, items = three_candidates(world, version)
-    close(session, members[0].user)
+    close(members[0].user, actor=session)
     candidate = items[1].dossier.candidate
     qualification = version.qualification
     jury_date = session.jury_date
@@ -139,23 +139,23 @@ def test_close_is_refused_while_incomplete_or_without_quorum(world, version, sta
     codes = all_codes(items[0])
     vote_all(items[0], members, dict.fromkeys(codes, A))
     with pytest.raises(services.JuryError) as excinfo:
-        close(session, staff)
+        close(staff, actor=session)
     assert excinfo.value.code == "undecided"
     assert items[1].dossier.candidate.full_name in str(excinfo.value.message)
     with pytest.raises(services.JuryError, match="président"):
-        close(session, members[1].user)  # a member who does not preside
+        close(members[1].user, actor=session)  # a member who does not preside
     vote_all(items[1], members, dict.fromkeys(codes, A))
-    services.set_attendance(members[3], Attendance.ABSENT, acting_user=staff)
+    services.set_attendance(members[3], Attendance.ABSENT, actor=staff)
     with pytest.raises(services.JuryError, match="Quorum"):
-        close(session, staff)
+        close(staff, actor=session)
     assert Decision.objects.filter(frozen_at__isnull=False).count() == 0
 
 
 def test_absent_candidate_stays_ready_for_a_later_jury(world, version, staff):
     dossier = ready_dossier(world.centre_a, version)
     session, members, (item,) = deliberating_session(world, version, [dossier])
-    services.set_candidate_absent(item, True, acting_user=staff)
-    close(session, staff)
+    services.set_candidate_absent(item, True, actor=staff)
+    close(staff, actor=session)
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.READY_FOR_JURY
     assert Decision.objects.get(item=item).outcome == Outcome.ABSENT
@@ -169,12 +169,12 @@ def test_present_members_sign_the_minutes(
     session, members, items = three_candidates(world, version)
     with pytest.raises(services.JuryError, match="close"):
         sign(session, members[0], document_sha256="0" * 64)
-    services.set_attendance(members[3], Attendance.ABSENT, acting_user=staff)
+    services.set_attendance(members[3], Attendance.ABSENT, actor=staff)
     vote_all(items[0], members[:3], {})  # decisions stay complete without the 4th
     world.centre_a.jury_quorum = 3
     world.centre_a.save()
     session.refresh_from_db()
-    close(session, staff)
+    close(staff, actor=session)
     with pytest.raises(services.JuryError) as excinfo:
         sign(session, members[0], document_sha256="0" * 64)
     assert excinfo.value.code == "minutes_not_ready"  # the PV is not produced yet
@@ -198,24 +198,24 @@ def test_present_members_sign_the_minutes(
     ]
     assert AuditEntry.objects.filter(action="jury.documents_issued").count() == 1
     with pytest.raises(services.JuryError):
-        services.sign_minutes(session, acting_user=staff, password="x", document_sha256="0")
+        services.sign_minutes(session, actor=staff, password="x", document_sha256="0")
 
 
 def test_revocation_is_audited_and_revokes_credits_and_certificates(world, version, staff):
     session, members, items = three_candidates(world, version)
-    close(session, staff)
+    close(staff, actor=session)
     sign_all(session, members)
     partial = Decision.objects.get(item=items[1])
     awarded = Decision.objects.get(item=items[0])
     with pytest.raises(services.JuryError, match="motif"):
-        services.revoke_decision(partial, reason=" ", acting_user=staff)
+        services.revoke_decision(partial, reason=" ", actor=staff)
     with pytest.raises(services.JuryError, match="droit"):
-        services.revoke_decision(partial, reason="Erreur", acting_user=members[0].user)
+        services.revoke_decision(partial, reason="Erreur", actor=members[0].user)
     later = new_session(world, version, starts_at=session.starts_at + datetime.timedelta(days=40))
     services.revoke_decision(
         partial,
         reason="Grille C3 signée par un évaluateur lié",
-        acting_user=staff,
+        actor=staff,
         later_session=later,
     )
     partial.refresh_from_db()
@@ -232,19 +232,19 @@ def test_revocation_is_audited_and_revokes_credits_and_certificates(world, versi
     new_item = later.agenda.get()
     assert new_item.dossier_id == items[1].dossier_id and new_item.revises == partial
     # revoking twice changes nothing
-    services.revoke_decision(partial, reason="Encore", acting_user=staff)
+    services.revoke_decision(partial, reason="Encore", actor=staff)
     assert AuditEntry.objects.filter(action="jury.decision_revoked").count() == 1
 
     # the later session decides again, on its day; the revoked decision is superseded
     new_members = convene(world, later, jurors(world))
     with travel_to(later.starts_at):
-        services.open_session(later, acting_user=staff)
+        services.open_session(later, actor=staff)
         for m in new_members:
-            services.set_attendance(m, Attendance.PRESENT, acting_user=staff)
-        services.start_deliberation(later, acting_user=staff)
-        services.record_regularity(new_item, regular=True, acting_user=staff)
+            services.set_attendance(m, Attendance.PRESENT, actor=staff)
+        services.start_deliberation(later, actor=staff)
+        services.record_regularity(new_item, regular=True, actor=staff)
         vote_all(new_item, new_members, dict.fromkeys(all_codes(new_item), A))
-        services.close_session(later, acting_user=staff)
+        services.close_session(later, actor=staff)
     partial.refresh_from_db()
     assert partial.superseded_by.outcome == Outcome.AWARDED
     assert not awarded.revoked_at
@@ -256,29 +256,29 @@ def test_revocation_needs_a_frozen_decision_and_a_later_session(world, version, 
     vote_all(item, members, dict.fromkeys(all_codes(item), A))
     decision = Decision.objects.get(item=item)
     with pytest.raises(services.JuryError, match="figée"):
-        services.revoke_decision(decision, reason="x", acting_user=staff)
-    close(session, staff)
+        services.revoke_decision(decision, reason="x", actor=staff)
+    close(staff, actor=session)
     earlier = new_session(world, version, starts_at=session.starts_at)  # not later
     with pytest.raises(services.JuryError, match="ultérieure"):
-        services.revoke_decision(decision, reason="x", acting_user=staff, later_session=earlier)
+        services.revoke_decision(decision, reason="x", actor=staff, later_session=earlier)
     other = referential(rncp=False)
     elsewhere = new_session(world, other, starts_at=session.starts_at + datetime.timedelta(days=3))
     with pytest.raises(services.JuryError, match="même CQPM"):
-        services.revoke_decision(decision, reason="x", acting_user=staff, later_session=elsewhere)
+        services.revoke_decision(decision, reason="x", actor=staff, later_session=elsewhere)
     decision.refresh_from_db()
     assert decision.revoked_at is None
 
 
 def test_resit_after_a_partial_result(world, version, staff):
     session, members, items = three_candidates(world, version)
-    close(session, staff)
+    close(staff, actor=session)
     partial = Decision.objects.get(item=items[1])
     with pytest.raises(services.JuryError, match="partielle"):
-        services.open_resit(Decision.objects.get(item=items[2]), acting_user=staff)
+        services.open_resit(Decision.objects.get(item=items[2]), actor=staff)
     with pytest.raises(services.JuryError, match="droit"):
-        services.open_resit(partial, acting_user=members[0].user)
+        services.open_resit(partial, actor=members[0].user)
     # The credits run from the jury date (today here).
-    resit = services.open_resit(partial, acting_user=staff)
+    resit = services.open_resit(partial, actor=staff)
     assert resit.previous_dossier_id == items[1].dossier_id
     assert list(resit.competences.values_list("competence__code", flat=True)) == ["C7"]
 
@@ -288,7 +288,7 @@ def test_non_rncp_partial_has_no_bloc(world, staff):
     dossier = ready_dossier(world.centre_a, version)
     session, members, (item,) = deliberating_session(world, version, [dossier])
     vote_all(item, members, {c: (NA if c == "C8" else A) for c in all_codes(item)})
-    close(session, staff)
+    close(staff, actor=session)
     decision = Decision.objects.get(item=item)
     assert decision.outcome == Outcome.PARTIAL
     assert not decision.validated_blocs.exists()

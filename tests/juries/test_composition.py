@@ -24,16 +24,14 @@ def test_parity_is_required_to_open(world, version, staff):
     composition = check_composition(session)
     assert not composition.parity
     with pytest.raises(services.JuryError, match="paritaire"):
-        services.open_session(session, acting_user=staff)
+        services.open_session(session, actor=staff)
     extra = jurors(world, 4)[3]
-    services.add_member(
-        session, extra, acting_user=staff, college=College.EMPLOYEE, organisation="UNSA"
-    )
+    services.add_member(session, extra, actor=staff, college=College.EMPLOYEE, organisation="UNSA")
     services.record_invitations(
-        session, acting_user=staff, sent_at=session.starts_at - datetime.timedelta(days=16)
+        session, actor=staff, sent_at=session.starts_at - datetime.timedelta(days=16)
     )
     assert check_composition(session).parity
-    services.open_session(session, acting_user=staff)
+    services.open_session(session, actor=staff)
     session.refresh_from_db()
     assert session.status == SessionStatus.OPEN
 
@@ -43,34 +41,30 @@ def test_president_comes_from_the_employer_college(world, version, staff):
     members = convene(world, session, jurors(world), president=None)
     employee = next(m for m in members if m.college == College.EMPLOYEE)
     with pytest.raises(services.JuryError, match="collège employeurs"):
-        services.set_president(employee, acting_user=staff)
+        services.set_president(employee, actor=staff)
     assert "Désignez le président" in " ".join(check_composition(session).errors)
     employer = [m for m in members if m.college == College.EMPLOYER]
-    services.set_president(employer[0], acting_user=staff)
-    services.set_president(employer[1], acting_user=staff)  # the president changes
+    services.set_president(employer[0], actor=staff)
+    services.set_president(employer[1], actor=staff)  # the president changes
     assert list(session.members.filter(is_president=True)) == [employer[1]]
     with pytest.raises(services.JuryError, match="fiche de juré") as excinfo:
-        services.update_member(employer[1], acting_user=staff, college=College.EMPLOYEE)
+        services.update_member(employer[1], actor=staff, college=College.EMPLOYEE)
     assert excinfo.value.code == "college_from_record"
 
 
 def test_only_jurors_of_the_centre_sit_and_get_the_session(world, version, staff):
     session = new_session(world, version)
     with pytest.raises(services.JuryError, match="juré actif"):
-        services.add_member(session, world.user("assessor"), acting_user=staff, college="employer")
+        services.add_member(session, world.user("assessor"), actor=staff, college="employer")
     with pytest.raises(services.JuryError, match="juré actif"):
-        services.add_member(
-            session, world.user("juror", "b"), acting_user=staff, college="employer"
-        )
-    member = services.add_member(
-        session, world.user("juror"), acting_user=staff, college="employer"
-    )
+        services.add_member(session, world.user("juror", "b"), actor=staff, college="employer")
+    member = services.add_member(session, world.user("juror"), actor=staff, college="employer")
     assert "sit_on_jury_session" in get_perms(world.user("juror"), session)
-    services.remove_member(member, acting_user=staff)
+    services.remove_member(member, actor=staff)
     assert "sit_on_jury_session" not in get_perms(world.user("juror"), session)
     with pytest.raises(services.JuryError, match="droit"):
         services.add_member(
-            session, world.user("juror"), acting_user=world.user("juror"), college="employer"
+            session, world.user("juror"), actor=world.user("juror"), college="employer"
         )
 
 
@@ -81,27 +75,27 @@ def test_late_invitations_need_a_justification(world, version, staff):
         services.add_member(
             session,
             user,
-            acting_user=staff,
+            actor=staff,
             college="employer" if i % 2 == 0 else "employee",
             organisation=f"Union {i}",
         )
     with pytest.raises(services.JuryError) as excinfo:
-        services.record_invitations(session, acting_user=staff)
+        services.record_invitations(session, actor=staff)
     assert excinfo.value.code == "late_invitation_justification_required"
     assert "15" in str(excinfo.value.message)
     with pytest.raises(services.JuryError) as excinfo:  # a text alone is not enough
         services.record_invitations(
-            session, acting_user=staff, justification="Session avancée à la demande de la GTP."
+            session, actor=staff, justification="Session avancée à la demande de la GTP."
         )
     assert excinfo.value.code == "late_invitation_justification_required"
     with pytest.raises(services.JuryError) as excinfo:
         services.record_invitations(
-            session, acting_user=staff, reason="whim", justification="Session avancée."
+            session, actor=staff, reason="whim", justification="Session avancée."
         )
     assert excinfo.value.code == "bad_late_invitation_reason"
     services.record_invitations(
         session,
-        acting_user=staff,
+        actor=staff,
         reason=LateInvitationReason.RESCHEDULED,
         justification="Session avancée à la demande de la GTP.",
     )
@@ -117,8 +111,8 @@ def test_late_invitations_need_a_justification(world, version, staff):
 
 def test_timely_invitations_need_no_justification(world, version, staff):
     session = new_session(world, version, starts_at=timezone.now() + datetime.timedelta(days=20))
-    services.add_member(session, world.user("juror"), acting_user=staff, college="employer")
-    services.record_invitations(session, acting_user=staff)
+    services.add_member(session, world.user("juror"), actor=staff, college="employer")
+    services.record_invitations(session, actor=staff)
     session.refresh_from_db()
     assert session.invitations_sent_at and not session.late_invitation_justification
 
@@ -126,15 +120,15 @@ def test_timely_invitations_need_no_justification(world, version, staff):
 def test_quorum_and_attendance_gate_the_deliberation(world, version, staff):
     session = new_session(world, version)
     members = convene(world, session, jurors(world))
-    services.add_to_agenda(session, ready_dossier(world.centre_a, version), acting_user=staff)
-    services.open_session(session, acting_user=staff)
+    services.add_to_agenda(session, ready_dossier(world.centre_a, version), actor=staff)
+    services.open_session(session, actor=staff)
     with pytest.raises(services.JuryError, match="présence"):
-        services.start_deliberation(session, acting_user=staff)
+        services.start_deliberation(session, actor=staff)
     for member in members[:3]:
-        services.set_attendance(member, Attendance.PRESENT, acting_user=staff)
-    services.set_attendance(members[3], Attendance.EXCUSED, acting_user=staff)
+        services.set_attendance(member, Attendance.PRESENT, actor=staff)
+    services.set_attendance(members[3], Attendance.EXCUSED, actor=staff)
     with pytest.raises(services.JuryError, match="Quorum"):
-        services.start_deliberation(session, acting_user=staff)
+        services.start_deliberation(session, actor=staff)
     world.centre_a.jury_quorum = 3
     world.centre_a.save()
     session = JurySession.objects.get(pk=session.pk)
@@ -142,8 +136,8 @@ def test_quorum_and_attendance_gate_the_deliberation(world, version, staff):
     assert composition.quorum_reached and composition.present == 3
     assert any("membres présents" in w for w in composition.warnings)  # present not at parity
     with pytest.raises(services.JuryError, match="motif"):  # issue 15: a reason is needed
-        services.start_deliberation(session, acting_user=staff)
-    services.start_deliberation(session, acting_user=staff, imbalance_reason="Un membre excusé.")
+        services.start_deliberation(session, actor=staff)
+    services.start_deliberation(session, actor=staff, imbalance_reason="Un membre excusé.")
     session.refresh_from_db()
     assert session.status == SessionStatus.DELIBERATING
 
@@ -153,13 +147,13 @@ def test_president_must_be_present(world, version, staff):
     world.centre_a.save()
     session = new_session(world, version)
     members = convene(world, session, jurors(world))
-    services.add_to_agenda(session, ready_dossier(world.centre_a, version), acting_user=staff)
-    services.open_session(session, acting_user=staff)
-    services.set_attendance(members[0], Attendance.ABSENT, acting_user=staff)
+    services.add_to_agenda(session, ready_dossier(world.centre_a, version), actor=staff)
+    services.open_session(session, actor=staff)
+    services.set_attendance(members[0], Attendance.ABSENT, actor=staff)
     for member in members[1:]:
-        services.set_attendance(member, Attendance.PRESENT, acting_user=staff)
+        services.set_attendance(member, Attendance.PRESENT, actor=staff)
     with pytest.raises(services.JuryError, match="président du jury doit être présent"):
-        services.start_deliberation(session, acting_user=staff)
+        services.start_deliberation(session, actor=staff)
 
 
 def test_vae_composition(world, version, staff):
@@ -167,13 +161,13 @@ def test_vae_composition(world, version, staff):
     users = jurors(world, 2)
     convene(world, session, users)
     vae = ready_dossier(world.centre_a, version, route=AccessStatus.VAE)
-    item = services.add_to_agenda(session, vae, acting_user=staff)
+    item = services.add_to_agenda(session, vae, actor=staff)
     composition = check_composition(session)
     assert composition.has_vae
     assert any("qualifié" in e for e in composition.errors)
     assert any("femmes et des hommes" in w for w in composition.warnings)
     for member, sex in zip(session.members.all(), [Sex.FEMALE, Sex.MALE], strict=True):
-        services.update_member(member, acting_user=staff, sex=sex, qualified_for_certification=True)
+        services.update_member(member, actor=staff, sex=sex, qualified_for_certification=True)
     composition = check_composition(session)
     assert not composition.errors
     assert not any("femmes" in w for w in composition.warnings)
@@ -182,12 +176,12 @@ def test_vae_composition(world, version, staff):
         session.members.first(),
         kind="accompanist",
         details="L'a accompagné",
-        acting_user=staff,
+        actor=staff,
     )
     errors = check_composition(session).errors
     assert any("ne peut pas siéger" in e for e in errors)
     with pytest.raises(services.JuryError, match="siéger"):
-        services.open_session(session, acting_user=staff)
+        services.open_session(session, actor=staff)
 
 
 def test_vae_needs_two_members(world, version, staff):
@@ -195,12 +189,12 @@ def test_vae_needs_two_members(world, version, staff):
     services.add_member(
         session,
         world.user("juror"),
-        acting_user=staff,
+        actor=staff,
         college="employer",
         qualified_for_certification=True,
     )
     services.add_to_agenda(
-        session, ready_dossier(world.centre_a, version, route=AccessStatus.VAE), acting_user=staff
+        session, ready_dossier(world.centre_a, version, route=AccessStatus.VAE), actor=staff
     )
     assert any("au moins 2 membres" in e for e in check_composition(session).errors)
 
@@ -211,9 +205,9 @@ def test_invitations_are_mailed_after_commit(
     session = new_session(world, version, starts_at=timezone.now() + datetime.timedelta(days=30))
     users = jurors(world, 2)
     for user, college in zip(users, ["employer", "employee"], strict=True):
-        services.add_member(session, user, acting_user=staff, college=college, organisation="SUD")
+        services.add_member(session, user, actor=staff, college=college, organisation="SUD")
     with django_capture_on_commit_callbacks(execute=True):
-        services.record_invitations(session, acting_user=staff)
+        services.record_invitations(session, actor=staff)
     assert sorted(m.to[0] for m in mailoutbox) == sorted(u.email for u in users)
     assert "Convocation au jury paritaire" in mailoutbox[0].subject
     assert f"/jurys/{session.pk}/" in mailoutbox[0].body

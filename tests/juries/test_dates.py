@@ -110,13 +110,13 @@ def test_moving_a_session_is_audited_and_invitations_are_sent_again(world, versi
     convene(world, session, jurors(world, 2))
     assert session.invitations_sent_at is not None
     with pytest.raises(services.JuryError, match="dans le passé"):
-        services.update_session(session, acting_user=staff, starts_at=in_days(-2))
+        services.update_session(session, actor=staff, starts_at=in_days(-2))
     # another time the same day: the invitations stand
-    services.update_session(session, acting_user=staff, starts_at=in_days(40, 14))
+    services.update_session(session, actor=staff, starts_at=in_days(40, 14))
     session.refresh_from_db()
     assert session.invitations_sent_at is not None
     # another day: audited, the invitations are withdrawn, the session cannot open
-    services.update_session(session, acting_user=staff, starts_at=in_days(10))
+    services.update_session(session, actor=staff, starts_at=in_days(10))
     session.refresh_from_db()
     assert session.invitations_sent_at is None
     assert not session.members.filter(invited_at__isnull=False).exists()
@@ -129,10 +129,10 @@ def test_moving_a_session_is_audited_and_invitations_are_sent_again(world, versi
     assert entry.before["invitations_sent_at"] and entry.after["invitations_sent_at"] is None
     # sent again, 10 days ahead: the 15-day rule asks for a justification
     with pytest.raises(services.JuryError, match="tardive"):
-        services.record_invitations(session, acting_user=staff, notify=False)
+        services.record_invitations(session, actor=staff, notify=False)
     services.record_invitations(
         session,
-        acting_user=staff,
+        actor=staff,
         notify=False,
         reason="rescheduled",
         justification="Date avancée par la branche",
@@ -145,12 +145,12 @@ def test_moving_a_session_is_audited_and_invitations_are_sent_again(world, versi
 def test_an_open_session_cannot_move(world, version, staff):
     session = new_session(world, version)
     convene(world, session, jurors(world, 2))
-    services.add_to_agenda(session, ready_dossier(world.centre_a, version), acting_user=staff)
-    services.open_session(session, acting_user=staff)
+    services.add_to_agenda(session, ready_dossier(world.centre_a, version), actor=staff)
+    services.open_session(session, actor=staff)
     with pytest.raises(services.JuryError, match="ouverte") as exc:
-        services.update_session(session, acting_user=staff, starts_at=in_days(3))
+        services.update_session(session, actor=staff, starts_at=in_days(3))
     assert exc.value.code == "session_already_open"
-    services.update_session(session, acting_user=staff, place="Salle B")  # other fields may
+    services.update_session(session, actor=staff, place="Salle B")  # other fields may
 
 
 def test_moving_through_the_api_and_the_page(api_client, client, world, version, staff):
@@ -197,27 +197,27 @@ def test_moving_through_the_api_and_the_page(api_client, client, world, version,
 def _composed(world, version, staff, starts_at):
     session = new_session(world, version, starts_at=starts_at)
     members = convene(world, session, jurors(world))
-    services.add_to_agenda(session, ready_dossier(world.centre_a, version), acting_user=staff)
+    services.add_to_agenda(session, ready_dossier(world.centre_a, version), actor=staff)
     return session, members
 
 
 def test_a_session_of_a_later_day_cannot_open_today(world, version, staff, clock):
     session, members = _composed(world, version, staff, in_days(20))
     with pytest.raises(services.JuryError, match="ne peut pas être ouverte avant") as exc:
-        services.open_session(session, acting_user=staff)
+        services.open_session(session, actor=staff)
     assert exc.value.code == "session_not_yet"
     # nor deliberate, even if the state were forced
     JurySession.objects.filter(pk=session.pk).update(status=SessionStatus.OPEN)
     session.refresh_from_db()
     for member in members:
-        services.set_attendance(member, Attendance.PRESENT, acting_user=staff)
+        services.set_attendance(member, Attendance.PRESENT, actor=staff)
     with pytest.raises(services.JuryError, match="ne peut pas être ouverte avant"):
-        services.start_deliberation(session, acting_user=staff)
+        services.start_deliberation(session, actor=staff)
     JurySession.objects.filter(pk=session.pk).update(status=SessionStatus.PLANNED)
     session.refresh_from_db()
     clock(session.starts_at - datetime.timedelta(minutes=30))  # within the window
-    services.open_session(session, acting_user=staff)
-    services.start_deliberation(session, acting_user=staff)
+    services.open_session(session, actor=staff)
+    services.start_deliberation(session, actor=staff)
     session.refresh_from_db()
     assert session.status == SessionStatus.DELIBERATING
 
@@ -228,15 +228,15 @@ def test_the_window_is_a_setting_and_never_reaches_the_day_before(
     session, _members = _composed(world, version, staff, in_days(2))
     clock(session.starts_at - datetime.timedelta(minutes=90))
     with pytest.raises(services.JuryError, match="avant"):
-        services.open_session(session, acting_user=staff)
+        services.open_session(session, actor=staff)
     settings.JURY_OPEN_WINDOW_MINUTES = 120
-    services.open_session(session, acting_user=staff)
+    services.open_session(session, actor=staff)
     late = new_session(world, version, starts_at=in_days(4, 0).replace(minute=30))
     convene(world, late, jurors(world, 2))
-    services.add_to_agenda(late, ready_dossier(world.centre_a, version), acting_user=staff)
+    services.add_to_agenda(late, ready_dossier(world.centre_a, version), actor=staff)
     clock(late.starts_at - datetime.timedelta(minutes=60))  # 23:30 the day before
     with pytest.raises(services.JuryError, match="avant"):
-        services.open_session(late, acting_user=staff)
+        services.open_session(late, actor=staff)
 
 
 def test_the_open_button_says_why_before_the_day(client, world, version, staff):
@@ -265,18 +265,18 @@ def test_documents_and_credits_carry_the_day_the_jury_deliberated(world, version
     ]
     session = new_session(world, version, starts_at=in_days(20))
     members = convene(world, session, jurors(world))
-    items = [services.add_to_agenda(session, d, acting_user=staff) for d in dossiers]
+    items = [services.add_to_agenda(session, d, actor=staff) for d in dossiers]
     scheduled = session.scheduled_date
     clock(in_days(22, 9))
     met = timezone.localdate()
-    services.open_session(session, acting_user=staff)
+    services.open_session(session, actor=staff)
     for member in members:
-        services.set_attendance(member, Attendance.PRESENT, acting_user=staff)
-    services.start_deliberation(session, acting_user=staff)
+        services.set_attendance(member, Attendance.PRESENT, actor=staff)
+    services.start_deliberation(session, actor=staff)
     for index, item in enumerate(items):
-        services.record_regularity(item, regular=True, acting_user=staff)
+        services.record_regularity(item, regular=True, actor=staff)
         vote_all(item, members, {c: (NA if c == "C8" and index else A) for c in all_codes(item)})
-    services.close_session(session, acting_user=staff)
+    services.close_session(session, actor=staff)
     sign_all(session, JuryMember.objects.filter(session=session))  # then the issuing
     session.refresh_from_db()
     assert timezone.localtime(session.deliberated_at).date() == met
@@ -374,7 +374,7 @@ def test_grids_and_avis_signed_after_the_deliberation_stay_out(
     assert "Grille signée le" in page and "Avis de l&#x27;entreprise signé le" in page
     # closing is refused, through the service and the API
     with pytest.raises(services.JuryError, match="après le début de la délibération") as exc:
-        services.close_session(session, acting_user=staff)
+        services.close_session(session, actor=staff)
     assert exc.value.code == "signed_after_deliberation"
     api_client.force_login(members[0].user)
     response = api_client.post(reverse("api:jury-session-close", args=[session.pk]))
@@ -395,4 +395,4 @@ def test_grids_signed_before_the_deliberation_are_in_the_file(client, world, ver
     page = client.get(reverse("juries:item_detail", args=[session.pk, item.pk])).content.decode()
     assert "hors du dossier du jury" not in page
     vote_all(item, members, dict.fromkeys(all_codes(item), A))
-    services.close_session(session, acting_user=staff)
+    services.close_session(session, actor=staff)

@@ -72,7 +72,7 @@ def test_seed_builds_both_sessions_and_is_idempotent(world, version, settings):
     # staff can start the deliberation right away
     from juries import services
 
-    services.start_deliberation(opened, acting_user=build_actor(world.user("staff")))
+    services.start_deliberation(opened, actor=build_actor(world.user("staff")))
     counts = (JurySession.objects.count(), AuditEntry.objects.count())
     demo.seed(context)
     assert (JurySession.objects.count(), AuditEntry.objects.count()) == counts

@@ -39,7 +39,7 @@ def _closed(world, version, *, president_sex="F"):
     JuryMember.objects.filter(session=session, is_president=False).update(sex="M")
     for index, item in enumerate(items):
         vote_all(item, members, {c: (NA if c == "C8" and index else A) for c in all_codes(item)})
-    services.close_session(session, acting_user=build_actor(world.user("staff")))
+    services.close_session(session, actor=build_actor(world.user("staff")))
     # the parchemins and letters are issued once every present member signed the PV
     sign_all(session, JuryMember.objects.filter(session=session))
     return session, items

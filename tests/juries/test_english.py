@@ -52,7 +52,7 @@ def test_register_and_letters_stay_french_when_closed_in_english(world, version)
     session, members, (item,) = deliberating_session(world, version, [dossier])
     vote_all(item, members, dict.fromkeys(all_codes(item), A))
     with translation.override("en"):
-        services.close_session(session, acting_user=build_actor(world.user("staff")))
+        services.close_session(session, actor=build_actor(world.user("staff")))
         sign_all(session, members)
         record = CertificateRecord.objects.get(kind="certificate")
         assert record.signatory_title == "Président(e) du jury paritaire de délibération"
@@ -85,7 +85,7 @@ def test_minutes_built_in_english_render_in_french(world, version):
     dossier = ready_dossier(world.centre_a, version, birth_name="Anglais")
     session, members, (item,) = deliberating_session(world, version, [dossier])
     vote_all(item, members, dict.fromkeys(all_codes(item), A))
-    services.close_session(session, acting_user=build_actor(world.user("staff")))
+    services.close_session(session, actor=build_actor(world.user("staff")))
     document = GeneratedDocument.objects.get(kind=DocumentKind.JURY_MINUTES)
     with translation.override("en"):
         template, context = paperwork.build_minutes(document)

@@ -40,9 +40,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _register(staff, world, user, college, union=""):
-    return services.register_juror(
-        world.centre_a, user, acting_user=staff, college=college, union=union
-    )
+    return services.register_juror(world.centre_a, user, actor=staff, college=college, union=union)
 
 
 # --- the standing record ------------------------------------------------------------------
@@ -53,9 +51,9 @@ def test_two_employee_members_of_the_same_union_are_refused(world, version, staf
     users = jurors(world, 4)
     _register(staff, world, users[1], College.EMPLOYEE, "CGT-FO")
     _register(staff, world, users[3], College.EMPLOYEE, "cgt-fo ")  # same union, spelt lower
-    services.add_member(session, users[1], acting_user=staff)
+    services.add_member(session, users[1], actor=staff)
     with pytest.raises(services.JuryError) as excinfo:
-        services.add_member(session, users[3], acting_user=staff)
+        services.add_member(session, users[3], actor=staff)
     assert excinfo.value.code == "union_already_seated"
     assert not session.members.filter(user=users[3]).exists()
 
@@ -65,15 +63,15 @@ def test_an_employee_juror_never_sits_as_employer_nor_presides(world, version, s
     users = jurors(world, 2)
     _register(staff, world, users[1], College.EMPLOYEE, "CFDT")
     with pytest.raises(services.JuryError) as excinfo:
-        services.add_member(session, users[1], acting_user=staff, college=College.EMPLOYER)
+        services.add_member(session, users[1], actor=staff, college=College.EMPLOYER)
     assert excinfo.value.code == "college_mismatch"
-    member = services.add_member(session, users[1], acting_user=staff)
+    member = services.add_member(session, users[1], actor=staff)
     assert (member.college, member.organisation) == (College.EMPLOYEE, "CFDT")
     with pytest.raises(services.JuryError) as excinfo:
-        services.set_president(member, acting_user=staff)
+        services.set_president(member, actor=staff)
     assert excinfo.value.code == "president_employer_college"
     with pytest.raises(services.JuryError) as excinfo:
-        services.update_member(member, acting_user=staff, college=College.EMPLOYER)
+        services.update_member(member, actor=staff, college=College.EMPLOYER)
     assert excinfo.value.code == "college_from_record"
     # the database refuses an employee president too
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -86,10 +84,10 @@ def test_a_record_moved_to_the_employee_side_cannot_preside_a_seat_taken_before(
     session = new_session(world, version)
     user = jurors(world, 1)[0]
     juror = _register(staff, world, user, College.EMPLOYER)
-    member = services.add_member(session, user, acting_user=staff)
-    services.update_juror(juror, acting_user=staff, college=College.EMPLOYEE, union="CGT")
+    member = services.add_member(session, user, actor=staff)
+    services.update_juror(juror, actor=staff, college=College.EMPLOYEE, union="CGT")
     with pytest.raises(services.JuryError) as excinfo:
-        services.set_president(member, acting_user=staff)
+        services.set_president(member, actor=staff)
     assert excinfo.value.code == "president_employer_college"
 
 
@@ -104,7 +102,7 @@ def test_an_employee_record_needs_a_union_and_registration_is_once(world, staff)
     assert excinfo.value.code == "juror_exists"
     with pytest.raises(services.JuryError) as excinfo:
         services.register_juror(
-            world.centre_a, user, acting_user=world.user("juror"), college=College.EMPLOYER
+            world.centre_a, user, actor=world.user("juror"), college=College.EMPLOYER
         )
     assert excinfo.value.code == "permission_denied"
 
@@ -113,8 +111,8 @@ def test_a_record_change_is_audited_and_rewrites_no_past_seat(world, version, st
     session = new_session(world, version)
     user = jurors(world, 2)[1]
     juror = _register(staff, world, user, College.EMPLOYEE, "CFE-CGC")
-    seat = services.add_member(session, user, acting_user=staff)
-    services.update_juror(juror, acting_user=staff, union="FTM-CGT")
+    seat = services.add_member(session, user, actor=staff)
+    services.update_juror(juror, actor=staff, union="FTM-CGT")
     seat.refresh_from_db()
     assert seat.organisation == "CFE-CGC"  # the session keeps what it was composed with
     assert JurorUnion.objects.get(juror=juror).union == "FTM-CGT"
@@ -122,11 +120,11 @@ def test_a_record_change_is_audited_and_rewrites_no_past_seat(world, version, st
     assert entry.after["union_changed"] is True
     assert "CGT" not in str(entry.before) + str(entry.after)  # art. 9: never in the trail
     later = new_session(world, version, starts_at=timezone.now() + datetime.timedelta(days=30))
-    assert services.add_member(later, user, acting_user=staff).organisation == "FTM-CGT"
-    services.update_juror(juror, acting_user=staff, college=College.EMPLOYER)
+    assert services.add_member(later, user, actor=staff).organisation == "FTM-CGT"
+    services.update_juror(juror, actor=staff, college=College.EMPLOYER)
     assert not JurorUnion.objects.filter(juror=juror).exists()  # an employer keeps none
     with pytest.raises(services.JuryError):  # stale version
-        services.update_juror(juror, acting_user=staff, expected_version=1, sex="F")
+        services.update_juror(juror, actor=staff, expected_version=1, sex="F")
 
 
 def test_the_data_migration_makes_records_from_seats(world, version, staff):
@@ -148,7 +146,7 @@ def test_the_data_migration_makes_records_from_seats(world, version, staff):
 def test_a_quorum_below_the_floor_is_refused_everywhere(world, client, api_client):
     admin = world.user("centre_admin")
     with pytest.raises(CentreError) as excinfo:
-        centre_services.update_centre_settings(world.centre_a, acting_user=admin, jury_quorum=1)
+        centre_services.update_centre_settings(world.centre_a, actor=admin, jury_quorum=1)
     assert excinfo.value.code == "invalid_quorum"
     client.force_login(admin)
     response = client.post(
@@ -177,11 +175,11 @@ def _open_with(world, version, staff, present):
     """A 2 + 2 session, opened, with ``present`` (indexes) present and the others absent."""
     session = new_session(world, version)
     members = convene(world, session, jurors(world, 4))
-    services.add_to_agenda(session, ready_dossier(world.centre_a, version), acting_user=staff)
-    services.open_session(session, acting_user=staff)
+    services.add_to_agenda(session, ready_dossier(world.centre_a, version), actor=staff)
+    services.open_session(session, actor=staff)
     for index, member in enumerate(members):
         value = Attendance.PRESENT if index in present else Attendance.ABSENT
-        services.set_attendance(member, value, acting_user=staff)
+        services.set_attendance(member, value, actor=staff)
     return session, members
 
 
@@ -190,7 +188,7 @@ def test_one_member_alone_never_deliberates(world, version, staff):
     world.centre_a.refresh_from_db()
     session, _members = _open_with(world, version, staff, present={0})
     with pytest.raises(services.JuryError) as excinfo:
-        services.start_deliberation(session, acting_user=staff, imbalance_reason="Absences")
+        services.start_deliberation(session, actor=staff, imbalance_reason="Absences")
     assert "Quorum non atteint" in str(excinfo.value.message)
 
 
@@ -203,7 +201,7 @@ def test_each_college_must_be_present(world, version, staff):
     composition = check_composition(session)
     assert composition.present == 2 and not composition.quorum_reached
     with pytest.raises(services.JuryError, match="chaque collège"):
-        services.start_deliberation(session, acting_user=staff, imbalance_reason="Grève")
+        services.start_deliberation(session, actor=staff, imbalance_reason="Grève")
 
 
 def test_unbalanced_colleges_need_a_reason_printed_on_the_pv(world, version, staff):
@@ -211,10 +209,10 @@ def test_unbalanced_colleges_need_a_reason_printed_on_the_pv(world, version, sta
     world.centre_a.save(update_fields=["jury_quorum"])
     session, members = _open_with(world, version, staff, present={0, 1, 2})
     with pytest.raises(services.JuryError) as excinfo:
-        services.start_deliberation(session, acting_user=staff)
+        services.start_deliberation(session, actor=staff)
     assert "motif" in str(excinfo.value.message)
     services.start_deliberation(
-        session, acting_user=staff, imbalance_reason="Membre salarié retenu par une grève SNCF."
+        session, actor=staff, imbalance_reason="Membre salarié retenu par une grève SNCF."
     )
     session.refresh_from_db()
     assert session.status == SessionStatus.DELIBERATING
@@ -226,9 +224,9 @@ def test_unbalanced_colleges_need_a_reason_printed_on_the_pv(world, version, sta
         if m.attendance == Attendance.PRESENT
         or m.pk in {members[0].pk, members[1].pk, members[2].pk}
     ]
-    services.record_regularity(item, regular=True, acting_user=staff)
+    services.record_regularity(item, regular=True, actor=staff)
     vote_all(item, present[:3], dict.fromkeys(all_codes(item), A))
-    services.close_session(session, acting_user=staff)
+    services.close_session(session, actor=staff)
     from documents.models import DocumentKind, GeneratedDocument
 
     document = GeneratedDocument.objects.get(kind=DocumentKind.JURY_MINUTES)
@@ -243,31 +241,31 @@ def test_a_late_invitation_reason_is_printed_on_the_pv(world, version, staff):
     world.centre_a.save(update_fields=["jury_quorum"])
     session = new_session(world, version)
     users = jurors(world, 2)
-    services.add_member(session, users[0], acting_user=staff, college=College.EMPLOYER)
+    services.add_member(session, users[0], actor=staff, college=College.EMPLOYER)
     member = services.add_member(
-        session, users[1], acting_user=staff, college=College.EMPLOYEE, organisation="CFTC"
+        session, users[1], actor=staff, college=College.EMPLOYEE, organisation="CFTC"
     )
     president = session.members.get(user=users[0])
-    services.set_president(president, acting_user=staff)
+    services.set_president(president, actor=staff)
     services.record_invitations(
         session,
-        acting_user=staff,
+        actor=staff,
         reason=LateInvitationReason.MEMBER_REPLACED,
         justification="Remplacement de M. X, hospitalisé.",
     )
     services.add_to_agenda(
-        session, (dossier := ready_dossier(world.centre_a, version)), acting_user=staff
+        session, (dossier := ready_dossier(world.centre_a, version)), actor=staff
     )
-    services.open_session(session, acting_user=staff)
+    services.open_session(session, actor=staff)
     for seat in (president, member):
-        services.set_attendance(seat, Attendance.PRESENT, acting_user=staff)
-    services.start_deliberation(session, acting_user=staff)
+        services.set_attendance(seat, Attendance.PRESENT, actor=staff)
+    services.start_deliberation(session, actor=staff)
     item = session.agenda.get(dossier=dossier)
-    services.record_regularity(item, regular=True, acting_user=staff)
+    services.record_regularity(item, regular=True, actor=staff)
     president.refresh_from_db()
     member.refresh_from_db()
     vote_all(item, [president, member], dict.fromkeys(all_codes(item), A))
-    services.close_session(session, acting_user=staff)
+    services.close_session(session, actor=staff)
     from documents.models import DocumentKind, GeneratedDocument
 
     document = GeneratedDocument.objects.get(kind=DocumentKind.JURY_MINUTES)

@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _register(staff, world, user, college, union=""):
-    return services.register_juror(
-        world.centre_a, user, acting_user=staff, college=college, union=union
-    )
+    return services.register_juror(world.centre_a, user, actor=staff, college=college, union=union)
 
 
 # --- pages ----------------------------------------------------------------------------------
@@ -54,7 +52,7 @@ def test_the_juror_form_requires_a_union_and_edits_are_audited(client, world, ve
     assert response.status_code == 302
     juror = Juror.objects.get(user=user)
     session = new_session(world, version)
-    seat = services.add_member(session, user, acting_user=staff)
+    seat = services.add_member(session, user, actor=staff)
     edit = reverse("juries:juror_edit", args=[juror.pk])
     assert "CFDT" in client.get(edit).content.decode()
     response = client.post(edit, {"college": "employee", "union": "CFTC", "version": 1})
@@ -72,7 +70,7 @@ def test_the_members_page_refuses_a_second_member_of_a_union(client, world, vers
     users = jurors(world, 3)
     _register(staff, world, users[1], College.EMPLOYEE, "FO")
     _register(staff, world, users[2], College.EMPLOYEE, "FO")
-    services.add_member(session, users[1], acting_user=staff)
+    services.add_member(session, users[1], actor=staff)
     client.force_login(world.user("staff"))
     url = reverse("juries:members", args=[session.pk])
     response = client.post(url, {"user": users[2].pk})
@@ -92,11 +90,11 @@ def _opened_unbalanced(world, version, staff):
     world.centre_a.save(update_fields=["jury_quorum"])
     session = new_session(world, version)
     members = convene(world, session, jurors(world, 4))
-    services.add_to_agenda(session, ready_dossier(world.centre_a, version), acting_user=staff)
-    services.open_session(session, acting_user=staff)
+    services.add_to_agenda(session, ready_dossier(world.centre_a, version), actor=staff)
+    services.open_session(session, actor=staff)
     for index, member in enumerate(members):
         value = Attendance.ABSENT if index == 3 else Attendance.PRESENT
-        services.set_attendance(member, value, acting_user=staff)
+        services.set_attendance(member, value, actor=staff)
     session.refresh_from_db()
     return session
 
@@ -119,9 +117,9 @@ def test_the_deliberate_button_asks_for_the_imbalance_reason(client, world, vers
 def test_the_invitations_page_asks_for_a_reason_from_the_list(client, world, version, staff):
     session = new_session(world, version)  # today: any invitation is late
     users = jurors(world, 2)
-    services.add_member(session, users[0], acting_user=staff, college=College.EMPLOYER)
+    services.add_member(session, users[0], actor=staff, college=College.EMPLOYER)
     services.add_member(
-        session, users[1], acting_user=staff, college=College.EMPLOYEE, organisation="CGT"
+        session, users[1], actor=staff, college=College.EMPLOYEE, organisation="CGT"
     )
     client.force_login(world.user("staff"))
     url = reverse("juries:invitations", args=[session.pk])
@@ -179,7 +177,7 @@ def test_the_api_keeps_unions_to_staff_and_refuses_the_finding(api_client, world
     )
     assert response.json()["code"] == "college_from_record"
     # a juror (of this session) sees neither the records nor a member's union
-    services.add_member(session, world.user("juror"), acting_user=staff, college="employer")
+    services.add_member(session, world.user("juror"), actor=staff, college="employer")
     juror_api = as_user(api_client, world.user("juror"))
     assert juror_api.get(url).status_code == 403
     listing = juror_api.get(members, {"session": session.pk})

@@ -58,7 +58,7 @@ def pdf_text(document) -> str:
 def test_production_refuses_to_close_while_a_mention_is_missing(production, client, world, version):
     session, members = voted(world, version)
     with pytest.raises(services.JuryError) as excinfo:
-        services.close_session(session, acting_user=members[0].user)
+        services.close_session(session, actor=members[0].user)
     assert excinfo.value.code == "mentions_missing"
     message = str(excinfo.value.message)
     for label in ("code du CQPM", "numéro de fiche RNCP", "France Compétences", "niveau"):
@@ -82,7 +82,7 @@ def test_production_refuses_to_close_while_a_mention_is_missing(production, clie
     assert response.status_code == 200  # refused, said on the form
     assert "niveau (cadre national)" in html.unescape(response.content.decode())
     fill_mentions(version.qualification)
-    assert services.close_session(session, acting_user=members[0].user).is_closed
+    assert services.close_session(session, actor=members[0].user).is_closed
 
 
 def test_production_api_close_says_which_mention_is_missing(production, api_client, world, version):
@@ -100,7 +100,7 @@ def test_production_issues_nothing_when_a_mention_goes_missing_before_the_signat
 ):
     fill_mentions(version.qualification)
     session, members = voted(world, version)
-    services.close_session(session, acting_user=members[0].user)
+    services.close_session(session, actor=members[0].user)
     sign_all(session, members[:3])
     version.qualification.rncp_code = ""
     version.qualification.save()
@@ -123,7 +123,7 @@ def test_specimen_documents_are_watermarked_and_production_ones_are_not(
 ):
     settings.DOCUMENTS_SPECIMEN = True  # the demo: mentions missing, issued as specimens
     session, members = voted(world, version)
-    services.close_session(session, acting_user=members[0].user)
+    services.close_session(session, actor=members[0].user)
     minutes = GeneratedDocument.objects.get(kind=DocumentKind.JURY_MINUTES)
     assert render_now(minutes.pk).status == "ready"
     assert "SPÉCIMEN" in pdf_text(minutes)

@@ -100,7 +100,7 @@ def test_staff_build_a_session_through_the_pages(client, world, version, clock):
 
 def test_late_invitation_page_asks_for_a_justification(client, world, version, staff):
     session = new_session(world, version)
-    services.add_member(session, world.user("juror"), acting_user=staff, college="employer")
+    services.add_member(session, world.user("juror"), actor=staff, college="employer")
     login(client, world.user("staff"))
     page = client.get(reverse("juries:invitations", args=[session.pk])).content.decode()
     assert "tardive" in page
@@ -115,7 +115,7 @@ def test_a_juror_only_reaches_their_sessions(client, world, version):
     other = new_session(world, version, place="Autre salle")
     other_dossier = ready_dossier(world.centre_a, version, birth_name="Ailleurs")
     other_item = services.add_to_agenda(
-        other, other_dossier, acting_user=build_actor(world.user("staff"))
+        other, other_dossier, actor=build_actor(world.user("staff"))
     )
     outsider = members[1].user
     # a juror of the centre who does not sit in "other"
@@ -143,7 +143,7 @@ def test_organisation_is_shown_to_staff_only(client, world, version, staff):
     services.add_member(
         session,
         world.user("juror"),
-        acting_user=staff,
+        actor=staff,
         college="employee",
         organisation="Syndicat MATRICE",
     )
@@ -244,9 +244,7 @@ def test_the_regularity_check_has_no_preselected_answer(client, world, version, 
     assert members[0].is_president
     login(client, members[0].user)
     assert _regularity_radios(client, session, item) == []  # the president must choose
-    services.record_regularity(
-        item, regular=False, comment="Une seule signature", acting_user=staff
-    )
+    services.record_regularity(item, regular=False, comment="Une seule signature", actor=staff)
     (checked,) = _regularity_radios(client, session, item)  # the recorded answer is shown
     assert 'value="0"' in checked
 
@@ -286,7 +284,7 @@ def test_board_query_count_does_not_grow(client, world, version, django_assert_n
     session.status = "open"
     session.save(update_fields=["status"])
     for _ in range(4):
-        services.add_to_agenda(session, ready_dossier(world.centre_a, version), acting_user=staff)
+        services.add_to_agenda(session, ready_dossier(world.centre_a, version), actor=staff)
     cache.clear()
     with django_assert_num_queries(len(computed.captured_queries)):
         client.get(url)
@@ -385,7 +383,7 @@ def test_revocation_page_requires_a_reason_and_confirms(client, world, version, 
     dossier = ready_dossier(world.centre_a, version, birth_name="Revoque")
     session, members, (item,) = deliberating_session(world, version, [dossier])
     vote_all(item, members, dict.fromkeys(all_codes(item), A))
-    services.close_session(session, acting_user=staff)
+    services.close_session(session, actor=staff)
     decision = Decision.objects.get(item=item)
     login(client, world.user("staff"))
     page = client.get(reverse("juries:decision_revoke", args=[decision.pk])).content.decode()

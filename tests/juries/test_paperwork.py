@@ -41,7 +41,7 @@ def closed_session(world, version, n=2, *, signed=True):
         vote_all(
             item, members, {c: (NA if c == "C8" and index % 2 else A) for c in all_codes(item)}
         )
-    services.close_session(session, acting_user=build_actor(world.user("staff")))
+    services.close_session(session, actor=build_actor(world.user("staff")))
     if signed:
         sign_all(session, members)  # the letters are issued once the PV is signed
     return session, members, items

@@ -47,7 +47,7 @@ def closed(world, version):
     dossier = ready_dossier(world.centre_a, version, birth_name="Signature")
     session, members, (item,) = deliberating_session(world, version, [dossier])
     vote_all(item, members, dict.fromkeys(all_codes(item), A))
-    services.close_session(session, acting_user=members[0].user)
+    services.close_session(session, actor=members[0].user)
     session.refresh_from_db()
     return session, members, produce_minutes(session)
 
@@ -117,7 +117,7 @@ def test_the_pdf_must_be_produced_unchanged_and_the_one_shown(world, version):
     dossier = ready_dossier(world.centre_a, version)
     session, members, (item,) = deliberating_session(world, version, [dossier])
     vote_all(item, members, dict.fromkeys(all_codes(item), A))
-    services.close_session(session, acting_user=members[0].user)
+    services.close_session(session, actor=members[0].user)
     assert refusal(session, members[0], document_sha256="0" * 64) == "minutes_not_ready"
     minutes = produce_minutes(session)
     assert refusal(session, members[0], document_sha256="f" * 64) == "minutes_changed"
@@ -156,9 +156,7 @@ def test_documents_are_issued_at_the_last_signature_only(
 
 def test_the_seed_signs_through_the_service_without_a_password(world, version):
     session, members, _minutes = closed(world, version)
-    signature = services.sign_minutes(
-        session, acting_user=members[0].user, reauthenticated_by_seed=True
-    )
+    signature = services.sign_minutes(session, actor=members[0].user, reauthenticated_by_seed=True)
     assert signature.proof == SignatureProof.SEED
     # without the flag, no password: refused
     assert refusal(session, members[1], password="") == "reauth_password"
@@ -212,7 +210,7 @@ def test_the_page_waits_for_the_pdf(client, world, version):
     dossier = ready_dossier(world.centre_a, version)
     session, members, (item,) = deliberating_session(world, version, [dossier])
     vote_all(item, members, dict.fromkeys(all_codes(item), A))
-    services.close_session(session, acting_user=members[0].user)
+    services.close_session(session, actor=members[0].user)
     client.force_login(members[1].user)
     text = page(client, session)
     assert "PV en cours de production" in text and 'name="password"' not in text

@@ -40,7 +40,7 @@ def test_a_member_of_the_candidates_company_is_detected_and_abstains(
         user=linked.user, centre=world.centre_a, role=Role.COMPANY_REP, company=world.company_a
     )
     assert services.company_link(linked, dossier)
-    conflict = services.declare_conflict(item, linked, kind="trainer", acting_user=staff)
+    conflict = services.declare_conflict(item, linked, kind="trainer", actor=staff)
     assert conflict.source == ConflictSource.DECLARED
     state = item_state(item)
     assert linked not in state.voters and linked in state.abstaining
@@ -53,21 +53,21 @@ def test_detected_company_link_at_agenda_time(world, version, dossier, staff):
 
     session = new_session(world, version)
     members = convene(world, session, jurors(world))
-    services.update_member(members[2], acting_user=staff, company=world.company_a)
-    item = services.add_to_agenda(session, dossier, acting_user=staff)
+    services.update_member(members[2], actor=staff, company=world.company_a)
+    item = services.add_to_agenda(session, dossier, actor=staff)
     conflict = item.conflicts.get()
     assert conflict.member == members[2]
     assert conflict.source == ConflictSource.DETECTED and conflict.kind == "company"
     with pytest.raises(services.JuryError, match="détecté"):
-        services.remove_conflict(conflict, acting_user=staff)
+        services.remove_conflict(conflict, actor=staff)
     assert AuditEntry.objects.filter(action="jury.conflict_detected").exists()
 
 
 def test_a_juror_declares_their_own_link_only(world, version, dossier):
     session, members, (item,) = deliberating_session(world, version, [dossier])
     with pytest.raises(services.JuryError, match="vous-même"):
-        services.declare_conflict(item, members[1], kind="personal", acting_user=members[0].user)
-    services.declare_conflict(item, members[1], kind="personal", acting_user=members[1].user)
+        services.declare_conflict(item, members[1], kind="personal", actor=members[0].user)
+    services.declare_conflict(item, members[1], kind="personal", actor=members[1].user)
     assert item.conflicts.get().member == members[1]
 
 
@@ -77,23 +77,21 @@ def test_votes_need_deliberation_presence_and_regularity(world, version, dossier
     )
     with pytest.raises(services.JuryError, match="régularité"):
         vote(item, members[0], "C1", A)
-    services.record_regularity(
-        item, regular=False, comment="Une seule signature", acting_user=staff
-    )
+    services.record_regularity(item, regular=False, comment="Une seule signature", actor=staff)
     with pytest.raises(services.JuryError, match="non conforme"):
         vote(item, members[0], "C1", A)
     with pytest.raises(services.JuryError, match="Indiquez"):
-        services.record_regularity(item, regular=False, comment="", acting_user=staff)
+        services.record_regularity(item, regular=False, comment="", actor=staff)
     # the president records the regularity too
-    services.record_regularity(item, regular=True, acting_user=members[0].user)
-    services.set_attendance(members[3], Attendance.ABSENT, acting_user=staff)
+    services.record_regularity(item, regular=True, actor=members[0].user)
+    services.set_attendance(members[3], Attendance.ABSENT, actor=staff)
     with pytest.raises(services.JuryError, match="présents"):
         vote(item, members[3], "C1", A)
     with pytest.raises(services.JuryError, match="Seuls les membres du jury"):
-        services.cast_vote(item, competence(version, "C1"), A, acting_user=staff)
+        services.cast_vote(item, competence(version, "C1"), A, actor=staff)
     outsider = world.user("juror", "b")
     with pytest.raises(services.JuryError):
-        services.cast_vote(item, competence(version, "C1"), A, acting_user=outsider)
+        services.cast_vote(item, competence(version, "C1"), A, actor=outsider)
     with pytest.raises(services.JuryError, match="Vote inconnu"):
         vote(item, members[0], "C1", "peut-être")
 
@@ -141,10 +139,10 @@ def test_ties_and_the_casting_vote(world, version, dossier, values, acquired, ca
 
 def test_a_tie_without_the_presidents_vote_stays_undecided(world, version, dossier, staff):
     session, members, (item,) = deliberating_session(world, version, [dossier])
-    services.declare_conflict(item, members[0], kind="trainer", acting_user=staff)
+    services.declare_conflict(item, members[0], kind="trainer", actor=staff)
     others = members[1:]
     # 3 voters left: make a 1-1 tie by sending the third away
-    services.set_attendance(others[2], Attendance.ABSENT, acting_user=staff)
+    services.set_attendance(others[2], Attendance.ABSENT, actor=staff)
     codes = all_codes(item)
     vote_all(item, others[:2], {code: A for code in codes if code != "C2"} | {"C2": [A, NA]})
     state = item_state(item)
@@ -161,18 +159,18 @@ def test_provisional_decision_follows_votes_and_attendance(world, version, dossi
     codes = all_codes(item)
     vote_all(item, members[:3], dict.fromkeys(codes, A))
     assert not Decision.objects.filter(item=item).exists()  # the 4th has not voted
-    services.set_attendance(members[3], Attendance.ABSENT, acting_user=staff)
+    services.set_attendance(members[3], Attendance.ABSENT, actor=staff)
     decision = Decision.objects.get(item=item)
     assert decision.outcome == Outcome.AWARDED and decision.frozen_at is None
-    services.set_attendance(members[3], Attendance.PRESENT, acting_user=staff)
+    services.set_attendance(members[3], Attendance.PRESENT, actor=staff)
     assert not Decision.objects.filter(item=item).exists()
 
 
 def test_absent_candidate_is_recorded_as_absent(world, version, dossier, staff):
     session, members, (item,) = deliberating_session(world, version, [dossier])
-    services.set_candidate_absent(item, True, acting_user=members[0].user)
+    services.set_candidate_absent(item, True, actor=members[0].user)
     assert Decision.objects.get(item=item).outcome == Outcome.ABSENT
     with pytest.raises(services.JuryError, match="absent"):
         vote(item, members[1], "C1", A)
     with pytest.raises(services.JuryError, match="président"):
-        services.set_candidate_absent(item, False, acting_user=members[1].user)
+        services.set_candidate_absent(item, False, actor=members[1].user)

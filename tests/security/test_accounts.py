@@ -109,7 +109,7 @@ def test_an_account_event_goes_to_each_centre_of_the_user(world, client):
 def test_role_grants_withdrawals_and_permission_changes_are_audited(world):
     admin = world.user("centre_admin")
     invitation = services.invite_user(
-        world.centre_a, email="nouveau@example.org", role="staff", acting_user=admin
+        world.centre_a, email="nouveau@example.org", role="staff", actor=admin
     )
     membership = services.accept_invitation(
         invitation.token,
@@ -123,20 +123,16 @@ def test_role_grants_withdrawals_and_permission_changes_are_audited(world):
     assert AuditEntry.objects.filter(
         action="membership.create", subject_id=str(membership.pk)
     ).exists()
-    services.deactivate_membership(membership, acting_user=admin, reason="départ")
-    services.reactivate_membership(membership, acting_user=admin)
+    services.deactivate_membership(membership, actor=admin, reason="départ")
+    services.reactivate_membership(membership, actor=admin)
     assert list(
         AuditEntry.objects.filter(
             subject_type="centres.membership", subject_id=str(membership.pk)
         ).values_list("action", flat=True)
     ) == ["membership.reactivate", "membership.deactivate", "membership.create"]
 
-    grant_object_permission(
-        membership.user, "centres.view_company", world.company_a, acting_user=admin
-    )
-    revoke_object_permission(
-        membership.user, "centres.view_company", world.company_a, acting_user=admin
-    )
+    grant_object_permission(membership.user, "centres.view_company", world.company_a, actor=admin)
+    revoke_object_permission(membership.user, "centres.view_company", world.company_a, actor=admin)
     assert set(
         AuditEntry.objects.filter(subject_type="centres.company").values_list("action", flat=True)
     ) == {"permission.grant", "permission.revoke"}

@@ -118,9 +118,9 @@ def test_the_end_of_the_last_role_revokes_the_tokens(world):
     second = MembershipFactory(user=user, centre=world.centre_a, role="juror")
     key = api_key(user)
     first = Membership.objects.get(user=user, role="assessor")
-    services.deactivate_membership(first, acting_user=admin)
+    services.deactivate_membership(first, actor=admin)
     assert status_with(key) == 200  # still a juror
-    services.deactivate_membership(second, acting_user=admin)
+    services.deactivate_membership(second, actor=admin)
     assert status_with(key) == 401
     entry = AuditEntry.objects.get(action="auth.api_tokens_revoked", subject_id=str(user.pk))
     assert (entry.centre_id, entry.actor_id, entry.reason) == (

@@ -46,7 +46,7 @@ def test_a_service_interrupted_after_its_first_write_leaves_nothing(world, audit
     before = Company.objects.count()
     with pytest.raises(OperationalError):
         centre_services.create_company(
-            world.centre_a, acting_user=world.user("staff"), name="Société Gamma"
+            world.centre_a, actor=world.user("staff"), name="Société Gamma"
         )
     assert Company.objects.count() == before
     assert not Company.objects.filter(name="Société Gamma").exists()
@@ -133,7 +133,7 @@ def test_a_render_killed_midway_completes_once_with_one_certificate_number(world
     subject = ("juries.decision", "4242")
     record = issue(world.centre_a, staff, subject=subject)
     document = request_document(
-        DocumentKind.CERTIFICATE, subject, centre=world.centre_a, acting_user=staff
+        DocumentKind.CERTIFICATE, subject, centre=world.centre_a, actor=staff
     )
     # The worker takes the job (acks_late: the message stays unacknowledged) and is killed
     # (OOM, deploy) after marking the row "rendering": no file, no outcome.
@@ -205,7 +205,7 @@ def test_documents_wait_while_the_broker_is_down(redis_down, world, settings):
     issue(world.centre_a, staff, subject=subject)
     with celery_broker(settings, CLOSED_REDIS, eager=False):
         document = request_document(
-            DocumentKind.CERTIFICATE, subject, centre=world.centre_a, acting_user=staff
+            DocumentKind.CERTIFICATE, subject, centre=world.centre_a, actor=staff
         )
         document.refresh_from_db()
         assert document.status == DocumentStatus.PENDING

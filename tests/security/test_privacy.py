@@ -148,7 +148,7 @@ def test_anonymisation_erases_identity_and_keeps_the_register(
     verify = admin_client.get(reverse("verification:verify", args=[record.display_code]))
     assert verify.status_code == 200 and "OUBLIÉ" in verify.content.decode().upper()
     # A second time changes nothing.
-    privacy.anonymise_candidate(candidate, acting_user=build_actor(world.user("centre_admin")))
+    privacy.anonymise_candidate(candidate, actor=build_actor(world.user("centre_admin")))
     assert AuditEntry.objects.filter(action="candidate.anonymise").count() == 1
 
 

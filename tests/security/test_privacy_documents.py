@@ -40,7 +40,7 @@ def test_anonymisation_deletes_the_candidates_pdfs_but_keeps_legal_records(
     assert storage.exists(name)
 
     with django_capture_on_commit_callbacks(execute=True):
-        privacy.anonymise_candidate(candidate, acting_user=build_actor(world.user("centre_admin")))
+        privacy.anonymise_candidate(candidate, actor=build_actor(world.user("centre_admin")))
 
     remaining = set(GeneratedDocument.objects.values_list("pk", flat=True))
     assert grid.pk not in remaining and letter.pk not in remaining

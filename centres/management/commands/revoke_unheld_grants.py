@@ -17,7 +17,7 @@ class Command(BaseCommand):
             user_ids |= set(table.objects.values_list("user_id", flat=True).distinct())
         total = 0
         for user in get_user_model().objects.filter(pk__in=user_ids).order_by("pk"):
-            count = revoke_unheld_object_permissions(user, acting_user=None)
+            count = revoke_unheld_object_permissions(user, actor=None)
             if count:
                 self.stdout.write(f"{user.username}: {count} droit(s) retiré(s)")
             total += count
