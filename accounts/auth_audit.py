@@ -15,6 +15,7 @@ from django.dispatch import receiver
 
 from centres.audit import record_for_user
 from centres.models import AuditEntry
+from core.http import client_ip
 
 USERNAME_MAX = 150
 
@@ -22,7 +23,7 @@ USERNAME_MAX = 150
 def _ip(request) -> str:
     if request is None:
         return ""
-    return getattr(request, "axes_ip_address", None) or request.META.get("REMOTE_ADDR", "")
+    return getattr(request, "axes_ip_address", None) or client_ip(request) or ""
 
 
 def _known_user(username):

@@ -173,7 +173,7 @@ def _advance(actor, dossier, state, index, today):
     for row in dossier.competences.select_related("competence"):
         uses_report = row.competence.number in (6, 7, 8) and index % 2 == 0
         assignments[row.competence_id] = (report, deadline) if uses_report else (real, None)
-    services.set_modalities(actor, dossier, assignments)
+    services.set_modalities(dossier, assignments, actor=actor)
     if state == S.WITHDRAWN:
         return services.withdraw(
             dossier, actor=actor, reason=WITHDRAW_REASONS[index % len(WITHDRAW_REASONS)]
@@ -186,7 +186,7 @@ def _advance(actor, dossier, state, index, today):
     services.agree(dossier, actor=actor)
     if index % 2 == 0:  # the report (late when its deadline has passed: index % 4 == 0)
         upload = SimpleUploadedFile(f"rapport-{dossier.candidate.birth_name}.pdf", DEMO_PDF)
-        services.upload_document(actor, dossier, uploaded_file=upload)
+        services.upload_document(dossier, actor=actor, uploaded_file=upload)
     if state == S.AGREED:
         return dossier
     services.mark_in_evaluation(dossier, actor=actor)
@@ -200,17 +200,17 @@ def _advance(actor, dossier, state, index, today):
     # A partial result: the first bloc and one more competence are validated.
     bloc = version.blocs.order_by("order").first()
     if bloc and (dossier.target == Target.WHOLE or dossier.target_blocs.filter(pk=bloc.pk)):
-        services.record_credit(actor, dossier=dossier, jury_date=jury_date, bloc=bloc)
+        services.record_credit(actor=actor, dossier=dossier, jury_date=jury_date, bloc=bloc)
     rows = list(dossier.competences.select_related("competence").order_by("competence__number"))
     if rows:
         services.record_credit(
-            actor, dossier=dossier, jury_date=jury_date, competence=rows[-1].competence
+            actor=actor, dossier=dossier, jury_date=jury_date, competence=rows[-1].competence
         )
     if state == S.DECIDED:
         return dossier
     services.close(dossier, actor=actor)
     if index % 16 == 6:  # half of the closed dossiers get a re-sit
-        services.open_resit_dossier(actor, dossier)
+        services.open_resit_dossier(dossier, actor=actor)
     return dossier
 
 
@@ -240,7 +240,7 @@ def seed(context: dict) -> None:
             ).first()
             if candidate is None:
                 candidate = services.register_candidate(
-                    actor,
+                    actor=actor,
                     data={
                         "birth_name": last_name,
                         "usage_name": "",
@@ -269,8 +269,8 @@ def seed(context: dict) -> None:
                 version = services.latest_published_version(qualification)
                 blocs = list(version.blocs.order_by("order")[:2])
             dossier = services.open_dossier(
-                actor,
                 candidate,
+                actor=actor,
                 qualification=qualification,
                 access_route=route,
                 target=Target.BLOCS if blocs else Target.WHOLE,
@@ -282,8 +282,8 @@ def seed(context: dict) -> None:
             _advance(actor, dossier, STATES[index % len(STATES)], index, today)
             if index % 11 == 2:
                 services.save_accommodation(
-                    actor,
                     dossier,
+                    actor=actor,
                     needs="Trouble de l'audition déclaré (certificat médical au dossier).",
                     to_apply="Questions écrites en complément de l'oral ; salle calme.",
                 )

@@ -100,7 +100,7 @@ def _agreed(actor, centre, qualification, people):
         candidate = Candidate.objects.filter(
             centre=centre, birth_name=last, first_names=first, birth_date=birth_date
         ).first() or candidates.register_candidate(
-            actor,
+            actor=actor,
             data={
                 "birth_name": last,
                 "usage_name": "",
@@ -120,8 +120,8 @@ def _agreed(actor, centre, qualification, people):
         dossier = Dossier.objects.filter(
             candidate=candidate, referential_version__qualification=qualification
         ).first() or candidates.open_dossier(
-            actor,
             candidate,
+            actor=actor,
             qualification=qualification,
             access_route=AccessStatus.EMPLOYEE,
             company=company,
@@ -130,14 +130,14 @@ def _agreed(actor, centre, qualification, people):
         if dossier.status == DossierStatus.DRAFT:
             real = dossier.referential_version.modalities.get(code="real_work")
             candidates.set_modalities(
-                actor,
                 dossier,
                 {row.competence_id: (real, None) for row in dossier.competences.all()},
+                actor=actor,
             )
-            candidates.submit(actor, dossier)
+            candidates.submit(dossier, actor=actor)
             dossier.refresh_from_db()
         if dossier.status == DossierStatus.SUBMITTED:
-            candidates.agree(actor, dossier)
+            candidates.agree(dossier, actor=actor)
             dossier.refresh_from_db()
         made.append(dossier)
     return made

@@ -94,7 +94,7 @@ class CandidateViewSet(
         data.pop("version", None)
         try:
             candidate = services.register_candidate(
-                request.actor, data=data, nir=nir, confirm_duplicate=confirm
+                actor=request.actor, data=data, nir=nir, confirm_duplicate=confirm
             )
         except services.PossibleDuplicate as exc:
             return Response(
@@ -115,7 +115,7 @@ class CandidateViewSet(
         data.pop("confirm_duplicate", None)
         data.pop("version", None)
         services.update_candidate(
-            self.request.actor, candidate, data=data, nir=nir, expected_version=version
+            candidate, actor=self.request.actor, data=data, nir=nir, expected_version=version
         )
         return self.get_queryset().get(pk=candidate.pk)
 
@@ -207,8 +207,8 @@ class DossierViewSet(
         if not data.get("qualification"):
             raise_required("qualification")
         dossier = services.open_dossier(
-            request.actor,
             data["candidate"],
+            actor=request.actor,
             qualification=data["qualification"],
             access_route=data.get("access_route"),
             target=data.get("target", "whole"),
@@ -237,7 +237,12 @@ class DossierViewSet(
         if target is not None and blocs is None:
             blocs = list(dossier.target_blocs.all())
         services.update_dossier(
-            request.actor, dossier, expected_version=version, target=target, blocs=blocs, **data
+            dossier,
+            actor=request.actor,
+            expected_version=version,
+            target=target,
+            blocs=blocs,
+            **data,
         )
         return self._respond(dossier)
 
@@ -295,9 +300,9 @@ class DossierViewSet(
             for row in serializer.validated_data["modalities"]
         }
         services.set_modalities(
-            request.actor,
             dossier,
             assignments,
+            actor=request.actor,
             expected_version=expected_version(request, required=False),
         )
         return self._respond(dossier)
@@ -310,7 +315,7 @@ class DossierViewSet(
     @action(detail=True, methods=["post"])
     def resit(self, request, pk=None):
         dossier = self.get_object()
-        resit = services.open_resit_dossier(request.actor, dossier)
+        resit = services.open_resit_dossier(dossier, actor=request.actor)
         return self._respond(resit, status.HTTP_201_CREATED)
 
 
@@ -365,8 +370,8 @@ class DossierDocumentViewSet(
         data = serializer.validated_data
         dossier = get_dossier_for_user(request.actor, data["dossier"].pk, write=True)
         document = services.upload_document(
-            request.actor,
             dossier,
+            actor=request.actor,
             uploaded_file=data["file"],
             kind=data["kind"],
             description=data.get("description", ""),

@@ -43,7 +43,7 @@ def report_deadline(dossier):
     return min(deadlines) if deadlines else None
 
 
-def upload_document(actor, dossier, *, uploaded_file, kind=DocumentKind.REPORT, description=""):
+def upload_document(dossier, *, actor, uploaded_file, kind=DocumentKind.REPORT, description=""):
     """Store a checked file under a random name; a report after its deadline is accepted
     and flagged late."""
     require(actor, Capability.REGISTER_CANDIDATES)
@@ -101,7 +101,7 @@ def upload_document(actor, dossier, *, uploaded_file, kind=DocumentKind.REPORT, 
     return document
 
 
-def open_resit_dossier(actor, dossier) -> Dossier:
+def open_resit_dossier(dossier, *, actor) -> Dossier:
     """After a partial result, a new dossier evaluated only on what is not still credited."""
     require(actor, Capability.REGISTER_CANDIDATES)
     dossier = Dossier.objects.select_related(
@@ -119,8 +119,8 @@ def open_resit_dossier(actor, dossier) -> Dossier:
             code="no_credit",
         )
     return open_dossier(
-        actor,
         dossier.candidate,
+        actor=actor,
         qualification=qualification,
         access_route=dossier.access_route,
         target=dossier.target,
@@ -146,7 +146,7 @@ def _matching_blocs(dossier):
     return list(Bloc.objects.filter(version=version, code__in=codes))
 
 
-def save_accommodation(actor, dossier, *, needs, to_apply, expected_version=None):
+def save_accommodation(dossier, *, actor, needs, to_apply, expected_version=None):
     """Create or update the confidential accommodation record (health data). The audit row
     says that it changed, never what it says."""
     require(actor, Capability.MANAGE_ACCOMMODATIONS)

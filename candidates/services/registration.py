@@ -142,7 +142,7 @@ def _set_nir(candidate, nir):
     CandidateIdentity.objects.update_or_create(candidate=candidate, defaults={"nir": nir})
 
 
-def register_candidate(actor, *, data, nir="", confirm_duplicate=False) -> Candidate:
+def register_candidate(*, actor, data, nir="", confirm_duplicate=False) -> Candidate:
     """Register a candidate in the actor's centre. A candidate with the same names and birth
     date raises ``PossibleDuplicate`` unless the user confirmed (a warning, not a block)."""
     require(actor, Capability.REGISTER_CANDIDATES)
@@ -183,7 +183,7 @@ def register_candidate(actor, *, data, nir="", confirm_duplicate=False) -> Candi
     return candidate
 
 
-def update_candidate(actor, candidate, *, data, expected_version=None, nir=None) -> Candidate:
+def update_candidate(candidate, *, actor, data, expected_version=None, nir=None) -> Candidate:
     """Edit a candidate; refused when ``expected_version`` is stale. ``nir=None`` leaves the
     NIR as it is, ``""`` removes it."""
     require(actor, Capability.REGISTER_CANDIDATES)
@@ -252,7 +252,7 @@ def covered_competence_codes(candidate, qualification, *, on=None) -> dict[str, 
     return covered
 
 
-def record_credit(actor, *, dossier, jury_date, competence=None, bloc=None) -> Credit:
+def record_credit(*, actor, dossier, jury_date, competence=None, bloc=None) -> Credit:
     """Record a competence or bloc validated by the jury (used by the juries issue).
     Idempotent on (candidate, competence or bloc, jury date)."""
     if (competence is None) == (bloc is None):
@@ -348,9 +348,9 @@ def competences_to_evaluate(version, target, blocs, covered_codes):
 
 
 def open_dossier(
-    actor,
     candidate,
     *,
+    actor,
     qualification: Qualification,
     access_route=None,
     target=Target.WHOLE,
@@ -426,7 +426,7 @@ def open_dossier(
 
 
 def update_dossier(
-    actor, dossier, *, expected_version=None, target=None, blocs=None, **fields
+    dossier, *, actor, expected_version=None, target=None, blocs=None, **fields
 ) -> Dossier:
     """Edit target, access route, company, tutor, manager before the modalities are agreed."""
     require(actor, Capability.REGISTER_CANDIDATES)
@@ -507,7 +507,7 @@ def _sync_competences(dossier, target, blocs):
     )
 
 
-def set_modalities(actor, dossier, assignments, *, expected_version=None) -> Dossier:
+def set_modalities(dossier, assignments, *, actor, expected_version=None) -> Dossier:
     """``assignments``: {competence_id: (modality or None, report deadline or None)}.
     The deadline is kept only for a modality that requires a written report."""
     require(actor, Capability.REGISTER_CANDIDATES)

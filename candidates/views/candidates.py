@@ -54,7 +54,7 @@ def candidate_create(request):
     if request.method == "POST" and form.is_valid():
         try:
             candidate = services.register_candidate(
-                actor,
+                actor=actor,
                 data=form.service_data(),
                 nir=form.cleaned_data["nir"],
                 confirm_duplicate=form.cleaned_data.get("confirm_duplicate", False),
@@ -111,11 +111,7 @@ def candidate_edit(request, pk):
             nir = ""
         try:
             services.update_candidate(
-                actor,
-                candidate,
-                data=form.service_data(),
-                nir=nir,
-                expected_version=version,
+                candidate, actor=actor, data=form.service_data(), nir=nir, expected_version=version
             )
         except StaleVersionError as exc:
             form.add_error(None, str(exc.message))

@@ -32,8 +32,8 @@ def document_upload(request, pk):
         return redirect("candidates:dossier_detail", pk=dossier.pk)
     try:
         document = services.upload_document(
-            actor,
             dossier,
+            actor=actor,
             uploaded_file=form.cleaned_data["file"],
             kind=form.cleaned_data["kind"],
             description=form.cleaned_data["description"],
@@ -87,8 +87,8 @@ def accommodation(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.save_accommodation(
-                actor,
                 dossier,
+                actor=actor,
                 needs=form.cleaned_data["needs"],
                 to_apply=form.cleaned_data["to_apply"],
                 expected_version=form.cleaned_data["version"],

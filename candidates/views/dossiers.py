@@ -71,8 +71,8 @@ def dossier_create(request, candidate_pk):
         data = form.cleaned_data
         try:
             dossier = services.open_dossier(
-                actor,
                 candidate,
+                actor=actor,
                 qualification=data["qualification"],
                 access_route=data["access_route"],
                 target=data["target"],
@@ -116,8 +116,8 @@ def dossier_edit(request, pk):
         data = form.cleaned_data
         try:
             services.update_dossier(
-                actor,
                 dossier,
+                actor=actor,
                 expected_version=version,
                 target=data["target"],
                 blocs=data["blocs"],
@@ -152,7 +152,10 @@ def dossier_modalities(request, pk):
     if request.method == "POST" and form.is_valid():
         try:
             services.set_modalities(
-                actor, dossier, form.assignments(), expected_version=form.cleaned_data["version"]
+                dossier,
+                form.assignments(),
+                actor=actor,
+                expected_version=form.cleaned_data["version"],
             )
         except services.DossierError as exc:
             form.add_error(None, str(exc.message))
@@ -270,7 +273,7 @@ def dossier_resit(request, pk):
     actor = request.actor
     dossier = get_dossier_for_user(actor, pk, write=True)
     try:
-        resit = services.open_resit_dossier(actor, dossier)
+        resit = services.open_resit_dossier(dossier, actor=actor)
     except services.DossierError as exc:
         messages.error(request, str(exc.message))
         return redirect("candidates:dossier_detail", pk=dossier.pk)

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from centres.roles import Capability
 from core.api.filtering import integer_param
 from core.api.versioning import expected_version, with_etag
+from core.http import client_ip
 from evaluations import services
 from evaluations.access import DeclarationRequired, assigned_grids_for, grids_for, raise_unreadable
 from evaluations.api.serializers import (
@@ -224,7 +225,7 @@ class GridViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         """The acting member signs the complete grid; it is locked once every present member
         allowed on the candidate has signed."""
         grid = self.get_object()
-        services.sign_grid(grid, actor=request.actor, ip=request.META.get("REMOTE_ADDR"))
+        services.sign_grid(grid, actor=request.actor, ip=client_ip(request))
         return detail_response(self.get_queryset().get(pk=grid.pk))
 
     @extend_schema(request=ReasonSerializer, responses=GridDetailSerializer)

@@ -15,6 +15,7 @@ from core.api.filtering import OrderingBackend
 from core.api.permissions import has_capability
 from core.api.versioning import IF_MATCH, with_etag
 from core.api.viewsets import VersionedMixin
+from core.http import client_ip
 from core.search import french, text_search
 from evaluations import services
 from evaluations.access import grids_for, sessions_for
@@ -196,7 +197,7 @@ class EvaluationSessionViewSet(
             statement=data.get("statement", ""),
             declared_link=data["declared_link"],
             link_details=data.get("link_details", ""),
-            ip=request.META.get("REMOTE_ADDR"),
+            ip=client_ip(request),
         )
         return Response(DeclarationSerializer(declaration).data, status=status.HTTP_201_CREATED)
 

@@ -60,12 +60,14 @@ def _record_credits(actor, decision, jury_date) -> list:
     )
     now_ids = {row.competence_id for row in acquired_now}
     credits = [
-        record_credit(actor, dossier=dossier, jury_date=jury_date, competence=row.competence)
+        record_credit(actor=actor, dossier=dossier, jury_date=jury_date, competence=row.competence)
         for row in acquired_now
     ]
     for bloc in decision.validated_blocs.prefetch_related("competences").order_by("order"):
         if {c.pk for c in bloc.competences.all()} & now_ids:
-            credits.append(record_credit(actor, dossier=dossier, jury_date=jury_date, bloc=bloc))
+            credits.append(
+                record_credit(actor=actor, dossier=dossier, jury_date=jury_date, bloc=bloc)
+            )
     return credits
 
 
@@ -315,7 +317,7 @@ def open_resit(decision, *, actor):
             code="not_partial",
         )
     try:
-        dossier = open_resit_dossier(actor_in(actor, decision.centre), decision.dossier)
+        dossier = open_resit_dossier(decision.dossier, actor=actor_in(actor, decision.centre))
     except DossierError as exc:
         raise JuryError(exc.message, code=exc.code) from exc
     audit.record(

@@ -32,7 +32,7 @@ def test_valid_competence_credit_is_not_evaluated_again(staff, world, version):
         competence=version.competences.get(code="C2"),
         source_dossier=old,
     )
-    dossier = services.open_dossier(staff, candidate, qualification=version.qualification)
+    dossier = services.open_dossier(candidate, actor=staff, qualification=version.qualification)
     assert _codes(dossier) == ["C1", "C3", "C4", "C5", "C6", "C7", "C8"]
     assert "C2" in dossier.events.get().reason
 
@@ -48,7 +48,7 @@ def test_expired_competence_credit_is_evaluated_again(staff, world, version):
         jury_date=jury,
         valid_until=services.add_months(jury, 24),
     )
-    dossier = services.open_dossier(staff, candidate, qualification=version.qualification)
+    dossier = services.open_dossier(candidate, actor=staff, qualification=version.qualification)
     assert len(_codes(dossier)) == 8
 
 
@@ -70,7 +70,7 @@ def test_bloc_credit_covers_its_competences_for_five_years(staff, world, version
         jury_date=jury,
         valid_until=services.add_months(jury, 24),
     )
-    dossier = services.open_dossier(staff, candidate, qualification=version.qualification)
+    dossier = services.open_dossier(candidate, actor=staff, qualification=version.qualification)
     assert _codes(dossier) == ["C4", "C5", "C6", "C7", "C8"]
 
 
@@ -85,7 +85,11 @@ def test_expired_bloc_credit(staff, world, version):
         valid_until=services.add_months(jury, 60),
     )
     assert (
-        len(_codes(services.open_dossier(staff, candidate, qualification=version.qualification)))
+        len(
+            _codes(
+                services.open_dossier(candidate, actor=staff, qualification=version.qualification)
+            )
+        )
         == 8
     )
 
@@ -104,7 +108,11 @@ def test_credits_of_other_qualification_or_candidate_do_not_count(staff, world, 
         competence=version.competences.get(code="C1"),
     )
     assert (
-        len(_codes(services.open_dossier(staff, candidate, qualification=version.qualification)))
+        len(
+            _codes(
+                services.open_dossier(candidate, actor=staff, qualification=version.qualification)
+            )
+        )
         == 8
     )
 
@@ -117,7 +125,7 @@ def test_credit_carries_to_a_new_version_by_code(staff, world, version):
         competence=version.competences.get(code="C8"),
     )
     build_referential(number=2)
-    dossier = services.open_dossier(staff, candidate, qualification=version.qualification)
+    dossier = services.open_dossier(candidate, actor=staff, qualification=version.qualification)
     assert dossier.referential_version.number == 2
     assert "C8" not in _codes(dossier)
 
@@ -125,23 +133,25 @@ def test_credit_carries_to_a_new_version_by_code(staff, world, version):
 def test_resit_dossier_carries_valid_credits(staff, world, version):
     candidate = CandidateFactory(centre=world.centre_a)
     first = services.open_dossier(
-        staff,
         candidate,
+        actor=staff,
         qualification=version.qualification,
         company=world.company_a,
         tutor_name="Tuteur",
     )
     jury = timezone.localdate() - datetime.timedelta(days=10)
-    services.record_credit(staff, dossier=first, jury_date=jury, bloc=version.blocs.get(code="B2"))
     services.record_credit(
-        staff, dossier=first, jury_date=jury, competence=version.competences.get(code="C1")
+        actor=staff, dossier=first, jury_date=jury, bloc=version.blocs.get(code="B2")
+    )
+    services.record_credit(
+        actor=staff, dossier=first, jury_date=jury, competence=version.competences.get(code="C1")
     )
     with pytest.raises(services.DossierError) as exc:
-        services.open_resit_dossier(staff, first)
+        services.open_resit_dossier(first, actor=staff)
     assert exc.value.code == "not_decided"
     first.status = DossierStatus.DECIDED
     first.save()
-    resit = services.open_resit_dossier(staff, first)
+    resit = services.open_resit_dossier(first, actor=staff)
     assert resit.previous_dossier == first
     assert resit.company == world.company_a and resit.tutor_name == "Tuteur"
     assert _codes(resit) == ["C2", "C3", "C6", "C7", "C8"]
@@ -151,7 +161,7 @@ def test_resit_without_credit_is_refused(staff, world, version):
     candidate = CandidateFactory(centre=world.centre_a)
     first = _old_dossier(world, version, candidate)
     with pytest.raises(services.DossierError) as exc:
-        services.open_resit_dossier(staff, first)
+        services.open_resit_dossier(first, actor=staff)
     assert exc.value.code == "no_credit"
 
 
@@ -164,5 +174,5 @@ def test_everything_credited_refuses_a_dossier(staff, world, version):
             bloc=version.blocs.get(code=code),
         )
     with pytest.raises(services.DossierError) as exc:
-        services.open_dossier(staff, candidate, qualification=version.qualification)
+        services.open_dossier(candidate, actor=staff, qualification=version.qualification)
     assert exc.value.code == "nothing_to_evaluate"

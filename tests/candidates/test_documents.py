@@ -58,7 +58,7 @@ def dossier(world, version):
 
 
 def test_pdf_upload_stored_privately(staff, dossier, settings):
-    document = services.upload_document(staff, dossier, uploaded_file=pdf())
+    document = services.upload_document(dossier, actor=staff, uploaded_file=pdf())
     assert document.content_type == "application/pdf"
     assert document.original_name == "rapport.pdf"
     assert "rapport" not in document.file.name and document.file.name.startswith("private/")
@@ -70,7 +70,7 @@ def test_pdf_upload_stored_privately(staff, dossier, settings):
 
 def test_renamed_executable_refused(staff, dossier):
     with pytest.raises(services.DossierError) as exc:
-        services.upload_document(staff, dossier, uploaded_file=pdf("rapport.pdf", EXE_BYTES))
+        services.upload_document(dossier, actor=staff, uploaded_file=pdf("rapport.pdf", EXE_BYTES))
     assert exc.value.code == "file_type_refused"
     assert "exécutable" in str(exc.value.message) and "rapport.pdf" in str(exc.value.message)
     assert not DossierDocument.objects.exists()
@@ -87,14 +87,14 @@ def test_renamed_executable_refused(staff, dossier):
 )
 def test_other_contents_refused(staff, dossier, content):
     with pytest.raises(services.DossierError):
-        services.upload_document(staff, dossier, uploaded_file=pdf("doc.pdf", content))
+        services.upload_document(dossier, actor=staff, uploaded_file=pdf("doc.pdf", content))
 
 
 def test_oversize_refused(staff, dossier, settings):
     settings.UPLOAD_MAX_BYTES = 1024
     big = PDF_BYTES[:-6] + b" " * 2000 + b"%%EOF\n"
     with pytest.raises(services.DossierError) as exc:
-        services.upload_document(staff, dossier, uploaded_file=pdf(content=big))
+        services.upload_document(dossier, actor=staff, uploaded_file=pdf(content=big))
     assert exc.value.code == "file_too_large" and "trop volumineux" in str(exc.value.message)
 
 
@@ -103,7 +103,7 @@ def test_zip_that_is_not_office_refused(staff, dossier):
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("virus.exe", EXE_BYTES)
     with pytest.raises(services.DossierError):
-        services.upload_document(staff, dossier, uploaded_file=pdf("x.docx", buf.getvalue()))
+        services.upload_document(dossier, actor=staff, uploaded_file=pdf("x.docx", buf.getvalue()))
 
 
 @pytest.mark.parametrize(
@@ -129,17 +129,17 @@ def test_report_after_deadline_flagged_late(staff, dossier, version):
     dossier.competences.update(
         modality=modality(version, "project_presentation"), report_deadline=yesterday
     )
-    late = services.upload_document(staff, dossier, uploaded_file=pdf())
+    late = services.upload_document(dossier, actor=staff, uploaded_file=pdf())
     assert late.late
-    evidence = services.upload_document(staff, dossier, uploaded_file=pdf(), kind="evidence")
+    evidence = services.upload_document(dossier, actor=staff, uploaded_file=pdf(), kind="evidence")
     assert not evidence.late
     dossier.competences.update(report_deadline=datetime.date.today())
-    assert not services.upload_document(staff, dossier, uploaded_file=pdf()).late
+    assert not services.upload_document(dossier, actor=staff, uploaded_file=pdf()).late
 
 
 def test_upload_refused_on_closed_dossier(staff, dossier):
     dossier.status = "withdrawn"
     dossier.save()
     with pytest.raises(services.DossierError) as exc:
-        services.upload_document(staff, dossier, uploaded_file=pdf())
+        services.upload_document(dossier, actor=staff, uploaded_file=pdf())
     assert exc.value.code == "dossier_closed"

@@ -168,14 +168,14 @@ def test_sorted_list_query_count_is_constant(
 
 def test_duplicate_warning_ignores_accents_and_case(staff, candidate_data):
     services.register_candidate(
-        staff, data={**candidate_data, "birth_name": "ARNAUD", "first_names": "Amélie"}
+        actor=staff, data={**candidate_data, "birth_name": "ARNAUD", "first_names": "Amélie"}
     )
     again = {**candidate_data, "birth_name": "arnaud", "first_names": "amelie"}
     with pytest.raises(services.PossibleDuplicate) as exc:
-        services.register_candidate(staff, data=again)
+        services.register_candidate(actor=staff, data=again)
     assert [c.birth_name for c in exc.value.duplicates] == ["ARNAUD"]
     other_day = {**again, "birth_date": datetime.date(1988, 3, 15)}
-    services.register_candidate(staff, data=other_day)  # another birth date: no warning
+    services.register_candidate(actor=staff, data=other_day)  # another birth date: no warning
 
 
 def test_duplicate_warning_on_the_registration_page(staff_client, world):

@@ -171,13 +171,13 @@ def test_stale_version_refused(staff, dossier):
 def test_editing_refused_after_agreement(staff, dossier, version):
     _ready_modalities(dossier, version)
     services.submit(dossier, actor=staff)
-    services.update_dossier(staff, dossier, tutor_name="Encore modifiable")
+    services.update_dossier(dossier, actor=staff, tutor_name="Encore modifiable")
     services.agree(dossier, actor=staff)
     with pytest.raises(services.DossierError) as exc:
-        services.update_dossier(staff, dossier, tutor_name="Trop tard")
+        services.update_dossier(dossier, actor=staff, tutor_name="Trop tard")
     assert exc.value.code == "not_editable"
     with pytest.raises(services.DossierError):
-        services.set_modalities(staff, dossier, {})
+        services.set_modalities(dossier, {}, actor=staff)
 
 
 @pytest.mark.parametrize("role", ["company_rep", "assessor", "juror"])

@@ -57,7 +57,7 @@ def test_close_freezes_records_credits_and_decides(
 ):
     session, members, items = three_candidates(world, version)
     with django_capture_on_commit_callbacks(execute=True):
-        close(members[0].user, actor=session)  # the president closes
+        close(session, members[0].user)  # the president closes
     session.refresh_from_db()
     assert session.status == SessionStatus.CLOSED and session.observations == "RAS"
     outcomes = [Decision.objects.get(item=i).outcome for i in items]
@@ -102,12 +102,12 @@ def test_close_freezes_records_credits_and_decides(
 
     with pytest.raises(services.JuryError, match="close"):
         vote(items[0], members[1], "C1", NA)  # frozen: no vote after close
-    assert close(staff, actor=session).status == SessionStatus.CLOSED  # no-op
+    assert close(session, staff).status == SessionStatus.CLOSED  # no-op
 
 
 def test_credits_expire(world, version):
     session, members, items = three_candidates(world, version)
-    close(members[0].user, actor=session)
+    close(session, members[0].user)
     candidate = items[1].dossier.candidate
     qualification = version.qualification
     jury_date = session.jury_date
@@ -139,15 +139,15 @@ def test_close_is_refused_while_incomplete_or_without_quorum(world, version, sta
     codes = all_codes(items[0])
     vote_all(items[0], members, dict.fromkeys(codes, A))
     with pytest.raises(services.JuryError) as excinfo:
-        close(staff, actor=session)
+        close(session, staff)
     assert excinfo.value.code == "undecided"
     assert items[1].dossier.candidate.full_name in str(excinfo.value.message)
     with pytest.raises(services.JuryError, match="président"):
-        close(members[1].user, actor=session)  # a member who does not preside
+        close(session, members[1].user)  # a member who does not preside
     vote_all(items[1], members, dict.fromkeys(codes, A))
     services.set_attendance(members[3], Attendance.ABSENT, actor=staff)
     with pytest.raises(services.JuryError, match="Quorum"):
-        close(staff, actor=session)
+        close(session, staff)
     assert Decision.objects.filter(frozen_at__isnull=False).count() == 0
 
 
@@ -155,7 +155,7 @@ def test_absent_candidate_stays_ready_for_a_later_jury(world, version, staff):
     dossier = ready_dossier(world.centre_a, version)
     session, members, (item,) = deliberating_session(world, version, [dossier])
     services.set_candidate_absent(item, True, actor=staff)
-    close(staff, actor=session)
+    close(session, staff)
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.READY_FOR_JURY
     assert Decision.objects.get(item=item).outcome == Outcome.ABSENT
@@ -174,7 +174,7 @@ def test_present_members_sign_the_minutes(
     world.centre_a.jury_quorum = 3
     world.centre_a.save()
     session.refresh_from_db()
-    close(staff, actor=session)
+    close(session, staff)
     with pytest.raises(services.JuryError) as excinfo:
         sign(session, members[0], document_sha256="0" * 64)
     assert excinfo.value.code == "minutes_not_ready"  # the PV is not produced yet
@@ -203,7 +203,7 @@ def test_present_members_sign_the_minutes(
 
 def test_revocation_is_audited_and_revokes_credits_and_certificates(world, version, staff):
     session, members, items = three_candidates(world, version)
-    close(staff, actor=session)
+    close(session, staff)
     sign_all(session, members)
     partial = Decision.objects.get(item=items[1])
     awarded = Decision.objects.get(item=items[0])
@@ -257,7 +257,7 @@ def test_revocation_needs_a_frozen_decision_and_a_later_session(world, version, 
     decision = Decision.objects.get(item=item)
     with pytest.raises(services.JuryError, match="figée"):
         services.revoke_decision(decision, reason="x", actor=staff)
-    close(staff, actor=session)
+    close(session, staff)
     earlier = new_session(world, version, starts_at=session.starts_at)  # not later
     with pytest.raises(services.JuryError, match="ultérieure"):
         services.revoke_decision(decision, reason="x", actor=staff, later_session=earlier)
@@ -271,7 +271,7 @@ def test_revocation_needs_a_frozen_decision_and_a_later_session(world, version, 
 
 def test_resit_after_a_partial_result(world, version, staff):
     session, members, items = three_candidates(world, version)
-    close(staff, actor=session)
+    close(session, staff)
     partial = Decision.objects.get(item=items[1])
     with pytest.raises(services.JuryError, match="partielle"):
         services.open_resit(Decision.objects.get(item=items[2]), actor=staff)
@@ -288,7 +288,7 @@ def test_non_rncp_partial_has_no_bloc(world, staff):
     dossier = ready_dossier(world.centre_a, version)
     session, members, (item,) = deliberating_session(world, version, [dossier])
     vote_all(item, members, {c: (NA if c == "C8" else A) for c in all_codes(item)})
-    close(staff, actor=session)
+    close(session, staff)
     decision = Decision.objects.get(item=item)
     assert decision.outcome == Outcome.PARTIAL
     assert not decision.validated_blocs.exists()

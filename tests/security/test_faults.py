@@ -56,7 +56,7 @@ def test_a_registration_interrupted_leaves_no_candidate(world, audit_write_fails
     actor = build_actor(world.user("staff"))
     with pytest.raises(OperationalError):
         register_candidate(
-            actor,
+            actor=actor,
             data={
                 "birth_name": "Interrompu",
                 "first_names": "Jean",
