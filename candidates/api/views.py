@@ -135,6 +135,7 @@ def _transition_schema(summary, request=None):
     partial_update=extend_schema(parameters=[IF_MATCH]),
 )
 class DossierViewSet(
+    VersionedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -191,14 +192,13 @@ class DossierViewSet(
             attach_lists(page)
         return page
 
-    def _respond(self, dossier, status_code=status.HTTP_200_OK):
+    def fetch_for_response(self, dossier):
         dossier = dossiers_to_show(self.request.actor).get(pk=dossier.pk)
         attach_lists([dossier])
-        data = self.get_serializer(dossier).data
-        return with_etag(Response(data, status=status_code), dossier)
+        return dossier
 
     def retrieve(self, request, *args, **kwargs):
-        return self._respond(get_dossier_for_user(request.actor, self.kwargs["pk"]))
+        return self.versioned_response(get_dossier_for_user(request.actor, self.kwargs["pk"]))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -219,15 +219,10 @@ class DossierViewSet(
             manager_name=data.get("manager_name", ""),
             manager_email=data.get("manager_email", ""),
         )
-        return self._respond(dossier, status.HTTP_201_CREATED)
+        return self.versioned_response(dossier, status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        dossier = self.get_object()
-        version = expected_version(request)
-        serializer = self.get_serializer(dossier, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
-        data = dict(serializer.validated_data)
+    def save_update(self, dossier, validated_data, version):
+        data = dict(validated_data)
         for ignored in ("candidate", "qualification", "version"):
             data.pop(ignored, None)
         target = data.pop("target", None)
@@ -238,13 +233,13 @@ class DossierViewSet(
             blocs = list(dossier.target_blocs.all())
         services.update_dossier(
             dossier,
-            actor=request.actor,
+            actor=self.request.actor,
             expected_version=version,
             target=target,
             blocs=blocs,
             **data,
         )
-        return self._respond(dossier)
+        return dossier
 
     @_transition_schema("Soumettre le dossier (brouillon → soumis)", request=None)
     @action(detail=True, methods=["post"])
@@ -253,7 +248,7 @@ class DossierViewSet(
         services.submit(
             dossier, actor=request.actor, expected_version=expected_version(request, required=False)
         )
-        return self._respond(dossier)
+        return self.versioned_response(dossier)
 
     @_transition_schema("Valider les modalités (soumis → modalités validées)", request=None)
     @action(detail=True, methods=["post"])
@@ -262,7 +257,7 @@ class DossierViewSet(
         services.agree(
             dossier, actor=request.actor, expected_version=expected_version(request, required=False)
         )
-        return self._respond(dossier)
+        return self.versioned_response(dossier)
 
     @_transition_schema("Abandonner le dossier (motif obligatoire)", request=WithdrawSerializer)
     @action(detail=True, methods=["post"])
@@ -276,7 +271,7 @@ class DossierViewSet(
             reason=serializer.validated_data["reason"],
             expected_version=expected_version(request, required=False),
         )
-        return self._respond(dossier)
+        return self.versioned_response(dossier)
 
     @_transition_schema("Clore le dossier (décidé → clos)", request=None)
     @action(detail=True, methods=["post"])
@@ -285,7 +280,7 @@ class DossierViewSet(
         services.close(
             dossier, actor=request.actor, expected_version=expected_version(request, required=False)
         )
-        return self._respond(dossier)
+        return self.versioned_response(dossier)
 
     @_transition_schema(
         "Choisir la modalité et la date limite de chaque compétence", request=ModalitiesSerializer
@@ -305,7 +300,7 @@ class DossierViewSet(
             actor=request.actor,
             expected_version=expected_version(request, required=False),
         )
-        return self._respond(dossier)
+        return self.versioned_response(dossier)
 
     @extend_schema(
         summary="Ouvrir un nouveau passage avec les acquis encore valables",
@@ -316,7 +311,7 @@ class DossierViewSet(
     def resit(self, request, pk=None):
         dossier = self.get_object()
         resit = services.open_resit_dossier(dossier, actor=request.actor)
-        return self._respond(resit, status.HTTP_201_CREATED)
+        return self.versioned_response(resit, status.HTTP_201_CREATED)
 
 
 def raise_required(field):

@@ -28,7 +28,7 @@ from centres.roles import Capability, Role
 from centres.sorting import COMPANY_SORT, INVITATION_SORT, USER_SORT
 from core.api.filtering import OrderingBackend, SearchBackend
 from core.api.permissions import has_capability
-from core.api.versioning import IF_MATCH, expected_version, with_etag
+from core.api.versioning import IF_MATCH, with_etag
 from core.api.viewsets import VersionedMixin
 from core.search import text_search
 
@@ -210,7 +210,7 @@ class InvitationViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets
         return Response(self.get_serializer(invitation).data, status=status.HTTP_200_OK)
 
 
-class CentreSettingsView(GenericAPIView):
+class CentreSettingsView(VersionedMixin, GenericAPIView):
     """The active centre's settings (capability manage_settings). ``PATCH`` needs the
     version in ``If-Match`` (ETag of the ``GET``); 412 when someone saved in between."""
 
@@ -220,13 +220,12 @@ class CentreSettingsView(GenericAPIView):
     def get_permissions(self):
         return [IsAuthenticated(), has_capability(Capability.MANAGE_SETTINGS)()]
 
-    def _centre(self):
+    def get_object(self):
         return Centre.objects.get(pk=self.request.actor.centre.pk)
 
     @extend_schema(responses=CentreSettingsSerializer, operation_id="centre_settings_retrieve")
     def get(self, request):
-        centre = self._centre()
-        return with_etag(Response(self.get_serializer(centre).data), centre)
+        return self.retrieve(request)
 
     @extend_schema(
         request=CentreSettingsSerializer,
@@ -235,11 +234,9 @@ class CentreSettingsView(GenericAPIView):
         operation_id="centre_settings_partial_update",
     )
     def patch(self, request):
-        centre = self._centre()
-        version = expected_version(request)
-        serializer = self.get_serializer(centre, data=request.data, partial=True)
-        serializer.is_valid(raise_exception=True)
-        centre = services.update_centre_settings(
-            centre, actor=request.user, expected_version=version, **serializer.validated_data
+        return self.update(request, partial=True)
+
+    def save_update(self, centre, validated_data, version):
+        return services.update_centre_settings(
+            centre, actor=self.request.user, expected_version=version, **validated_data
         )
-        return with_etag(Response(self.get_serializer(centre).data), centre)

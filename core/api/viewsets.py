@@ -13,7 +13,13 @@ class VersionedMixin:
     ``save_update(obj, validated_data, version)``: call the service, return the record to
     show."""
 
+    def fetch_for_response(self, obj):
+        """The record as the answer shows it (a viewset whose serializer reads annotations
+        or prefetches reads it again here)."""
+        return obj
+
     def versioned_response(self, obj, status_code=status.HTTP_200_OK):
+        obj = self.fetch_for_response(obj)
         return with_etag(Response(self.get_serializer(obj).data, status=status_code), obj)
 
     def retrieve(self, request, *args, **kwargs):

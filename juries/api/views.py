@@ -14,7 +14,8 @@ from rest_framework.response import Response
 from centres.access import get_object_or_404_scoped
 from centres.roles import Capability
 from core.api.permissions import ActorCan
-from core.api.versioning import IF_MATCH, expected_version, with_etag
+from core.api.versioning import IF_MATCH, expected_version
+from core.api.viewsets import VersionedMixin
 from core.http import client_ip
 from core.listing import SortColumns
 from core.search import french, text_search
@@ -119,6 +120,7 @@ SESSION_SORT = SortColumns(
     partial_update=extend_schema(tags=[TAG], parameters=[IF_MATCH]),
 )
 class JurySessionViewSet(
+    VersionedMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -157,12 +159,8 @@ class JurySessionViewSet(
         session = get_session_for_user(self.request.actor, self.kwargs["pk"], write=write)
         return session
 
-    def _respond(self, session, status_code=status.HTTP_200_OK):
-        session = self.get_queryset().get(pk=session.pk)
-        return with_etag(Response(self.get_serializer(session).data, status=status_code), session)
-
-    def retrieve(self, request, *args, **kwargs):
-        return self._respond(self.get_object())
+    def fetch_for_response(self, session):
+        return self.get_queryset().get(pk=session.pk)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -170,21 +168,13 @@ class JurySessionViewSet(
         session = services.create_session(
             request.actor.centre, actor=request.actor, **serializer.validated_data
         )
-        return self._respond(session, status.HTTP_201_CREATED)
+        return self.versioned_response(session, status.HTTP_201_CREATED)
 
-    def update(self, request, *args, **kwargs):
-        partial = kwargs.pop("partial", False)
-        session = self.get_object()
-        version = expected_version(request)
-        serializer = self.get_serializer(session, data=request.data, partial=partial)
-        serializer.is_valid(raise_exception=True)
+    def save_update(self, session, validated_data, version):
         services.update_session(
-            session,
-            actor=request.actor,
-            expected_version=version,
-            **serializer.validated_data,
+            session, actor=self.request.actor, expected_version=version, **validated_data
         )
-        return self._respond(session)
+        return session
 
     @_verb(_("Enregistrer l'envoi des convocations"), InvitationsSerializer, JurySessionSerializer)
     @action(detail=True, methods=["post"])
@@ -198,7 +188,7 @@ class JurySessionViewSet(
             reason=payload.validated_data["reason"],
             justification=payload.validated_data["justification"],
         )
-        return self._respond(session)
+        return self.versioned_response(session)
 
     @_verb(_("Ouvrir la séance"), None, JurySessionSerializer)
     @action(detail=True, methods=["post"], url_path="open")
@@ -209,7 +199,7 @@ class JurySessionViewSet(
             actor=request.actor,
             expected_version=expected_version(request, required=False),
         )
-        return self._respond(session)
+        return self.versioned_response(session)
 
     @_verb(_("Commencer la délibération"), DeliberateSerializer, JurySessionSerializer)
     @action(detail=True, methods=["post"])
@@ -223,7 +213,7 @@ class JurySessionViewSet(
             expected_version=expected_version(request, required=False),
             imbalance_reason=payload.validated_data["imbalance_reason"] or None,
         )
-        return self._respond(session)
+        return self.versioned_response(session)
 
     @_verb(_("Clore la séance et figer les décisions"), CloseSerializer, JurySessionSerializer)
     @action(detail=True, methods=["post"])
@@ -239,7 +229,7 @@ class JurySessionViewSet(
             expected_version=expected_version(request, required=False),
             observations=payload.validated_data.get("observations"),
         )
-        return self._respond(session)
+        return self.versioned_response(session)
 
     @extend_schema(
         tags=[TAG],
