@@ -28,7 +28,6 @@ from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
-from django_scopes import scopes_disabled
 
 from accounts.tokens import revoke_user_tokens
 from centres.audit import record_for_user
@@ -53,10 +52,9 @@ def requires_two_factor(user) -> bool:
         return False
     if user.is_superuser or user.is_staff:
         return True
-    with scopes_disabled():
-        return Membership.objects.filter(
-            user=user, is_active=True, role__in=TWO_FACTOR_ROLES
-        ).exists()
+    return Membership.all_centres.filter(
+        user=user, is_active=True, role__in=TWO_FACTOR_ROLES
+    ).exists()
 
 
 def must_verify(user) -> bool:

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
-from django_scopes import scopes_disabled
 
 from centres.models import Centre, Company, Invitation, Membership
 from centres.roles import Capability, Role, capabilities_for
@@ -40,12 +39,11 @@ class Actor:
 
 def active_memberships(user):
     """All active memberships of a user, across centres (not tenant-scoped: it is the user's)."""
-    with scopes_disabled():
-        return list(
-            Membership.objects.filter(user=user, is_active=True, centre__isnull=False)
-            .select_related("centre")
-            .order_by("centre__name", "role")
-        )
+    return list(
+        Membership.all_centres.filter(user=user, is_active=True, centre__isnull=False)
+        .select_related("centre")
+        .order_by("centre__name", "role")
+    )
 
 
 def build_actor(user, requested_centre_id=None) -> Actor:

@@ -145,6 +145,11 @@ class Membership(FastChoiceDisplay, models.Model):
     deactivated_at = models.DateTimeField(null=True, blank=True)
 
     objects = ScopedManager(centre="centre")
+    # A person's own roles are read across the tenant wall (login, the centre switcher, the
+    # audit of account events, conflicts of interest): one named door instead of
+    # ``scopes_disabled()`` around each read. Use it only for a user's own memberships or a
+    # centre already resolved; lists for pages go through the scoped ``objects``.
+    all_centres = models.Manager()  # noqa: DJ012 (a second manager, not a field)
 
     class Meta:
         ordering = ["centre", "role", "id"]

@@ -62,10 +62,9 @@ def grant_object_permission(user, perm: str, obj, *, actor, reason="") -> bool:
     with transaction.atomic():
         # Serialise the grants of one user: two concurrent grants cannot both write.
         User.objects.select_for_update().filter(pk=user.pk).first()
-        with scopes_disabled():
-            is_member = Membership.objects.filter(
-                user=user, centre_id=centre_id, is_active=True
-            ).exists()
+        is_member = Membership.all_centres.filter(
+            user=user, centre_id=centre_id, is_active=True
+        ).exists()
         if not is_member:
             raise CentreError(
                 _("Cette personne n'a aucun rôle actif dans le centre de cet objet."),

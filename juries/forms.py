@@ -4,11 +4,11 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from django_scopes import scopes_disabled
 
 from candidates.models import AccessStatus
-from centres.models import Centre, Company, Membership
+from centres.models import Centre, Company
 from centres.roles import Role
+from centres.selectors import centre_members
 from core.limits import TEXT_LONG, TEXT_SHORT
 from core.search import french
 from cqpm.models import Qualification, ReferentialVersion
@@ -104,12 +104,7 @@ class MemberForm(forms.Form):
         if editing:  # the college and the union are the juror's record's
             del self.fields["user"], self.fields["college"], self.fields["organisation"]
             return
-        with scopes_disabled():
-            juror_ids = list(
-                Membership.objects.filter(
-                    centre=session.centre, role=Role.JUROR, is_active=True
-                ).values_list("user_id", flat=True)
-            )
+        juror_ids = list(centre_members(session.centre, Role.JUROR).values_list("pk", flat=True))
         taken = session.members.values_list("user_id", flat=True)
         self.fields["user"].queryset = (
             User.objects.filter(pk__in=juror_ids)
@@ -149,12 +144,7 @@ class JurorForm(forms.Form):
             del self.fields["user"]
             return
         del self.fields["version"]
-        with scopes_disabled():
-            juror_ids = list(
-                Membership.objects.filter(
-                    centre=centre, role=Role.JUROR, is_active=True
-                ).values_list("user_id", flat=True)
-            )
+        juror_ids = list(centre_members(centre, Role.JUROR).values_list("pk", flat=True))
         from juries.models import Juror
 
         registered = Juror.objects.filter(centre=centre).values_list("user_id", flat=True)

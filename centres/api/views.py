@@ -5,7 +5,6 @@ active centre by the request scope; writes go through ``centres.services``.
 """
 
 from django.utils import timezone
-from django_scopes import scopes_disabled
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -45,12 +44,11 @@ class MeView(GenericAPIView):
     def get(self, request):
         actor = request.actor
         user = request.user
-        with scopes_disabled():  # a user's own roles, across the centres they belong to
-            memberships = list(
-                Membership.objects.filter(user=user, is_active=True)
-                .select_related("centre", "company")
-                .order_by("centre__name", "role")
-            )
+        memberships = list(  # a user's own roles, across the centres they belong to
+            Membership.all_centres.filter(user=user, is_active=True)
+            .select_related("centre", "company")
+            .order_by("centre__name", "role")
+        )
         data = {
             "user": user,
             "is_national_admin": user.is_national_admin,

@@ -9,7 +9,6 @@ import decimal
 import uuid
 
 from django.db import models
-from django_scopes import scopes_disabled
 
 from centres.models import AuditEntry, Membership
 from core.services import user_of
@@ -60,12 +59,11 @@ def record(
 
 
 def _user_centres(user) -> list:
-    with scopes_disabled():
-        ids = list(
-            Membership.objects.filter(user=user, is_active=True)
-            .values_list("centre_id", flat=True)
-            .distinct()
-        )
+    ids = list(
+        Membership.all_centres.filter(user=user, is_active=True)
+        .values_list("centre_id", flat=True)
+        .distinct()
+    )
     return ids or [None]
 
 

@@ -2,7 +2,6 @@
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
-from django_scopes import scopes_disabled
 
 from centres.errors import CentreError, StaleVersionError
 from centres.models import Membership
@@ -15,12 +14,11 @@ def capabilities_in(user, centre) -> frozenset[str]:
     """The capabilities ``user`` holds in ``centre`` (read fresh: services re-check)."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return frozenset()
-    with scopes_disabled():
-        memberships = list(
-            Membership.objects.filter(user=user, centre_id=centre.pk, is_active=True).only(
-                "role", "handles_accommodations"
-            )
+    memberships = list(
+        Membership.all_centres.filter(user=user, centre_id=centre.pk, is_active=True).only(
+            "role", "handles_accommodations"
         )
+    )
     return capabilities_for(
         {m.role for m in memberships},
         handles_accommodations=any(m.handles_accommodations for m in memberships),

@@ -8,7 +8,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
-from django_scopes import scopes_disabled
 
 from centres.audit.log import AuditFilters, apply_filters, csv_rows, entries_for
 from centres.models import Membership
@@ -52,8 +51,7 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, centre, **kwargs):
         super().__init__(*args, **kwargs)
-        with scopes_disabled():
-            member_ids = Membership.objects.filter(centre=centre).values("user_id")
+        member_ids = Membership.all_centres.filter(centre=centre).values("user_id")
         self.fields["actor"].queryset = (
             get_user_model()
             .objects.filter(pk__in=member_ids)

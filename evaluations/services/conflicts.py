@@ -8,7 +8,6 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
-from django_scopes import scopes_disabled
 
 from centres import audit
 from centres.models import Membership
@@ -85,12 +84,11 @@ def company_link(user, dossier):
     representative (current or former) of the candidate's company is never an assessor."""
     if not dossier.company_id:
         return None
-    with scopes_disabled():  # the user's own memberships, read across the tenant wall
-        return (
-            Membership.objects.filter(user=user, company_id=dossier.company_id)
-            .select_related("company")
-            .first()
-        )
+    return (  # the user's own memberships, read across the tenant wall
+        Membership.all_centres.filter(user=user, company_id=dossier.company_id)
+        .select_related("company")
+        .first()
+    )
 
 
 def company_refusal(user, dossier) -> str:

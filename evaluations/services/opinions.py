@@ -10,7 +10,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_scopes import scopes_disabled
 
 from candidates.models import AccessStatus, DossierCompetence, DossierStatus
 from centres import audit
@@ -52,10 +51,9 @@ def _check_allowed(dossier) -> None:
 
 
 def represents(user, company_id) -> bool:
-    with scopes_disabled():
-        return Membership.objects.filter(
-            user=user, company_id=company_id, role=Role.COMPANY_REP, is_active=True
-        ).exists()
+    return Membership.all_centres.filter(
+        user=user, company_id=company_id, role=Role.COMPANY_REP, is_active=True
+    ).exists()
 
 
 def _check_representative(user, dossier) -> None:

@@ -8,15 +8,14 @@ from django.db import transaction
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django_scopes import scopes_disabled
 
 from candidates.models import DossierCompetence, DossierStatus
 from candidates.services import mark_in_evaluation
 from centres import audit
 from centres.audit import snapshot
-from centres.models import Membership
 from centres.permissions import grant_object_permission, revoke_object_permission
 from centres.roles import Capability, Role
+from centres.selectors import holds_role
 from core.services import check_version, transition, user_of
 from evaluations.errors import EvaluationError
 from evaluations.models import (
@@ -335,10 +334,7 @@ def remove_dossier(session, dossier, *, actor) -> None:
 
 
 def _assessor_membership(user, centre) -> bool:
-    with scopes_disabled():
-        return Membership.objects.filter(
-            user=user, centre=centre, role=Role.ASSESSOR, is_active=True
-        ).exists()
+    return holds_role(user, centre, Role.ASSESSOR)
 
 
 def add_member(session, user, *, actor) -> CommissionMember:

@@ -5,14 +5,14 @@ returned to centre staff."""
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
-from django_scopes import scopes_disabled
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from candidates.models import Dossier
-from centres.models import Company, Membership
+from centres.models import Company
 from centres.roles import Capability, Role
+from centres.selectors import centre_members
 from core.limits import TEXT_LONG, TEXT_SHORT
 from core.representation import PlannedRepresentation
 from cqpm.models import Competence, Qualification, ReferentialVersion
@@ -70,13 +70,7 @@ def _companies(request):
 
 
 def _jurors(request):
-    with scopes_disabled():
-        ids = list(
-            Membership.objects.filter(
-                centre=request.actor.centre, role=Role.JUROR, is_active=True
-            ).values_list("user_id", flat=True)
-        )
-    return User.objects.filter(pk__in=ids)
+    return centre_members(request.actor.centre, Role.JUROR)
 
 
 def _competences(request):

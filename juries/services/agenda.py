@@ -5,7 +5,6 @@ from django.db import transaction
 from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scopes_disabled
 
 from candidates.models import Dossier, DossierStatus
 from centres import audit
@@ -93,10 +92,9 @@ def company_link(member, dossier) -> str:
         return ""
     if member.company_id == dossier.company_id:
         return _("Le membre travaille dans l'entreprise du candidat.")
-    with scopes_disabled():  # the user's own memberships, read across the tenant wall
-        represents = Membership.objects.filter(
-            user_id=member.user_id, company_id=dossier.company_id
-        ).exists()
+    represents = Membership.all_centres.filter(  # the user's own, across the tenant wall
+        user_id=member.user_id, company_id=dossier.company_id
+    ).exists()
     if represents:
         return _("Le membre représente l'entreprise du candidat sur la plateforme.")
     return ""

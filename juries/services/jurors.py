@@ -8,9 +8,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from centres import audit
-from centres.models import Company, Membership
+from centres.models import Company
 from centres.roles import Role
-from centres.scoping import scopes_disabled
+from centres.selectors import holds_role
 from core.services import check_version
 from juries.errors import JuryError
 from juries.models import College, Juror, JurorUnion, Sex
@@ -78,10 +78,7 @@ def _write_union(juror, union) -> None:
 
 
 def is_juror(user, centre) -> bool:
-    with scopes_disabled():
-        return Membership.objects.filter(
-            user=user, centre=centre, role=Role.JUROR, is_active=True
-        ).exists()
+    return holds_role(user, centre, Role.JUROR)
 
 
 def register_juror(centre, user, *, actor, college, **fields) -> Juror:
