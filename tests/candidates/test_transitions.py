@@ -85,7 +85,7 @@ def test_wrong_state_is_refused(staff, dossier, version, service, from_status):
     dossier.status = from_status
     dossier.save()
     with pytest.raises(services.DossierError) as exc:
-        service(staff, dossier)
+        service(dossier, actor=staff)
     assert exc.value.code == "bad_state"
     assert _status(dossier) == from_status
 
