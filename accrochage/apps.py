@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccrochageConfig(AppConfig):
+    name = "accrochage"
+    verbose_name = _("Accrochage")
+
+    def ready(self):
+        from accrochage.home import staff_section
+        from centres.roles import Capability
+        from core.home import register_home_section
+        from core.navigation import register_nav_item
+
+        register_nav_item(_("Accrochage"), "accrochage:holders", Capability.MANAGE_DOCUMENTS, order=47)
+        register_home_section(staff_section)
