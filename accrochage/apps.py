@@ -7,10 +7,14 @@ class AccrochageConfig(AppConfig):
     verbose_name = _("Accrochage")
 
     def ready(self):
+        # registers the build task with Celery: the services find it by name
+        from accrochage import tasks  # noqa: F401
         from accrochage.home import staff_section
         from centres.roles import Capability
         from core.home import register_home_section
         from core.navigation import register_nav_item
 
-        register_nav_item(_("Accrochage"), "accrochage:holders", Capability.MANAGE_DOCUMENTS, order=47)
+        register_nav_item(
+            _("Accrochage"), "accrochage:holders", Capability.MANAGE_DOCUMENTS, order=47
+        )
         register_home_section(staff_section)

@@ -50,9 +50,9 @@ def _rejected(container, report: Report, seen: set) -> None:
         if _name(node) != "idtechnique":
             continue
         parent = node.getparent()
-        messages = [
-            _text(sibling) for sibling in parent if _name(sibling) == "messageerreur"
-        ] or [_("Rejeté sans message")]
+        messages = [_text(sibling) for sibling in parent if _name(sibling) == "messageerreur"] or [
+            _("Rejeté sans message")
+        ]
         _add(report, seen, _text(node), "; ".join(m for m in messages if m))
 
 
@@ -104,8 +104,10 @@ def parse_report(content: bytes) -> Report:
             _rejected(node, report, seen)
     if not found or not report.ids:
         raise AccrochageError(
-            _("Ce fichier n'est pas un compte rendu de traitement : aucun passage accepté ou "
-              "rejeté n'y figure."),
+            _(
+                "Ce fichier n'est pas un compte rendu de traitement : aucun passage accepté ou "
+                "rejeté n'y figure."
+            ),
             code="report_invalid",
         )
     return report

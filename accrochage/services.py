@@ -399,10 +399,8 @@ def import_report(flux, file, *, actor) -> Flux:
     if unknown:
         raise AccrochageError(
             ngettext(
-                "Le compte rendu cite %(n)d passage absent de ce flux : rien n'a été "
-                "enregistré.",
-                "Le compte rendu cite %(n)d passages absents de ce flux : rien n'a été "
-                "enregistré.",
+                "Le compte rendu cite %(n)d passage absent de ce flux : rien n'a été enregistré.",
+                "Le compte rendu cite %(n)d passages absents de ce flux : rien n'a été enregistré.",
                 len(unknown),
             )
             % {"n": len(unknown)}
@@ -425,7 +423,9 @@ def import_report(flux, file, *, actor) -> Flux:
             passage.error_message = report.rejected[passage.id_technique][:2000]
         Passage.objects.bulk_update(rejected, ["status", "error_message"], batch_size=BATCH)
         before = {"status": locked.status, "report_sha256": locked.report_sha256}
-        locked.report_file.save(f"{locked.flux_id}-compte-rendu.xml", ContentFile(content), save=False)
+        locked.report_file.save(
+            f"{locked.flux_id}-compte-rendu.xml", ContentFile(content), save=False
+        )
         locked.report_sha256 = sha
         locked.report_imported_at = timezone.now()
         locked.report_imported_by = user

@@ -47,6 +47,7 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("jurys/", include("juries.urls")),
     path("documents/", include("documents.urls")),
+    path("accrochage/", include("accrochage.urls")),
     path("verifier/", include("documents.public_urls")),
     path("api/v1/", include((api_v1, "api"))),
 ]

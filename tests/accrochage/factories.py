@@ -43,8 +43,9 @@ def born_in_lyon(monkeypatch) -> None:
     monkeypatch.setattr(Candidate, "birth_country_code", "", raising=False)
 
 
-def awards(centre, routes=(AccessStatus.EMPLOYEE,), *, year=2026, month=6, outcome=Outcome.AWARDED,
-           **cand):
+def awards(
+    centre, routes=(AccessStatus.EMPLOYEE,), *, year=2026, month=6, outcome=Outcome.AWARDED, **cand
+):
     """One frozen decision per route, in one closed session of ``year``."""
     version = rncp_version()
     with scopes_disabled():

@@ -75,17 +75,28 @@ def test_a_holder_born_in_france_carries_the_commune_code():
     content = xml.build_flux(_flux(_passage()))
     assert xml.validate(content) == []
     titulaire = _tree(content).find(".//cpf:titulaire", NS)
-    assert titulaire.findtext("cpf:codeCommuneNaissance/cpf:codeInseeNaissance/cpf:codeInsee",
-                              namespaces=NS) == "69123"
+    assert (
+        titulaire.findtext(
+            "cpf:codeCommuneNaissance/cpf:codeInseeNaissance/cpf:codeInsee", namespaces=NS
+        )
+        == "69123"
+    )
     assert titulaire.findtext("cpf:libelleCommuneNaissance", namespaces=NS) == "Lyon"
     assert titulaire.find("cpf:codePaysNaissance", NS) is None
-    assert [titulaire.findtext(f"cpf:{n}", namespaces=NS) for n in
-            ("anneeNaissance", "moisNaissance", "jourNaissance", "sexe")] == ["1990", "05", "04", "F"]
+    assert [
+        titulaire.findtext(f"cpf:{n}", namespaces=NS)
+        for n in ("anneeNaissance", "moisNaissance", "jourNaissance", "sexe")
+    ] == ["1990", "05", "04", "F"]
 
 
 def test_a_holder_born_abroad_carries_the_country_code():
-    holder = _holder(commune_code="", commune_label="Madrid", country_code="99134",
-                     country_label="Espagne", sex="M")
+    holder = _holder(
+        commune_code="",
+        commune_label="Madrid",
+        country_code="99134",
+        country_label="Espagne",
+        sex="M",
+    )
     content = xml.build_flux(_flux(_passage(holder=holder)))
     assert xml.validate(content) == []
     titulaire = _tree(content).find(".//cpf:titulaire", NS)
@@ -113,13 +124,25 @@ def test_the_fixed_fields_of_a_whole_cqpm_award():
     root = _tree(content)
     assert root.findtext("cpf:horodatage", namespaces=NS) == "2026-12-03T14:05:00+01:00"
     first = root.find(".//cpf:passageCertification", NS)
-    values = {n: first.findtext(f"cpf:{n}", namespaces=NS) for n in (
-        "idTechnique", "action", "obtentionCertification", "donneeCertifiee",
-        "dateDebutValidite", "presenceNiveauLangueEuro", "presenceNiveauNumeriqueEuro")}
+    values = {
+        n: first.findtext(f"cpf:{n}", namespaces=NS)
+        for n in (
+            "idTechnique",
+            "action",
+            "obtentionCertification",
+            "donneeCertifiee",
+            "dateDebutValidite",
+            "presenceNiveauLangueEuro",
+            "presenceNiveauNumeriqueEuro",
+        )
+    }
     assert values == {
-        "idTechnique": "PARCH-1-1", "action": "CREATION",
-        "obtentionCertification": "PAR_ADMISSION", "donneeCertifiee": "true",
-        "dateDebutValidite": "2026-06-15", "presenceNiveauLangueEuro": "false",
+        "idTechnique": "PARCH-1-1",
+        "action": "CREATION",
+        "obtentionCertification": "PAR_ADMISSION",
+        "donneeCertifiee": "true",
+        "dateDebutValidite": "2026-06-15",
+        "presenceNiveauLangueEuro": "false",
         "presenceNiveauNumeriqueEuro": "false",
     }
     nil = f"{{{xml.XSI}}}nil"
@@ -146,8 +169,11 @@ def test_a_schema_refusal_names_the_holder_and_the_field():
     problems = xml.validate(content)
     assert len(problems) == 1
     problem = problems[0]
-    assert (problem.holder, problem.id_technique, problem.field) == ("GARCIA Luis", "PARCH-1-2",
-                                                                     "sexe")
+    assert (problem.holder, problem.id_technique, problem.field) == (
+        "GARCIA Luis",
+        "PARCH-1-2",
+        "sexe",
+    )
     assert "GARCIA Luis (PARCH-1-2)" in str(problem) and "« sexe »" in str(problem)
 
 
@@ -160,9 +186,7 @@ def test_a_header_refusal_says_so():
 
 
 def test_the_configured_official_schema_is_used(settings, tmp_path):
-    strict = xml.SHIPPED_XSD.read_text().replace(
-        '<xs:enumeration value="CANDIDAT_LIBRE"/>', ""
-    )
+    strict = xml.SHIPPED_XSD.read_text().replace('<xs:enumeration value="CANDIDAT_LIBRE"/>', "")
     path = tmp_path / "officiel.xsd"
     path.write_text(strict)
     settings.ACCROCHAGE_XSD_PATH = str(path)
