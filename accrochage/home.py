@@ -1,7 +1,6 @@
 """The accrochage's block on the centre staff's home page: holders past the 3-month
 deadline of their declaration."""
 
-from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from accrochage.selectors import holders_to_declare
@@ -12,9 +11,11 @@ def staff_section(request):
     actor = getattr(request, "actor", None)
     if actor is None or actor.centre is None or not actor.can(Capability.MANAGE_DOCUMENTS):
         return None
-    counts = holders_to_declare(actor.centre).aggregate(
-        overdue=Count("id", filter=Q(overdue=True)), waiting=Count("id", filter=Q(overdue=False))
-    )
+    rows = holders_to_declare(actor.centre)
+    counts = {
+        "overdue": rows.filter(overdue=True).count(),
+        "waiting": rows.filter(overdue=False).count(),
+    }
     if not counts["overdue"] and not counts["waiting"]:
         return None
     return {
