@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -13,10 +12,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accrochage import selectors, services
 from accrochage.access import get_flux_for_user, require_declarer, require_national_admin
+from accrochage.downloads import flux_response
 from accrochage.errors import AccrochageError
 from accrochage.forms import CertifierAccountForm, PassageFilterForm, ReportForm, SearchForm
 from accrochage.models import FluxStatus
-from core.disposition import name_download
 from core.listing import paginate
 
 
@@ -122,17 +121,7 @@ def flux_detail(request, pk):
 @login_required
 @require_GET
 def flux_download(request, pk):
-    flux = get_flux_for_user(request.actor, pk)
-    if not flux.file:
-        raise Http404
-    try:
-        handle = flux.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, as_attachment=True, content_type="application/xml")
-    name_download(response, flux.filename)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return flux_response(get_flux_for_user(request.actor, pk))
 
 
 @login_required

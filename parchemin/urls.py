@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("evaluations.api.urls")),
     path("", include("juries.api.urls")),
     path("", include("documents.api.urls")),
+    path("", include("accrochage.api.urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", api_docs_view, name="api-docs"),
 ]

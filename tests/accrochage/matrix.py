@@ -136,6 +136,62 @@ HTML = [
     ),
 ]
 
-API: list = []
+
+def _report_text(w):
+    with scopes_disabled():
+        passage = Passage.objects.latest("id")
+    return {
+        "content": f"<rapport><PassagesKO><passage><idTechnique>{passage.id_technique}"
+        "</idTechnique><messageErreur>Inconnu</messageErreur></passage></PassagesKO></rapport>"
+    }
+
+
+API = [
+    Entry(
+        "api:accrochage-holder-list",
+        allowed=STAFF_ROLES,
+        marker=lambda w: MARKER,
+        setup=_setup(_award),
+    ),
+    Entry(
+        "api:accrochage-holder-list",
+        allowed=STAFF_ROLES,
+        marker=lambda w: MARKER,
+        setup=_setup(_award),
+        query="?search=matrix&ordering=-deadline",
+        label="filtres",
+    ),
+    Entry(
+        "api:accrochage-flux-list", allowed=STAFF_ROLES, marker=lambda w: FLUX, setup=_setup(_flux)
+    ),
+    # reaches the service, which refuses: the matrix world's holders have no INSEE code of
+    # their birth commune (a 201 is checked in test_api.py)
+    Entry(
+        "api:accrochage-flux-list",
+        allowed=STAFF_ROLES,
+        method="post",
+        status=400,
+        data=lambda w: {"decisions": [_award(w).pk]},
+        label="create",
+    ),
+    Entry("api:accrochage-flux-detail", allowed=STAFF_ROLES, kwargs=_flux_pk()),
+    Entry("api:accrochage-flux-download", allowed=STAFF_ROLES, kwargs=_flux_pk()),
+    Entry("api:accrochage-flux-passages", allowed=STAFF_ROLES, kwargs=_flux_pk()),
+    Entry(
+        "api:accrochage-flux-report",
+        allowed=STAFF_ROLES,
+        method="post",
+        kwargs=_flux_pk(),
+        data=_report_text,
+    ),
+    Entry(
+        "api:accrochage-flux-resend",
+        allowed=STAFF_ROLES,
+        method="post",
+        status=400,
+        kwargs=_flux_pk(rejected=True),
+        label="schema",
+    ),
+]
 
 ENTRIES = HTML + API
