@@ -30,11 +30,12 @@ from accrochage.models import (
     PassageStatus,
 )
 from accrochage.report import parse_report
-from accrochage.selectors import holders_to_declare, resendable, suppressions_owed
+from accrochage.selectors import LIVE, holders_to_declare, resendable, suppressions_owed
 from centres import audit
 from centres.roles import Capability
 from centres.services import capabilities_in
 from cqpm.selectors import is_national_admin
+from juries.models import Decision
 
 logger = logging.getLogger(__name__)
 BUILD_TASK = "accrochage.tasks.build_flux"
@@ -204,7 +205,28 @@ def _compose(centre, entries, account, flux_id, progress=None) -> tuple[bytes, l
     return content, rows
 
 
+def _refuse_declared_meanwhile(rows) -> None:
+    """Inside the writing transaction, with the decisions locked: a passage declared by a
+    concurrent request since the file was composed refuses this one (no double
+    declaration)."""
+    ids = [decision.pk for decision, *_rest in rows]
+    list(Decision.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+    wanted = {(decision.pk, action) for decision, _id, action, _label in rows}
+    live = Passage.objects.filter(decision_id__in=ids, status__in=LIVE).values_list(
+        "decision_id", "action"
+    )
+    if any(pair in wanted for pair in live):
+        raise AccrochageError(
+            _(
+                "Certains de ces titulaires viennent d'être déclarés dans un autre fichier : "
+                "rechargez la liste."
+            ),
+            code="declared_meanwhile",
+        )
+
+
 def _store(flux, content, rows, *, actor) -> Flux:
+    _refuse_declared_meanwhile(rows)
     flux.file.save(flux.filename, ContentFile(content), save=False)
     flux.sha256 = hashlib.sha256(content).hexdigest()
     flux.passage_count = len(rows)
@@ -362,17 +384,17 @@ def build_requested(flux) -> Flux:
             flux.flux_id,
             progress=lambda p: _report_progress(flux.pk, p),
         )
+        with transaction.atomic():
+            locked = Flux.objects.select_for_update().get(pk=flux.pk)
+            if locked.status != FluxStatus.PENDING:
+                return locked
+            return _store(locked, content, rows, actor=flux.created_by)
     except AccrochageError as exc:
         Flux.objects.filter(pk=flux.pk, status=FluxStatus.PENDING).update(
             status=FluxStatus.FAILED, error=str(exc.message)
         )
         flux.refresh_from_db()
         return flux
-    with transaction.atomic():
-        locked = Flux.objects.select_for_update().get(pk=flux.pk)
-        if locked.status != FluxStatus.PENDING:
-            return locked
-        return _store(locked, content, rows, actor=flux.created_by)
 
 
 # --- the portal's report ----------------------------------------------------------------

@@ -288,3 +288,43 @@ def test_a_task_refusal_is_kept_on_the_flux(world, staff, in_a, django_capture_o
     assert flux.status == FluxStatus.FAILED
     assert "code INSEE de la commune de naissance" in flux.error
     assert not flux.passages.exists()
+
+
+def test_a_holder_declared_meanwhile_is_not_declared_twice(world, staff, lyon, in_a, monkeypatch):
+    """Two staff generate for the same holder at once: the second file is refused when it is
+    written, nothing of it is saved."""
+    certifier()
+    (decision,) = awards(world.centre_a)
+    compose = services._compose
+
+    def concurrent(*args, **kwargs):
+        result = compose(*args, **kwargs)
+        monkeypatch.setattr(services, "_compose", compose)
+        services.generate_flux(world.centre_a, [decision], actor=staff)  # the other request
+        return result
+
+    monkeypatch.setattr(services, "_compose", concurrent)
+    with pytest.raises(AccrochageError) as exc:
+        services.generate_flux(world.centre_a, [decision], actor=staff)
+    assert exc.value.code == "declared_meanwhile"
+    assert Flux.objects.count() == 1 and Passage.objects.count() == 1
+
+
+def test_a_pending_flux_shows_its_progress_and_a_lost_job_is_sent_again(
+    world, staff, lyon, in_a, client, monkeypatch
+):
+    certifier()
+    decisions = awards(world.centre_a)
+    sent = []
+    monkeypatch.setattr(services, "enqueue_build", lambda pk: sent.append(pk) or True)
+    flux = services.request_flux(world.centre_a, decisions, actor=staff)
+    Flux.objects.filter(pk=flux.pk).update(progress=40)
+    client.force_login(world.user("staff"))
+    page = client.get(f"/accrochage/flux/{flux.pk}/").content.decode()
+    assert "Fichier en préparation : 40 %" in page and 'http-equiv="refresh"' in page
+    assert sent == []  # not stale yet
+    Flux.objects.filter(pk=flux.pk).update(
+        created_at=flux.created_at - datetime.timedelta(minutes=11)
+    )
+    client.get(f"/accrochage/flux/{flux.pk}/")
+    assert sent == [flux.pk]
