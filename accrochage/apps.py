@@ -9,7 +9,7 @@ class AccrochageConfig(AppConfig):
     def ready(self):
         # registers the build task with Celery: the services find it by name
         from accrochage import tasks  # noqa: F401
-        from accrochage.home import staff_section
+        from accrochage.home import national_section, staff_section
         from centres.roles import Capability
         from core.home import register_home_section
         from core.navigation import register_nav_item
@@ -18,3 +18,4 @@ class AccrochageConfig(AppConfig):
             _("Accrochage"), "accrochage:holders", Capability.MANAGE_DOCUMENTS, order=47
         )
         register_home_section(staff_section)
+        register_home_section(national_section)

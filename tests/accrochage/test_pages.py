@@ -210,3 +210,15 @@ def test_the_lists_cost_the_same_queries_with_few_and_many_rows(
     for (_url, count), many_url in zip(few.items(), urls, strict=True):
         with django_assert_num_queries(count):
             assert client.get(many_url).status_code == 200
+
+
+def test_the_national_administrator_home_leads_to_the_certifier_account(client, world):
+    page = _login(client, world, "national_admin").get(reverse("home")).content.decode()
+    assert "Vous êtes administrateur national" in page
+    assert "n'est pas renseigné : aucun centre ne peut déclarer" in page
+    assert reverse("accrochage:certifier_account") in page
+    certifier()
+    page = client.get(reverse("home")).content.decode()
+    assert "l'identifiant client UIMM0001" in page
+    staff_page = _login(client, world).get(reverse("home")).content.decode()
+    assert reverse("accrochage:certifier_account") not in staff_page
