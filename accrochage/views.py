@@ -53,7 +53,11 @@ def holders(request):
 def generate(request):
     actor = request.actor
     require_declarer(actor)
-    ids = [value for value in request.POST.getlist("decisions") if value.isdigit()]
+    if request.POST.get("all") == "1":  # every holder the list shows, all its pages
+        rows = selectors.holders_to_declare(actor.centre, query=request.POST.get("q", "")[:200])
+        ids = list(rows.values_list("pk", flat=True))
+    else:
+        ids = [value for value in request.POST.getlist("decisions") if value.isdigit()]
     try:
         if len(ids) > settings.ACCROCHAGE_SYNC_LIMIT:
             flux = services.request_flux(actor.centre, ids, actor=actor)

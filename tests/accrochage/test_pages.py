@@ -105,6 +105,18 @@ def test_a_large_selection_is_prepared_in_the_background(
     assert "Télécharger le fichier (XML)" in page
 
 
+def test_every_holder_of_the_list_at_once(client, world, lyon):
+    certifier()
+    awards(world.centre_a, [AccessStatus.EMPLOYEE] * 2, birth_name="MÉNARD")
+    (other,) = awards(world.centre_a, birth_name="DUPONT")
+    page = _login(client, world).get(reverse("accrochage:holders")).content.decode()
+    assert "Déclarer les 3 titulaires de la liste (toutes les pages)" in page
+    client.post(reverse("accrochage:generate"), {"all": "1", "q": "menard"})
+    flux = Flux.objects.get()
+    assert flux.passage_count == 2
+    assert other.pk not in set(flux.passages.values_list("decision_id", flat=True))
+
+
 def test_importing_the_report_and_resending_the_rejected(client, world, lyon):
     certifier()
     first, second = awards(world.centre_a, [AccessStatus.EMPLOYEE, AccessStatus.VAE])
