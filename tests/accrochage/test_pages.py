@@ -234,3 +234,13 @@ def test_the_national_administrator_home_leads_to_the_certifier_account(client, 
     assert "l'identifiant client UIMM0001" in page
     staff_page = _login(client, world).get(reverse("home")).content.decode()
     assert reverse("accrochage:certifier_account") not in staff_page
+
+
+def test_the_holders_page_in_english(client, world, settings):
+    awards(world.centre_a)
+    _login(client, world)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("accrochage:holders")).content.decode()
+    assert "Holders to declare" in page and "Generate the file" in page
+    assert "attestations of skill blocks are not declared" in page
+    assert "Titulaires à déclarer" not in page
