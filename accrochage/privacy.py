@@ -7,12 +7,13 @@ The right-of-access export already holds the passages (``core.privacy.related_ro
 dossier → decision → passage)."""
 
 from django.db import models
-from django.utils.translation import gettext as _
 
 from accrochage.models import Passage
+
+ANONYMISED = "Titulaire anonymisé"  # stored, in the platform's language
 
 
 def anonymise_passages(candidate, dossiers) -> None:
     """Registered with ``core.privacy.register_anonymiser``."""
     rows = Passage._base_manager.filter(decision__dossier__in=[d.pk for d in dossiers])
-    models.QuerySet.update(rows, holder=_("Titulaire anonymisé"), error_message="")
+    models.QuerySet.update(rows, holder=ANONYMISED, error_message="")
