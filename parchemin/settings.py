@@ -150,6 +150,7 @@ INSTALLED_APPS = [
     "evaluations",
     "juries",
     "documents",
+    "accrochage",
 ]
 
 MIDDLEWARE = [
@@ -502,3 +503,12 @@ DOCUMENT_TSA_URL = env_str("DOCUMENT_TSA_URL")
 if DOCUMENT_TSA_URL and urlsplit(DOCUMENT_TSA_URL).scheme not in {"http", "https"}:
     raise ImproperlyConfigured(f"DOCUMENT_TSA_URL must be an http(s) URL, not {DOCUMENT_TSA_URL!r}")
 DOCUMENT_TSA_TIMEOUT = env_int("DOCUMENT_TSA_TIMEOUT", 10, minimum=1)
+
+# Accrochage (issue 17): the official XSD of the flux, downloaded by the certifier from the
+# Caisse des Dépôts portal. Empty: the schema Parchemin ships (written from the public
+# dictionary, accrochage/schema/accrochage.xsd) validates the files.
+ACCROCHAGE_XSD_PATH = env_str("ACCROCHAGE_XSD_PATH")
+if ACCROCHAGE_XSD_PATH and not Path(ACCROCHAGE_XSD_PATH).is_file():
+    raise ImproperlyConfigured(f"ACCROCHAGE_XSD_PATH names no file: {ACCROCHAGE_XSD_PATH!r}")
+# A selection of more holders than this is built by a Celery task, with progress.
+ACCROCHAGE_SYNC_LIMIT = env_int("ACCROCHAGE_SYNC_LIMIT", 500, minimum=1)

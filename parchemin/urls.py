@@ -19,6 +19,7 @@ api_v1 = [
     path("", include("evaluations.api.urls")),
     path("", include("juries.api.urls")),
     path("", include("documents.api.urls")),
+    path("", include("accrochage.api.urls")),
     path("schema/", SchemaView.as_view(), name="api-schema"),
     path("docs/", api_docs_view, name="api-docs"),
 ]
@@ -47,6 +48,7 @@ urlpatterns = [
     path("evaluations/", include("evaluations.urls")),
     path("jurys/", include("juries.urls")),
     path("documents/", include("documents.urls")),
+    path("accrochage/", include("accrochage.urls")),
     path("verifier/", include("documents.public_urls")),
     path("api/v1/", include((api_v1, "api"))),
 ]

@@ -66,6 +66,7 @@ MATRIX_MODULES = [
     "tests.evaluations.matrix",
     "tests.juries.matrix",
     "tests.documents.matrix",
+    "tests.accrochage.matrix",
 ]
 
 

@@ -16,7 +16,7 @@ from importlinter.cli import lint_imports
 ROOT = Path(__file__).resolve().parent.parent
 PRODUCT = [
     "parchemin", "core", "centres", "accounts", "cqpm", "candidates", "documents",
-    "evaluations", "juries", "bench", "tests",
+    "evaluations", "juries", "accrochage", "bench", "tests",
 ]  # fmt: skip
 MAX_LINES = 600
 
