@@ -7,7 +7,7 @@ from django.db.models import Case, F, Prefetch, Q, Value, When, prefetch_related
 from candidates.models import Commune, DossierCompetence
 from candidates.models.birthplace import search_form
 from core.listing import SortColumns
-from core.search import french, text_search
+from core.search import french, search_terms
 
 # What a candidate search looks in (``core.search.text_search``).
 CANDIDATE_NAME_FIELDS = ("birth_name", "usage_name", "first_names")
@@ -57,8 +57,9 @@ _COMMUNE_CODE_QUERY = re.compile(r"^(?:\d{2,5}|2[ABab]\d{0,3})$")
 
 def search_communes(query: str, *, limit: int = COMMUNE_SEARCH_LIMIT) -> list[Commune]:
     """The communes for the birth-place picker: every word of ``query`` in the name (accents,
-    case, hyphens ignored: "saint etienne" finds « Saint-Étienne »), or the start of an INSEE
-    code ("69123", "2A"); names that begin with the query first, then the most populous.
+    case, hyphens and apostrophes ignored: "saint etienne" finds « Saint-Étienne »), or the
+    start of an INSEE code ("69123", "2A"); names that begin with the query first, then the
+    most populous.
     One query; empty for a query under two characters."""
     query = (query or "").strip()
     if len(query) < 2:
@@ -67,8 +68,13 @@ def search_communes(query: str, *, limit: int = COMMUNE_SEARCH_LIMIT) -> list[Co
         condition = Q(code__startswith=query.upper())
         starts = Q(code=query.upper())
     else:
+        # ``search_name`` is stored folded (``core.text.fold``): the words are compared to
+        # it as they are, which a trigram index serves (migration 0007), not through
+        # ``lower(unaccent())`` row by row
         folded = search_form(query)
-        condition = text_search(folded, "search_name")
+        condition = Q()
+        for word in search_terms(folded):
+            condition &= Q(search_name__contains=word)
         starts = Q(search_name__startswith=folded)
     return list(
         Commune.objects.filter(condition)

@@ -99,10 +99,48 @@ def country_choices():
     return sorted(rows, key=lambda row: row[0] != FRANCE)
 
 
-def commune_for(code: str, name: str = "") -> Commune | None:
+class Reference:
+    """The reference tables as ``apply_birth_place`` reads them: from the database, one
+    query per look-up (a form, an API call), or preloaded for the codes of a whole file
+    (``preloaded``, the bulk import: three queries for any number of rows)."""
+
+    def __init__(self, communes=None, countries=None, has_communes=None, has_countries=None):
+        self._communes, self._countries = communes, countries
+        self._has_communes, self._has_countries = has_communes, has_countries
+
+    @classmethod
+    def preloaded(cls, commune_codes) -> "Reference":
+        communes: dict[str, list[Commune]] = {}
+        for row in Commune.objects.filter(code__in=set(commune_codes)):
+            communes.setdefault(row.code, []).append(row)
+        countries = {c.code: c for c in Country.objects.all()}
+        return cls(communes, countries, Commune.objects.exists(), bool(countries))
+
+    def communes(self, code) -> list[Commune]:
+        if self._communes is None:
+            return list(Commune.objects.filter(code=code))
+        return self._communes.get(code, [])
+
+    def country(self, code) -> Country | None:
+        if self._countries is None:
+            return Country.objects.filter(code=code).first()
+        return self._countries.get(code)
+
+    def has_communes(self) -> bool:
+        if self._has_communes is None:
+            self._has_communes = Commune.objects.exists()
+        return self._has_communes
+
+    def has_countries(self) -> bool:
+        if self._has_countries is None:
+            self._has_countries = Country.objects.exists()
+        return self._has_countries
+
+
+def commune_for(code: str, name: str = "", reference: Reference | None = None) -> Commune | None:
     """The commune of ``code``; among the rows sharing it, the one named ``name`` (a former
     commune the person was born in), else the current commune."""
-    rows = list(Commune.objects.filter(code=code))
+    rows = (reference or Reference()).communes(code)
     if not rows:
         return None
     wanted = search_form(name or "")
@@ -113,9 +151,10 @@ def commune_for(code: str, name: str = "") -> Commune | None:
     return (current or rows)[0]
 
 
-def apply_birth_place(candidate) -> None:
+def apply_birth_place(candidate, reference: Reference | None = None) -> None:
     """Check the candidate's birth-place codes and fill the printed fields from them; raise a
     ``ValidationError`` keyed by field (French messages)."""
+    reference = reference or Reference()
     commune_code = (candidate.birth_commune_code or "").strip().upper()
     country_code = (candidate.birth_country_code or "").strip()
     candidate.birth_commune_code, candidate.birth_country_code = commune_code, country_code
@@ -124,13 +163,13 @@ def apply_birth_place(candidate) -> None:
     if commune_code and not country_code:
         country_code = candidate.birth_country_code = FRANCE
     if country_code == FRANCE:
-        _apply_commune(candidate, commune_code)
+        _apply_commune(candidate, commune_code, reference)
     else:
-        _apply_country(candidate, commune_code, country_code)
+        _apply_country(candidate, commune_code, country_code, reference)
 
 
-def _apply_commune(candidate, code: str) -> None:
-    if not code and not Commune.objects.exists():  # the reference table is not loaded
+def _apply_commune(candidate, code: str, reference: Reference) -> None:
+    if not code and not reference.has_communes():  # the reference table is not loaded
         candidate.birth_country = "France"
         return
     if not code:
@@ -143,9 +182,9 @@ def _apply_commune(candidate, code: str) -> None:
             {"birth_commune_code": _("Le code commune INSEE a 5 caractères (69123, 2A004…).")},
             code="birth_commune_format",
         )
-    commune = commune_for(code, candidate.birth_commune)
+    commune = commune_for(code, candidate.birth_commune, reference)
     if commune is None:
-        if Commune.objects.exists():
+        if reference.has_communes():
             raise ValidationError(
                 {
                     "birth_commune_code": _("Aucune commune ne porte le code INSEE « %(code)s ».")
@@ -160,7 +199,7 @@ def _apply_commune(candidate, code: str) -> None:
     candidate.birth_country = "France"
 
 
-def _apply_country(candidate, commune_code: str, country_code: str) -> None:
+def _apply_country(candidate, commune_code: str, country_code: str, reference: Reference) -> None:
     if commune_code:
         raise ValidationError(
             {
@@ -175,8 +214,8 @@ def _apply_country(candidate, commune_code: str, country_code: str) -> None:
             {"birth_country_code": _("Le code pays INSEE a 5 chiffres et commence par 99.")},
             code="birth_country_format",
         )
-    country = Country.objects.filter(code=country_code).first()
-    if country is None and Country.objects.exists():
+    country = reference.country(country_code)
+    if country is None and reference.has_countries():
         raise ValidationError(
             {
                 "birth_country_code": _("Aucun pays ne porte le code INSEE « %(code)s ».")
