@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from candidates import services
+from candidates import importing, services
 from candidates.management.commands.load_communes import COUNTRIES, SAMPLE
 from candidates.models import Candidate, Commune, Country
 from candidates.privacy import anonymise_candidate
@@ -481,3 +481,63 @@ def test_staff_picks_the_birth_commune_from_the_list(page):
     candidate = Candidate.objects.get()
     assert (candidate.birth_commune_code, candidate.birth_country_code) == ("42218", "99100")
     assert candidate.birth_commune == "Saint-Étienne"
+
+
+# --- the bulk import ----------------------------------------------------------------------
+
+
+def test_the_import_reads_the_codes_and_checks_them(staff, world, communes):
+    from .test_import import csv_bytes, upload
+
+    header = (
+        "nom_naissance;prenoms;sexe;date_naissance;commune_naissance;code_commune_naissance;"
+        "code_pays_naissance"
+    )
+    rows = [
+        "Martin;Claire;F;14/03/1988;;69123;99100",
+        "Bernard;Luc;M;02/11/1975;Oran;;99352",
+        "Petit;Émile;M;01/01/2000;Lyon;69999;",
+        "Roux;Anne;F;02/02/1988;Oran;13055;99352",
+    ]
+    errors = {
+        r.line: r.errors
+        for r in importing.preview(upload(staff, csv_bytes(*rows, header=header)))
+        if r.errors
+    }
+    assert errors == {
+        4: ["Aucune commune ne porte le code INSEE « 69999 »."],
+        5: ["Né(e) à l'étranger : ne choisissez pas de commune française."],
+    }
+    batch = upload(staff, csv_bytes(*rows[:2], header=header))
+    assert importing.run_import(staff, batch) == (2, 0)
+    claire = Candidate.objects.get(first_names="Claire")
+    assert (claire.birth_commune, claire.birth_department, claire.birth_country) == (
+        "Lyon",
+        "69",
+        "France",
+    )
+    assert (claire.birth_commune_code, claire.birth_country_code) == ("69123", "99100")
+    luc = Candidate.objects.get(first_names="Luc")
+    assert (luc.birth_commune, luc.birth_country, luc.birth_country_code) == (
+        "Oran",
+        "Algérie",
+        "99352",
+    )
+
+
+def test_the_import_looks_the_codes_up_once_for_the_file(staff, world, communes):
+    from .test_import import csv_bytes, upload
+
+    header = "nom_naissance;prenoms;sexe;date_naissance;code_commune_naissance"
+    codes = ["69123", "42218", "13055", "75056", "69266"]
+
+    def queries(count):
+        rows = [f"Nom{n};Prénom;F;14/03/1988;{codes[n % 5]}" for n in range(count)]
+        batch = upload(staff, csv_bytes(*rows, header=header))
+        sheet = importing.load(batch)
+        with CaptureQueriesContext(connection) as captured:
+            results = importing.validate_rows(sheet, batch.mapping["columns"], set())
+        assert all(r.ok for r in results)
+        return len(captured.captured_queries)
+
+    assert queries(2) == queries(40) == 3
