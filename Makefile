@@ -15,7 +15,7 @@ RUN_ENV := HOST=$(HOST) PORT=$(PORT)
 TEST_DATABASE_URL ?= $(or $(DATABASE_URL),postgres://postgres@127.0.0.1:5432/parchemin)
 PYTEST_ARGS ?=
 
-.PHONY: install run serve worker beat test test-fast lint format migrations-check bench clean system-deps
+.PHONY: install run serve worker beat test test-fast lint format migrations-check bench clean system-deps communes
 
 install: $(STAMP)
 
@@ -66,6 +66,16 @@ format: install
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The full official commune list (INSEE codes, for the birth-place picker): the npm package
+# @etalab/decoupage-administratif, fetched with npm pack into var/, then loaded (with the
+# countries of candidates/data/countries.json). make run loads only the shipped sample.
+COMMUNES_PACKAGE ?= @etalab/decoupage-administratif
+communes: install
+	@command -v npm >/dev/null || { echo "npm is required (apt-get install -y npm)"; exit 1; }
+	mkdir -p var/communes
+	cd var/communes && rm -rf package *.tgz && npm pack --silent $(COMMUNES_PACKAGE) >/dev/null && tar xzf *.tgz
+	$(PY) manage.py load_communes var/communes/package/data/communes.json
 
 # Benchmark on PostgreSQL behind gunicorn (bench/run.py): database parchemin_bench (filled by
 # seed_scale once; BENCH_CENTRES/BENCH_DOSSIERS for a smaller volume), writes bench/RESULTS.md.

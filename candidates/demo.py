@@ -4,10 +4,12 @@ accommodations. Idempotent: candidates are found by their natural key, and a can
 already has a dossier is left as it is. Every person is fictitious."""
 
 import datetime
+from io import StringIO
 from pathlib import Path
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.utils import timezone
 
 from candidates import services
@@ -88,15 +90,18 @@ FIRST_NAMES = [
     ("Karine", Sex.FEMALE),
     ("Loïc", Sex.MALE),
 ]
+# (commune, department, INSEE commune code, INSEE country code): communes of the sample
+# ``manage.py load_communes`` ships (candidates/data/communes-sample.json), one birth abroad.
 COMMUNES = [
-    ("Lyon", "69"),
-    ("Grenoble", "38"),
-    ("Saint-Étienne", "42"),
-    ("Ajaccio", "2A"),
-    ("Bastia", "2B"),
-    ("Annecy", "74"),
-    ("Valence", "26"),
-    ("Chambéry", "73"),
+    ("Lyon", "69", "69123", "99100"),
+    ("Grenoble", "38", "38185", "99100"),
+    ("Saint-Étienne", "42", "42218", "99100"),
+    ("Ajaccio", "2A", "2A004", "99100"),
+    ("Bastia", "2B", "2B033", "99100"),
+    ("Annecy", "74", "74010", "99100"),
+    ("Valence", "26", "26362", "99100"),
+    ("Chambéry", "73", "73065", "99100"),
+    ("Casablanca", "", "", "99350"),
 ]
 WITHDRAW_REASONS = [
     "Changement de poste dans l'entreprise",
@@ -219,6 +224,7 @@ def seed(context: dict) -> None:
     qualification = _qualification(summary)
     if qualification is None:
         return
+    call_command("load_communes", stdout=StringIO())  # the shipped sample and the countries
     today = timezone.localdate()
     created_candidates = context.setdefault("candidates", {})
     for key, centre in _centres(context):
@@ -232,7 +238,7 @@ def seed(context: dict) -> None:
         for index in range(PER_CENTRE):
             first_name, sex = FIRST_NAMES[index % len(FIRST_NAMES)]
             last_name = LAST_NAMES[index % len(LAST_NAMES)]
-            commune, department = COMMUNES[index % len(COMMUNES)]
+            commune, department, commune_code, country_code = COMMUNES[index % len(COMMUNES)]
             birth_date = datetime.date(1975 + index % 25, 1 + index % 12, 1 + (index * 7) % 28)
             route = ROUTES[index % len(ROUTES)]
             candidate = Candidate.objects.filter(
@@ -249,13 +255,16 @@ def seed(context: dict) -> None:
                         "birth_date": birth_date,
                         "birth_commune": commune,
                         "birth_department": department,
-                        "birth_country": "France",
+                        "birth_commune_code": commune_code,
+                        "birth_country_code": country_code,
                         "email": _email(first_name, last_name, key),
                         "phone": f"06 00 00 {index:02d} {len(key):02d}",
                         "address": f"{index + 1} rue de l'Industrie\n{commune}",
                         "access_status": route,
                     },
-                    nir=_demo_nir(sex, birth_date, department, index) if index % 3 == 0 else "",
+                    nir=_demo_nir(sex, birth_date, department or "99", index)
+                    if index % 3 == 0
+                    else "",
                     confirm_duplicate=True,
                 )
                 made += 1

@@ -2,9 +2,11 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from candidates.models import AccessStatus, Candidate, DocumentKind, DossierStatus, Target
+from candidates.models.birthplace import FRANCE, country_choices
 from candidates.nir import validate_nir
 from candidates.services.registration import CANDIDATE_FIELDS
 from centres.models import Company
@@ -34,10 +36,27 @@ class CandidateForm(forms.ModelForm):
 
     class Meta:
         model = Candidate
-        fields = CANDIDATE_FIELDS
+        # the country's name is filled from the chosen code (and the department from the
+        # commune's)
+        fields = [f for f in CANDIDATE_FIELDS if f != "birth_country"]
         widgets = {
             "birth_date": DateInput(),
             "address": forms.Textarea(attrs={"rows": 3}),
+            "birth_commune_code": forms.HiddenInput(attrs={"data-commune-code": ""}),
+            "birth_commune": forms.TextInput(
+                attrs={
+                    "role": "combobox",
+                    "aria-autocomplete": "list",
+                    "aria-expanded": "false",
+                    "aria-controls": "commune-options",
+                    "autocomplete": "off",
+                    "data-commune-picker": "",
+                    "hx-get": reverse_lazy("candidates:commune-search"),
+                    "hx-trigger": "input changed delay:250ms",
+                    "hx-target": "#commune-options",
+                    "hx-sync": "this:replace",
+                }
+            ),
         }
 
     def __init__(self, *args, editing=False, **kwargs):
@@ -55,6 +74,19 @@ class CandidateForm(forms.ModelForm):
         self.fields["birth_date"].error_messages["invalid"] = _(
             "Saisissez une date de naissance valide (jj/mm/aaaa)."
         )
+        self.fields["birth_commune"].help_text = _(
+            "Né(e) en France : tapez le début du nom et choisissez la commune dans la liste. "
+            "Né(e) à l'étranger : la ville, en clair."
+        )
+        self.fields["birth_country_code"] = forms.ChoiceField(
+            label=_("Pays de naissance"),
+            choices=[("", _("— non renseigné —")), *country_choices()],
+            required=False,
+            widget=forms.Select(attrs={"data-country-code": "", "data-france": FRANCE}),
+        )
+        self.fields["birth_department"].widget.attrs["data-commune-department"] = ""
+        if not editing:
+            self.initial.setdefault("birth_country_code", FRANCE)
 
     def clean_nir(self):
         value = self.cleaned_data.get("nir", "")

@@ -29,6 +29,7 @@ from candidates.import_parsing import (  # noqa: F401 - the reading side, re-exp
     read_file,
 )
 from candidates.models import AccessStatus, Candidate, CandidateIdentity, CandidateImport, Sex
+from candidates.models.birthplace import BIRTH_PLACE_FIELDS, Reference, apply_birth_place
 from candidates.models.plausibility import identity_errors, normalise_department
 from candidates.nir import validate_nir
 from candidates.tasks import enqueue_parse, resume_if_stale  # noqa: F401 - re-exported
@@ -113,6 +114,22 @@ COLUMNS = [
         0,
         ("numero de securite sociale", "securite sociale", "n secu"),
     ),
+    Column(
+        "birth_commune_code",
+        "code_commune_naissance",
+        gettext_lazy("Code INSEE de la commune de naissance"),
+        False,
+        5,
+        ("code commune naissance", "code insee naissance", "codecommunenaissance"),
+    ),
+    Column(
+        "birth_country_code",
+        "code_pays_naissance",
+        gettext_lazy("Code INSEE du pays de naissance"),
+        False,
+        5,
+        ("code pays naissance", "codepaysnaissance"),
+    ),
 ]
 COLUMNS_BY_KEY = {c.key: c for c in COLUMNS}
 ENCODINGS = [
@@ -133,6 +150,8 @@ EXAMPLE_ROW = [
     "1 rue de la Paix 42000 Saint-Étienne",
     "salarié",
     "",
+    "42218",
+    "99100",
 ]
 
 
@@ -237,6 +256,10 @@ def _cell(cells, index, key=None):
 def validate_rows(sheet: Sheet, mapping, existing_keys) -> list[RowResult]:
     results, seen = [], {}
     file_errors = dict(sheet.errors)
+    code_column = mapping.get("birth_commune_code")
+    reference = Reference.preloaded(  # the communes of the file's codes, in one query
+        _cell(cells, code_column).upper() for _line, cells in sheet.rows
+    )
     for line, cells in sheet.rows:
         raw = {key: _cell(cells, mapping.get(key), key) for key in COLUMNS_BY_KEY}
         result = RowResult(line=line, values={})
@@ -286,6 +309,13 @@ def validate_rows(sheet: Sheet, mapping, existing_keys) -> list[RowResult]:
                 phone=values.get("phone", ""),
             )
         )
+        place = Candidate(**{f: values.get(f, "") for f in BIRTH_PLACE_FIELDS})
+        try:  # the codes fill the printed fields, as on the registration form
+            apply_birth_place(place, reference)
+        except ValidationError as exc:
+            result.errors.extend(exc.messages)
+        else:
+            values.update({f: getattr(place, f) for f in BIRTH_PLACE_FIELDS})
         if values.get("email"):
             try:
                 validate_email(values["email"])

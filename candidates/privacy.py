@@ -55,6 +55,8 @@ CANDIDATE_BLANKED_FIELDS = (
     "usage_name",
     "birth_commune",
     "birth_department",
+    "birth_commune_code",
+    "birth_country_code",
     "email",
     "phone",
     "address",

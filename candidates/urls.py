@@ -1,7 +1,7 @@
 from django.urls import path
 
 from candidates import privacy_views
-from candidates.views import candidates, documents, dossiers, importing
+from candidates.views import birthplace, candidates, documents, dossiers, importing
 
 app_name = "candidates"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("nouveau/", candidates.candidate_create, name="create"),
     path("<int:pk>/", candidates.candidate_detail, name="detail"),
     path("<int:pk>/modifier/", candidates.candidate_edit, name="edit"),
+    path("communes/", birthplace.commune_search, name="commune-search"),
     path("<int:candidate_pk>/dossiers/nouveau/", dossiers.dossier_create, name="dossier_create"),
     path("dossiers/", dossiers.dossier_list, name="dossier_list"),
     path("dossiers/<int:pk>/", dossiers.dossier_detail, name="dossier_detail"),

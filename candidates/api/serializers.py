@@ -12,6 +12,7 @@ from candidates.models import (
     DossierCompetence,
     DossierDocument,
 )
+from candidates.models.birthplace import BIRTH_PLACE_FIELDS, apply_birth_place
 from candidates.models.plausibility import check_minimum_age, normalise_department
 from candidates.services.registration import CANDIDATE_FIELDS
 from centres.models import Company
@@ -65,6 +66,11 @@ class CandidateSerializer(PlannedRepresentation, serializers.ModelSerializer):
 
         try:
             check_minimum_age(value("birth_date"), value("access_status", AccessStatus.EMPLOYEE))
+            # the birth place's codes (``candidates.models.birthplace``), on a copy
+            place = Candidate(
+                **{f: value(f, "") for f in BIRTH_PLACE_FIELDS if value(f) is not None}
+            )
+            apply_birth_place(place)
         except DjangoValidationError as exc:
             raise serializers.ValidationError(exc.message_dict) from None
         return attrs

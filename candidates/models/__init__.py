@@ -1,5 +1,6 @@
 """Candidates, dossiers (inscriptions), credits, documents, accommodations, imports."""
 
+from candidates.models.birthplace import Commune, Country
 from candidates.models.candidate import Candidate, CandidateIdentity
 from candidates.models.choices import (
     EDITABLE_STATUSES,
@@ -23,6 +24,8 @@ __all__ = [
     "Candidate",
     "CandidateIdentity",
     "CandidateImport",
+    "Commune",
+    "Country",
     "Credit",
     "DocumentKind",
     "Dossier",

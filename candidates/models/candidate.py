@@ -2,6 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_scopes import ScopedManager
 
+from candidates.models.birthplace import apply_birth_place
 from candidates.models.choices import AccessStatus, Sex
 from candidates.models.plausibility import (
     check_minimum_age,
@@ -36,6 +37,15 @@ class Candidate(FastChoiceDisplay, Versioned, Tracked):
         help_text=_("Numéro du département (2A, 2B pour la Corse, 971… pour l'outre-mer)."),
     )
     birth_country = models.CharField(_("pays de naissance"), max_length=80, default="France")
+    birth_commune_code = models.CharField(
+        _("code INSEE de la commune de naissance"), max_length=5, blank=True
+    )
+    birth_country_code = models.CharField(
+        _("code INSEE du pays de naissance"),
+        max_length=5,
+        blank=True,
+        help_text=_("99100 pour la France."),
+    )
     email = models.EmailField(_("adresse électronique"), blank=True)
     phone = models.CharField(_("téléphone"), max_length=30, blank=True, validators=[validate_phone])
     address = BoundedTextField(_("adresse postale"), blank=True, max_length=TEXT_ADDRESS)
@@ -58,8 +68,10 @@ class Candidate(FastChoiceDisplay, Versioned, Tracked):
         return self.full_name
 
     def clean(self):
-        """The rules across fields (``candidates.models.plausibility``): the legal working age."""
+        """The rules across fields (``candidates.models.plausibility``): the legal working age;
+        the birth place's codes (``candidates.models.birthplace``) fill its printed fields."""
         self.birth_department = normalise_department(self.birth_department)
+        apply_birth_place(self)
         check_minimum_age(self.birth_date, self.access_status)
 
     @property

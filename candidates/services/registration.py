@@ -48,6 +48,8 @@ CANDIDATE_FIELDS = (
     "birth_commune",
     "birth_department",
     "birth_country",
+    "birth_commune_code",
+    "birth_country_code",
     "email",
     "phone",
     "address",
@@ -207,6 +209,8 @@ def update_candidate(candidate, *, actor, data, expected_version=None, nir=None)
         if not changed and not nir_changed:
             return candidate
         candidate.full_clean(exclude=["centre", "created_by"])
+        # the birth place's codes fill its printed fields (``candidates.models.birthplace``)
+        changed = [f for f in CANDIDATE_FIELDS if _jsonable(getattr(candidate, f)) != before[f]]
         candidate.version += 1
         candidate.save(update_fields=[*changed, "version", "updated_at"])
         after = _snapshot(candidate, changed)

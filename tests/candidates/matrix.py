@@ -102,6 +102,7 @@ HTML = [
     ),
     Entry("candidates:detail", allowed=STAFF_ROLES, kwargs=_candidate_pk, hidden_from=NO_CANDIDATE),
     Entry("candidates:edit", allowed=STAFF_ROLES, kwargs=_candidate_pk, hidden_from=NO_CANDIDATE),
+    Entry("candidates:commune-search", allowed=STAFF_ROLES, query="?q=lyon"),
     Entry(
         "candidates:dossier_create",
         allowed=STAFF_ROLES,
