@@ -48,6 +48,7 @@ urlpatterns = [
     path("jurys/", include("juries.urls")),
     path("documents/", include("documents.urls")),
     path("verifier/", include("documents.public_urls")),
+    path("suivi/", include("juries.public_urls")),
     path("api/v1/", include((api_v1, "api"))),
 ]
 

@@ -100,8 +100,9 @@ def statistics(request):
 
 def insertion_note() -> str:
     return _(
-        "Taux d'insertion : le suivi des titulaires à 6 mois et à 2 ans n'est pas encore "
-        "collecté par Parchemin ; ces colonnes sont laissées vides."
+        "Taux d'insertion : réponses des titulaires au questionnaire de suivi envoyé 6 mois et "
+        "2 ans après le jury ; titulaires en emploi (dans le métier visé) rapportés aux "
+        "réponses. Vide quand aucun titulaire de la promotion n'a répondu."
     )
 
 
