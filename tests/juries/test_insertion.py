@@ -344,3 +344,22 @@ def test_the_page_and_the_export_carry_the_rates(client, world, answered):
     by_year = {r[2]: r for r in rows[1:3]}
     assert by_year["2025"][5:] == ["100.0", "50.0", "50.0"]
     assert by_year["2026"][5:] == ["", "", ""]  # nobody of that promotion asked yet
+
+
+def test_the_api_carries_the_follow_up(api_client, world, answered):
+    api_client.force_login(world.user(Role.STAFF))
+    data = api_client.get(reverse("api:statistics")).json()
+    [row] = data["insertion"]
+    assert (row["year"], row["cqpm_code"]) == (2025, answered.qualification.code)
+    assert row["six_months"] == {
+        "sent": 2,
+        "answered": 2,
+        "employed": 2,
+        "in_trade": 1,
+        "insertion_rate": 100.0,
+        "trade_rate": 50.0,
+    }
+    assert data["insertion_totals"]["two_years"]["insertion_rate"] == 50.0
+    fc = {r["year"]: r for r in data["france_competences"]}
+    assert (fc[2025]["insertion_6_months"], fc[2025]["insertion_trade_2_years"]) == (100.0, 50.0)
+    assert fc[2026]["insertion_6_months"] is None
