@@ -363,3 +363,17 @@ def test_the_api_carries_the_follow_up(api_client, world, answered):
     fc = {r["year"]: r for r in data["france_competences"]}
     assert (fc[2025]["insertion_6_months"], fc[2025]["insertion_trade_2_years"]) == (100.0, 50.0)
     assert fc[2026]["insertion_6_months"] is None
+
+
+def test_the_command_sends_what_is_due(world, version, mailoutbox):
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    with travel_to(at(2026, 1, 1)):
+        call_command("send_insertion_surveys", stdout=out)
+        call_command("send_insertion_surveys", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "5 questionnaire(s) de suivi envoyé(s)",
+        "0 questionnaire(s) de suivi envoyé(s)",
+    ]
+    assert len(mailoutbox) == 5
