@@ -3,7 +3,9 @@
 No login: the link's token is the credential (``juries.services.insertion``). An unknown,
 used or expired token gets a clear page in French (404, 410, 410). Requests are
 rate-limited per IP like the public verification (``documents.throttle``, scope
-``insertion``). The pages are not indexed and send no referrer (the token is in the URL).
+``insertion``). The pages are not indexed, and send their address (it holds the token) to
+no other site: ``Referrer-Policy: same-origin`` — not ``no-referrer``, with which the browser
+posts the form with ``Origin: null`` and Django's CSRF check refuses it.
 """
 
 from django.shortcuts import redirect, render
@@ -28,7 +30,7 @@ REFUSAL_STATUS = {UNKNOWN: 404}
 
 def _private(response):
     response["X-Robots-Tag"] = "noindex, nofollow"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -172,7 +172,7 @@ def test_the_holder_answers_once_without_an_account(client, token):
     assert page.status_code == 200
     body = text(page)
     assert "Quelle est votre situation aujourd'hui ?" in body and "En emploi" in body
-    assert page["Referrer-Policy"] == "no-referrer" and "noindex" in page["X-Robots-Tag"]
+    assert page["Referrer-Policy"] == "same-origin" and "noindex" in page["X-Robots-Tag"]
 
     answer = client.post(_url(token), {"employment_status": EMPLOYED, "in_target_trade": "1"})
     assert answer.status_code == 302 and answer["Location"] == reverse("insertion:thanks")

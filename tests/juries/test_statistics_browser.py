@@ -1,10 +1,18 @@
 """In a real browser: centre staff open the "Statistiques" page; its three charts are drawn
 by Chart.js (served from the app's static files, under the Content Security Policy), each
-above the table that holds its figures, with no error in the console."""
+above the table that holds its figures, with no error in the console. A holder answers the
+follow-up questionnaire from the link of their mail."""
+
+import datetime
+import re
 
 import pytest
+from django.utils import timezone
+from django_scopes import scopes_disabled
 
 from centres.roles import Role
+from juries.models import InsertionSurvey
+from juries.services.insertion import send_due_surveys
 from tests.conftest import browser_login
 from tests.factories import DEFAULT_PASSWORD
 
@@ -75,3 +83,27 @@ def test_staff_see_the_three_charts_and_their_tables(browser, live_server, world
         assert problems == []
     finally:
         context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_holder_answers_the_follow_up_in_a_browser(page, world, mailoutbox):
+    build_statistics_fixture(world)
+    send_due_surveys(now=timezone.make_aware(datetime.datetime(2026, 1, 1, 9, 0)))
+    with scopes_disabled():  # sent "today", so that the link is open on the real clock
+        InsertionSurvey.objects.update(
+            sent_at=timezone.now(), expires_at=timezone.now() + datetime.timedelta(days=60)
+        )
+    link = re.search(r"(/suivi/[^/\s]+/)", mailoutbox[0].body).group(1)
+    page.goto(link)
+    page.get_by_label("En emploi").check()
+    page.get_by_role("group", name="Si vous êtes en emploi").get_by_label("Oui").check()
+    page.screenshot(path="/tmp/survey.png", full_page=True)
+    page.get_by_role("button", name="Envoyer mes réponses").click()
+    page.wait_for_load_state("domcontentloaded")
+    assert "Merci pour vos réponses" in page.content()
+    page.goto(link)
+    assert "Vous avez déjà répondu à ce questionnaire" in page.content()
+    with scopes_disabled():
+        answered = InsertionSurvey.objects.get(answered_at__isnull=False)
+    assert (answered.employment_status, answered.in_target_trade) == ("employed", True)
