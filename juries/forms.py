@@ -16,6 +16,7 @@ from juries.models import (
     Attendance,
     College,
     ConflictKind,
+    EmploymentStatus,
     LateInvitationReason,
     Outcome,
     SessionStatus,
@@ -352,3 +353,33 @@ class SignMinutesForm(forms.Form):
             self.fields["otp"].required = True
         else:
             del self.fields["otp"]
+
+
+class InsertionSurveyForm(forms.Form):
+    """The holder's follow-up questionnaire (public page, no account)."""
+
+    employment_status = forms.ChoiceField(
+        label=_("Quelle est votre situation aujourd'hui ?"),
+        choices=EmploymentStatus.choices,
+        widget=forms.RadioSelect,
+    )
+    in_target_trade = forms.TypedChoiceField(
+        label=_("Si vous êtes en emploi : cet emploi est-il dans le métier visé par le CQPM ?"),
+        choices=[("1", _("Oui")), ("0", _("Non"))],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean(self):
+        data = super().clean()
+        employed = data.get("employment_status") == EmploymentStatus.EMPLOYED
+        if employed and data.get("in_target_trade") is None:
+            self.add_error(
+                "in_target_trade",
+                _("Dites si votre emploi est dans le métier visé par le CQPM."),
+            )
+        if not employed:
+            data["in_target_trade"] = None
+        return data

@@ -16,6 +16,12 @@ Definitions: *presented* = every dossier the jury decided on (absent ones includ
 acquired / evaluated during the session (credits and competences outside the dossier's
 target are not counted); *throughput* = dossiers decided per month of jury, and the average
 days from the registration of the dossier (its creation) to the decision.
+
+Insertion (the holders' follow-up, ``juries.models.insertion``), per CQPM and year of jury
+and per wave (6 months, 2 years), over the questionnaires of the holders counted here: *sent*,
+*answered*; the *insertion rate* = holders in employment / answers; the *rate in the target
+trade* = holders in employment in the trade the CQPM prepares for / answers. One aggregate
+query.
 """
 
 from dataclasses import dataclass, field
@@ -31,7 +37,15 @@ from centres.models import Centre
 from centres.roles import Capability
 from cqpm.models import Competence, Qualification
 from cqpm.selectors import is_national_admin
-from juries.models import CompetenceSource, Decision, DecisionCompetence, Outcome
+from juries.models import (
+    CompetenceSource,
+    Decision,
+    DecisionCompetence,
+    EmploymentStatus,
+    InsertionSurvey,
+    Outcome,
+    SurveyWave,
+)
 
 COUNTS = {
     "presented": Count("id"),
@@ -74,6 +88,8 @@ class Statistics:
     competences: list = field(default_factory=list)
     by_cqpm_year: list = field(default_factory=list)
     by_month: list = field(default_factory=list)
+    insertion: list = field(default_factory=list)  # per (CQPM, year): both waves
+    insertion_totals: dict = field(default_factory=dict)  # per wave
 
 
 def is_national_view(actor) -> bool:
@@ -214,6 +230,57 @@ def _throughput(decisions) -> list[dict]:
     ]
 
 
+INSERTION_COUNTS = {
+    "sent": Count("id"),
+    "answered": Count("id", filter=Q(answered_at__isnull=False)),
+    "employed": Count("id", filter=Q(employment_status=EmploymentStatus.EMPLOYED)),
+    "in_trade": Count(
+        "id", filter=Q(employment_status=EmploymentStatus.EMPLOYED, in_target_trade=True)
+    ),
+}
+
+
+def _insertion_rates(counts: dict) -> dict:
+    counts["insertion_rate"] = rate(counts["employed"], counts["answered"])
+    counts["trade_rate"] = rate(counts["in_trade"], counts["answered"])
+    return counts
+
+
+def _empty_wave() -> dict:
+    return _insertion_rates(dict.fromkeys(INSERTION_COUNTS, 0))
+
+
+def _insertion(decisions, labels: dict) -> tuple[list[dict], dict]:
+    """The follow-up answers per (CQPM, year of jury) and wave (one aggregate query), and
+    the totals per wave. ``labels``: the CQPM's code and title by id."""
+    rows = (
+        InsertionSurvey.objects.filter(decision__in=decisions.values("pk"))
+        .annotate(year=ExtractYear("decision__item__session__starts_at"))
+        .values("year", "wave", cqpm=F("decision__dossier__referential_version__qualification_id"))
+        .annotate(**INSERTION_COUNTS)
+        .order_by()
+    )
+    groups: dict = {}
+    totals = {wave: dict.fromkeys(INSERTION_COUNTS, 0) for wave in SurveyWave.values}
+    for row in rows:
+        key = (row["cqpm"], row["year"])
+        group = groups.setdefault(
+            key,
+            {
+                "key": key,
+                "year": row["year"],
+                "code": labels[row["cqpm"]][0],
+                "title": labels[row["cqpm"]][1],
+                **{wave: _empty_wave() for wave in SurveyWave.values},
+            },
+        )
+        group[row["wave"]] = _insertion_rates({name: row[name] for name in INSERTION_COUNTS})
+        for name in INSERTION_COUNTS:
+            totals[row["wave"]][name] += row[name]
+    ordered = sorted(groups.values(), key=lambda g: (g["title"], g["key"][0], -g["year"]))
+    return ordered, {wave: _insertion_rates(counts) for wave, counts in totals.items()}
+
+
 def _compute(actor, filters: StatisticsFilters) -> Statistics:
     decisions = _decisions(actor, filters)
     cube = _cube(decisions)
@@ -228,6 +295,9 @@ def _compute(actor, filters: StatisticsFilters) -> Statistics:
         row["code"], row["title"] = cqpms[row["cqpm"]].code, cqpms[row["cqpm"]].title
         row["centre__name"] = centres[row["centre_id"]]
     national = is_national_view(actor)
+    insertion, insertion_totals = _insertion(
+        decisions, {pk: (q.code, q.title) for pk, q in cqpms.items()}
+    )
     by_cqpm_year = _rollup(
         cube,
         ("cqpm", "year"),
@@ -255,6 +325,8 @@ def _compute(actor, filters: StatisticsFilters) -> Statistics:
         competences=_competences(decisions),
         by_month=_throughput(decisions),
         by_cqpm_year=by_cqpm_year,
+        insertion=insertion,
+        insertion_totals=insertion_totals,
     )
 
 
@@ -271,10 +343,23 @@ def statistics_for(actor, filters: StatisticsFilters | None = None) -> Statistic
 def france_competences_rows(stats: Statistics) -> list[list]:
     """The RNCP ``STATISTIQUES_PROMOTION`` layout, one row per CQPM and year of jury: CQPM
     code and title, year, number certified, number certified through VAE, then the
-    insertion rates (overall at 6 months, in the target trade at 6 months and 2 years),
-    left empty: the follow-up of holders is not collected yet."""
-    return [
-        [row["code"], row["title"], row["year"], row["awarded"], row["awarded_vae"]]
-        + [None, None, None]
-        for row in stats.by_cqpm_year
-    ]
+    insertion rates from the holders' follow-up (overall at 6 months, in the target trade
+    at 6 months and at 2 years; empty while no holder of that promotion has answered)."""
+    insertion = {row["key"]: row for row in stats.insertion}
+    rows = []
+    for row in stats.by_cqpm_year:
+        follow_up = insertion.get(row["key"])
+        six, two = (
+            (follow_up[SurveyWave.SIX_MONTHS], follow_up[SurveyWave.TWO_YEARS])
+            if follow_up
+            else (_empty_wave(), _empty_wave())
+        )
+        rows.append(
+            [row["code"], row["title"], row["year"], row["awarded"], row["awarded_vae"]]
+            + [_float(six["insertion_rate"]), _float(six["trade_rate"]), _float(two["trade_rate"])]
+        )
+    return rows
+
+
+def _float(value):
+    return float(value) if value is not None else None

@@ -473,7 +473,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "documents.tasks.sweep_pending_documents",
         "schedule": env_int("DOCUMENTS_SWEEP_EVERY_SECONDS", 300, minimum=10),
     },
+    # Juries (issue 17): the follow-up questionnaires due to holders (6 months, 2 years).
+    "juries-send-insertion-surveys": {
+        "task": "juries.tasks.send_insertion_surveys",
+        "schedule": env_int("INSERTION_SURVEYS_EVERY_SECONDS", 3600, minimum=60),
+    },
 }
+# The follow-up of holders (juries.services.insertion): a wave is sent from its date (6
+# months, 2 years after the jury) for INSERTION_SURVEY_SEND_WINDOW_DAYS (a holder whose
+# wave is older is not asked any more: the answer would describe another moment); the
+# link of a questionnaire works for INSERTION_SURVEY_VALID_DAYS after it was sent. Without a
+# beat process (the embedded set-up), run `manage.py send_insertion_surveys` from cron.
+INSERTION_SURVEY_SEND_WINDOW_DAYS = env_int("INSERTION_SURVEY_SEND_WINDOW_DAYS", 90, minimum=1)
+INSERTION_SURVEY_VALID_DAYS = env_int("INSERTION_SURVEY_VALID_DAYS", 60, minimum=1)
 # Specimen documents (not production): the PV, parchemins, attestations and letters carry a
 # "SPÉCIMEN" watermark and may be issued while a mandatory mention of the CQPM (code, RNCP
 # number, France Compétences decision, levels) is missing. Off (production, the default with

@@ -50,6 +50,7 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("accrochage/", include("accrochage.urls")),
     path("verifier/", include("documents.public_urls")),
+    path("suivi/", include("juries.public_urls")),
     path("api/v1/", include((api_v1, "api"))),
 ]
 

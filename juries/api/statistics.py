@@ -75,6 +75,28 @@ class FranceCompetencesRowSerializer(serializers.Serializer):
     insertion_trade_2_years = serializers.DecimalField(**RATE)
 
 
+class InsertionWaveSerializer(serializers.Serializer):
+    sent = serializers.IntegerField(help_text=_("questionnaires envoyés"))
+    answered = serializers.IntegerField(help_text=_("réponses"))
+    employed = serializers.IntegerField(help_text=_("titulaires en emploi"))
+    in_trade = serializers.IntegerField(help_text=_("en emploi dans le métier visé"))
+    insertion_rate = serializers.DecimalField(**RATE)
+    trade_rate = serializers.DecimalField(**RATE)
+
+
+class InsertionRowSerializer(serializers.Serializer):
+    cqpm_code = serializers.CharField(source="code")
+    cqpm_title = serializers.CharField(source="title")
+    year = serializers.IntegerField()
+    six_months = InsertionWaveSerializer(source="6m")
+    two_years = InsertionWaveSerializer(source="2y")
+
+
+class InsertionTotalsSerializer(serializers.Serializer):
+    six_months = InsertionWaveSerializer(source="6m")
+    two_years = InsertionWaveSerializer(source="2y")
+
+
 class StatisticsSerializer(serializers.Serializer):
     national = serializers.BooleanField()
     centre = serializers.CharField(allow_null=True)
@@ -85,6 +107,8 @@ class StatisticsSerializer(serializers.Serializer):
     by_centre = OutcomeRowSerializer(many=True, help_text=_("vue nationale seulement"))
     competences = CompetenceRowSerializer(many=True)
     by_month = MonthRowSerializer(many=True)
+    insertion = InsertionRowSerializer(many=True)
+    insertion_totals = InsertionTotalsSerializer()
     france_competences = FranceCompetencesRowSerializer(many=True)
     insertion_note = serializers.CharField()
 
@@ -144,6 +168,8 @@ class StatisticsView(GenericAPIView):
             "by_centre": stats.by_centre,
             "competences": stats.competences,
             "by_month": stats.by_month,
+            "insertion": stats.insertion,
+            "insertion_totals": stats.insertion_totals,
             "france_competences": [
                 dict(zip(FC_FIELDS, row, strict=True)) for row in france_competences_rows(stats)
             ],

@@ -14,6 +14,7 @@ from juries.models.choices import (
     VoteValue,
 )
 from juries.models.decisions import Decision, DecisionCompetence
+from juries.models.insertion import EmploymentStatus, InsertionSurvey, SurveyWave
 from juries.models.jurors import Juror, JurorUnion
 from juries.models.sessions import (
     INVITATION_NOTICE_DAYS,
@@ -40,6 +41,9 @@ __all__ = [
     "ConflictSource",
     "Decision",
     "DecisionCompetence",
+    "EmploymentStatus",
+    "InsertionSurvey",
+    "SurveyWave",
     "Sex",
     "JuryMember",
     "Juror",

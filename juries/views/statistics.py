@@ -34,6 +34,54 @@ def _statistics(request):
     return form, statistics_for(actor, form.filters())
 
 
+def _number(value):
+    return float(value) if value is not None else None
+
+
+def chart_data(stats) -> dict:
+    """What the three charts draw, taken from the tables already computed (no query): the
+    page puts it in a ``json_script`` that ``static/js/statistics.js`` reads."""
+    years = sorted(stats.by_year, key=lambda r: r["key"])  # oldest first, left to right
+    several = len({r["qualification"] for r in stats.competences}) > 1
+    return {
+        "by_year": {
+            "labels": [str(r["key"]) for r in years],
+            "datasets": [
+                {
+                    "key": "success_rate",
+                    "label": _("Taux de réussite (%)"),
+                    "data": [_number(r["success_rate"]) for r in years],
+                }
+            ],
+        },
+        "by_route": {
+            "labels": [r["label"] for r in stats.by_route],
+            "datasets": [
+                {"key": key, "label": label, "data": [r[key] for r in stats.by_route]}
+                for key, label in (
+                    ("awarded", _("CQPM délivrés")),
+                    ("partial", _("Validations partielles")),
+                    ("not_awarded", _("Non délivrés")),
+                    ("absent", _("Absents")),
+                )
+            ],
+        },
+        "competences": {
+            "labels": [
+                (f"{r['qualification']} · " if several else "") + f"{r['code']} — {r['title']}"
+                for r in stats.competences
+            ],
+            "datasets": [
+                {
+                    "key": "acquisition_rate",
+                    "label": _("Taux d'acquisition (%)"),
+                    "data": [_number(r["acquisition_rate"]) for r in stats.competences],
+                }
+            ],
+        },
+    }
+
+
 @login_required
 @require_GET
 def statistics(request):
@@ -44,6 +92,7 @@ def statistics(request):
         {
             "filter_form": form,
             "stats": stats,
+            "charts": chart_data(stats),
             "query_string": request.GET.urlencode(),
         },
     )
@@ -51,8 +100,9 @@ def statistics(request):
 
 def insertion_note() -> str:
     return _(
-        "Taux d'insertion : le suivi des titulaires à 6 mois et à 2 ans n'est pas encore "
-        "collecté par Parchemin ; ces colonnes sont laissées vides."
+        "Taux d'insertion : réponses des titulaires au questionnaire de suivi envoyé 6 mois et "
+        "2 ans après le jury ; titulaires en emploi (dans le métier visé) rapportés aux "
+        "réponses. Vide quand aucun titulaire de la promotion n'a répondu."
     )
 
 

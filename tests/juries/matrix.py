@@ -40,6 +40,7 @@ from tests.juries.matrix_builders import (  # noqa: F401
     _staff,
     _with_item,
 )
+from tests.juries.matrix_public import PUBLIC
 from tests.matrix import STAFF_ROLES, Entry
 
 from .factories import juror, ready_dossier, referential
@@ -575,4 +576,4 @@ API = [
     ),
 ]
 
-ENTRIES = HTML + API
+ENTRIES = HTML + API + PUBLIC

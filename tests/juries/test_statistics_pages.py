@@ -77,8 +77,8 @@ def test_csv_in_the_france_competences_layout(client, world, version):
     assert "Taux d'insertion global à 6 mois (%)" in rows[0]
     title = version.qualification.title
     assert [r[1:5] for r in rows[1:3]] == [[title, "2026", "1", "0"], [title, "2025", "2", "1"]]
-    assert rows[1][5:] == ["", "", ""]  # insertion: not collected yet
-    assert "pas encore" in rows[-1][0]
+    assert rows[1][5:] == ["", "", ""]  # insertion: no holder has answered the follow-up
+    assert "questionnaire de suivi" in rows[-1][0]
 
 
 def test_xlsx_has_the_layout_and_the_detail(client, world, version):
@@ -125,6 +125,37 @@ def test_page_and_export_in_english(client, world, version):
         response = client.get(reverse("juries:statistics_csv"))
         rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
         assert rows[0][3:5] == ["Number certified", "Number certified through VAE"]
-        assert "not collected" in rows[-1][0]
+        assert rows[-1][0]  # the note on the insertion rates
     finally:
         translation.deactivate()
+
+
+def test_charts_are_drawn_from_the_tables_figures(client, world, version):
+    login(client, world.user(Role.STAFF))
+    response = client.get(reverse("juries:statistics"))
+    body = response.content.decode()
+    charts = response.context["charts"]
+    assert charts["by_year"]["labels"] == ["2025", "2026"]  # oldest first
+    assert charts["by_year"]["datasets"][0]["data"] == [50.0, 50.0]
+    by_route = {d["key"]: d["data"] for d in charts["by_route"]["datasets"]}
+    # apprentice, employee, VAE (the table's order)
+    assert by_route == {
+        "awarded": [0, 2, 1],
+        "partial": [0, 1, 0],
+        "not_awarded": [1, 0, 1],
+        "absent": [0, 1, 0],
+    }
+    assert charts["competences"]["datasets"][0]["data"] == [66.7, 0.0]
+    # the data in a JSON block (not executed: the Content Security Policy allows no inline
+    # script), the library and the init code from the app's static files
+    assert '<script id="statistics-charts" type="application/json">' in body
+    assert "vendor/chartjs/chart.umd.min.js" in body and "js/statistics.js" in body
+    assert body.count('role="img"') == 3
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+
+
+def test_no_chart_without_decisions(client, world):
+    login(client, world.user(Role.STAFF))
+    body = client.get(reverse("juries:statistics")).content.decode()
+    assert "<canvas" not in body
+    assert "Aucune décision ne correspond à ces critères." in body
