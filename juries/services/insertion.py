@@ -29,10 +29,10 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from centres import audit
 from centres.scoping import scopes_disabled
 from juries.errors import JuryError
 from juries.models import Decision, EmploymentStatus, InsertionSurvey, Outcome, SurveyWave
-from juries.services.common import record
 
 logger = logging.getLogger(__name__)
 
@@ -135,11 +135,11 @@ def _send_survey(decision_id, wave, now) -> InsertionSurvey | None:
             sent_at=now,
             expires_at=now + valid_for(),
         )
-        record(
-            decision.centre,
-            None,
-            "insertion_survey.sent",
-            survey,
+        audit.record(
+            centre=decision.centre,
+            actor=None,
+            action="insertion_survey.sent",
+            subject=survey,
             after={
                 "decision": decision.pk,
                 "wave": wave,
@@ -244,11 +244,11 @@ def answer_survey(
         )
         survey.answered_at = now
         survey.save(update_fields=["employment_status", "in_target_trade", "answered_at"])
-        record(
-            survey.centre_id,
-            None,
-            "insertion_survey.answered",
-            survey,
+        audit.record(
+            centre=survey.centre_id,
+            actor=None,
+            action="insertion_survey.answered",
+            subject=survey,
             after={
                 "employment_status": survey.employment_status,
                 "in_target_trade": survey.in_target_trade,
