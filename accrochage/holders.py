@@ -40,8 +40,8 @@ def first_name(first_names: str) -> str:
 
 def birth_codes(candidate) -> tuple[str, str]:
     """(INSEE code of the commune, INSEE code of the country 99xxx)."""
-    commune = (getattr(candidate, "birth_commune_code", "") or "").strip().upper()
-    country = (getattr(candidate, "birth_country_code", "") or "").strip()
+    commune = (candidate.birth_commune_code or "").strip().upper()
+    country = (candidate.birth_country_code or "").strip()
     if not country and candidate.birth_country.strip().casefold() in _FRANCE_NAMES:
         country = FRANCE
     return commune, country

@@ -27,20 +27,13 @@ def rncp_version():
     return version
 
 
-def has_field(name: str) -> bool:
-    return any(f.name == name for f in Candidate._meta.get_fields())
-
-
 def born_in_lyon(monkeypatch) -> None:
-    """Every candidate born in Lyon (INSEE 69123): on the model's fields once they exist
-    (candidates migration 0007, another branch), else as class attributes read by
-    ``getattr`` in ``accrochage.holders``."""
-    if has_field("birth_commune_code"):
-        with scopes_disabled():
-            Candidate.objects.update(birth_commune_code="69123", birth_country_code="99100")
-        return
-    monkeypatch.setattr(Candidate, "birth_commune_code", "69123", raising=False)
-    monkeypatch.setattr(Candidate, "birth_country_code", "", raising=False)
+    """Every candidate born in Lyon (INSEE 69123), those that exist and those made after."""
+    for name, value in (("birth_commune_code", "69123"), ("birth_country_code", "99100")):
+        field = Candidate._meta.get_field(name)
+        monkeypatch.setattr(field, "_get_default", lambda value=value: value, raising=False)
+    with scopes_disabled():
+        Candidate.objects.update(birth_commune_code="69123", birth_country_code="99100")
 
 
 def awards(
