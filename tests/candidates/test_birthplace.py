@@ -208,7 +208,7 @@ def _register(actor, **overrides):
 
     data = _data(**overrides)
     data["birth_date"] = datetime.date.fromisoformat(data["birth_date"])
-    return services.register_candidate(actor, data=data)
+    return services.register_candidate(actor=actor, data=data)
 
 
 def _refused(actor, field, words, **overrides):
@@ -310,7 +310,7 @@ def test_an_update_writes_the_filled_fields_and_the_audit(staff, world, communes
 
     candidate = CandidateFactory(centre=world.centre_a, birth_commune="Lyon")
     services.update_candidate(
-        staff, candidate, data={"birth_commune_code": "42218", "birth_country_code": "99100"}
+        candidate, actor=staff, data={"birth_commune_code": "42218", "birth_country_code": "99100"}
     )
     candidate.refresh_from_db()
     assert (candidate.birth_commune, candidate.birth_department) == ("Saint-Étienne", "42")
