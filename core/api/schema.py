@@ -106,9 +106,7 @@ def _may_be_blank_or_null(field) -> tuple[bool, bool]:
         except Exception:  # noqa: BLE001 - an unresolvable hint: nothing to add
             returned = None
         origin = typing.get_origin(returned)
-        null = origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(
-            returned
-        )
+        null = origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(returned)
         return False, null
     model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
     source = getattr(field, "source", None)
@@ -130,9 +128,7 @@ def _may_be_blank_or_null(field) -> tuple[bool, bool]:
     if model_field.many_to_many or model_field.one_to_many:
         return False, False
     blank = bool(model_field.blank and getattr(model_field, "choices", None))
-    null = bool(getattr(model_field, "null", False)) or (
-        null_on_the_way and field.default is empty
-    )
+    null = bool(getattr(model_field, "null", False)) or (null_on_the_way and field.default is empty)
     return blank, null
 
 

@@ -5,23 +5,23 @@ authentication, throttles, optimistic concurrency) rather than restated on every
 
 | status | when | body |
 | --- | --- | --- |
-| 400 | a write, or a read with query parameters | ``Error`` (business refusal) or ``ValidationErrors`` |
+| 400 | a write, or a read with query parameters | ``Error`` (refusal) or ``ValidationErrors`` |
 | 401 | authentication required | ``Detail`` |
 | 403 | authentication required (no active centre, role, object refused) | ``Detail`` |
 | 404 | a path parameter, or a paginated list (page out of range) | ``Detail`` |
 | 412 | the operation reads ``If-Match`` | ``Error`` (``stale``) unless it documents its own |
+| 415 | a request body (JSON, or multipart on an upload) sent as another type | ``Detail`` |
 | 428 | the version is mandatory (``expected_version(request)``) | ``Detail`` |
 | 429 | the view is throttled | ``Detail`` |
 """
 
+import contextlib
 import inspect
 import re
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework.permissions import AllowAny
-
-from core.api.viewsets import VersionedMixin
 
 WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
@@ -50,6 +50,7 @@ DESCRIPTIONS = {
     "403": _("Accès refusé : aucun centre actif, rôle insuffisant ou objet non modifiable."),
     "404": _("Objet inconnu ou invisible pour l'utilisateur (ou page hors limites)."),
     "412": _("Version périmée : l'objet a été modifié depuis (If-Match)."),
+    "415": _("Type de corps non accepté : JSON (multipart/form-data pour un dépôt de fichier)."),
     "428": _("Version manquante : envoyez l'en-tête If-Match (ou le champ « version »)."),
     "429": _("Trop de requêtes : réessayez après le délai de l'en-tête Retry-After."),
 }
@@ -59,43 +60,44 @@ _REQUIRED_VERSION = re.compile(r"expected_version\(\s*request\s*\)(?!\s*if\b)")
 
 
 def _component(auto_schema, name, schema):
-    component = ResolvedComponent(name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema)
+    component = ResolvedComponent(
+        name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema
+    )
     auto_schema.registry.register_on_missing(component)
     return component.ref
 
 
-def handler_of(view, method):
+# the methods DRF's generic handlers call, where a viewset reads the version
+_HOOKS = {
+    "create": ("perform_create",),
+    "update": ("update", "perform_update"),
+    "partial_update": ("update", "perform_update"),
+    "destroy": ("perform_destroy",),
+}
+
+
+def handler_source(view, method) -> str:
+    """The source of what answers this operation: the action (or the method handler of an
+    ``APIView``) and the hooks DRF's generic action calls."""
     action = getattr(view, "action", None)
-    return getattr(view, action, None) if action else getattr(view, method.lower(), None)
+    names = [action, *_HOOKS.get(action, ())] if action else [method.lower()]
+    sources = []
+    for name in dict.fromkeys(names):
+        handler = getattr(view, name, None)
+        with contextlib.suppress(OSError, TypeError):  # a builtin, a C function
+            sources.append(inspect.getsource(handler) if handler else "")
+    return "\n".join(sources)
 
 
 def reads_version(view, method) -> bool:
-    """The operation takes the edited version (If-Match): VersionedMixin's update, or a
-    handler that calls ``expected_version``."""
-    if isinstance(view, VersionedMixin) and getattr(view, "action", None) in {
-        "update",
-        "partial_update",
-    }:
-        return True
-    return "expected_version(" in _source(handler_of(view, method))
+    """The operation takes the edited version (``If-Match`` or ``version``): its handler
+    calls ``expected_version`` (VersionedMixin's ``update`` does)."""
+    return "expected_version(" in handler_source(view, method)
 
 
 def requires_version(view, method) -> bool:
-    if isinstance(view, VersionedMixin) and getattr(view, "action", None) in {
-        "update",
-        "partial_update",
-    }:
-        return True
-    return bool(_REQUIRED_VERSION.search(_source(handler_of(view, method))))
-
-
-def _source(handler) -> str:
-    if handler is None:
-        return ""
-    try:
-        return inspect.getsource(handler)
-    except (OSError, TypeError):
-        return ""
+    """… and cannot do without it (428)."""
+    return bool(_REQUIRED_VERSION.search(handler_source(view, method)))
 
 
 def _authenticated(view) -> bool:
@@ -119,6 +121,8 @@ def expected_statuses(view, method, operation) -> list[str]:
         statuses.append("412")
         if requires_version(view, method):
             statuses.append("428")
+    if "requestBody" in operation:
+        statuses.append("415")
     if getattr(view, "throttle_classes", None):
         statuses.append("429")
     return statuses
