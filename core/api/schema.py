@@ -80,6 +80,17 @@ class CentreAutoSchema(AutoSchema):
             schema_statuses.add_error_responses(self, operation)
         return operation
 
+    def _map_basic_serializer(self, serializer, direction):
+        """A serializer's ``schema_optional`` fields (left out for some readers, e.g. by a
+        subclass a view picks for them) are not required in its responses."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        optional = set(getattr(serializer, "schema_optional", ()))
+        if optional and "required" in schema:
+            schema["required"] = [f for f in schema["required"] if f not in optional]
+            if not schema["required"]:
+                del schema["required"]
+        return schema
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction != "response" or not isinstance(schema, dict):
