@@ -3,11 +3,13 @@ per operation (JSON, multipart only for the upload), every status an operation a
 its body, ids readable, ASCII tags and operation ids, the PDF as bytes. The response
 conformance itself (blank and null values) is ``test_openapi_responses.py``."""
 
+import json
 import re
 
 import pytest
 from django.urls import reverse
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiJsonRenderer
 
 from core.api.schema import ascii_name
 from core.api.schema_statuses import handler_source
@@ -19,11 +21,19 @@ UPLOADS = {("/api/v1/dossier-documents/", "post")}
 WRITES = {"post", "put", "patch", "delete"}
 
 
-@pytest.fixture
-def schema(api_client):
+@pytest.fixture(scope="module")
+def schema(django_db_blocker):
+    """The schema as ``/api/v1/schema/`` serves it (generated once for the module; the
+    view itself is exercised by ``test_the_served_schema_is_this_one``)."""
+    with django_db_blocker.unblock():
+        document = SchemaGenerator().get_schema(request=None, public=True)
+        return json.loads(OpenApiJsonRenderer().render(document))
+
+
+def test_the_served_schema_is_this_one(api_client, schema):
     response = api_client.get(reverse("api:api-schema"), {"format": "json"})
     assert response.status_code == 200
-    return response.json()
+    assert response.json()["paths"] == schema["paths"]
 
 
 def operations(schema):
@@ -207,6 +217,78 @@ def test_the_documented_428_is_answered(api_client, world):
     assert set(response.json()) >= {"detail"}
 
 
+# --- blank and null -------------------------------------------------------------------
+
+
+def _refs(prop):
+    return {alt.get("$ref", "").rsplit("/", 1)[-1] for alt in prop.get("oneOf", [])}
+
+
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [
+        ("GridSummary", "proposal"),
+        ("Grid", "proposal"),
+        ("GridDetail", "proposal"),
+        ("ProposalState", "proposal"),
+    ],
+)
+def test_a_proposal_may_be_blank(schema, name, field):
+    prop = schema["components"]["schemas"][name]["properties"][field]
+    assert _refs(prop) == {"JuryVoteValueEnum", "BlankEnum"}
+    assert schema["components"]["schemas"]["BlankEnum"] == {"enum": [""]}
+
+
+@pytest.mark.parametrize(
+    ("name", "field"),
+    [
+        ("Document", "certificate_number"),
+        ("Document", "verification_code"),
+        ("Document", "download_url"),
+        ("AgendaItem", "decision"),
+        ("AgendaItem", "revises"),
+        ("Decision", "revoked_by"),
+        ("Decision", "superseded_by"),
+        ("Decision", "frozen_at"),
+    ],
+)
+def test_a_value_that_may_be_null_is_nullable(schema, name, field):
+    assert schema["components"]["schemas"][name]["properties"][field]["nullable"] is True
+
+
+def test_every_null_model_field_shown_is_nullable(schema, endpoints):
+    """Any response field whose model field is ``null=True`` says so (read-only fields
+    included), and any choice field with ``blank=True`` admits ""."""
+    from rest_framework import serializers
+
+    from core.api.schema import _may_be_blank_or_null
+
+    checked = 0
+    for _path, _method, view in endpoints:
+        get_class = getattr(view, "get_serializer_class", None)
+        try:
+            serializer_class = get_class() if get_class else None
+        except Exception:  # noqa: BLE001 - views choosing by request state
+            serializer_class = None
+        if not serializer_class or not issubclass(serializer_class, serializers.ModelSerializer):
+            continue
+        name = serializer_class.__name__.removesuffix("Serializer")
+        component = schema["components"]["schemas"].get(name)
+        if component is None:
+            continue
+        for field_name, field in serializer_class().fields.items():
+            prop = component["properties"].get(field_name)
+            if prop is None or field.write_only:
+                continue
+            blank, null = _may_be_blank_or_null(field)
+            if null:
+                assert prop.get("nullable") is True, (name, field_name)
+                checked += 1
+            if blank and "oneOf" in prop:
+                assert "BlankEnum" in _refs(prop), (name, field_name)
+    assert checked > 20
+
+
 # --- ids, names, downloads ----------------------------------------------------------
 
 
@@ -227,6 +309,10 @@ def test_tags_and_operation_ids_are_ascii_and_unique(schema):
             assert NAME.match(parameter["name"]), parameter["name"]
             assert "title" not in parameter.get("schema", {}), parameter["name"]
     assert len(ids) == len(set(ids))
+    for name, component in schema["components"]["schemas"].items():
+        assert NAME.match(name), name
+        for prop in component.get("properties", {}):
+            assert NAME.match(prop), (name, prop)
     tags = {t for _p, _m, op in operations(schema) for t in op.get("tags", [])}
     assert {"referentiel", "journal-d-audit", "jurys"} <= tags
 
