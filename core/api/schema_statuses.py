@@ -16,6 +16,7 @@ authentication, throttles, optimistic concurrency) rather than restated on every
 """
 
 import contextlib
+import copy
 import inspect
 import re
 
@@ -61,7 +62,7 @@ _REQUIRED_VERSION = re.compile(r"expected_version\(\s*request\s*\)(?!\s*if\b)")
 
 def _component(auto_schema, name, schema):
     component = ResolvedComponent(
-        name=name, type=ResolvedComponent.SCHEMA, object=name, schema=schema
+        name=name, type=ResolvedComponent.SCHEMA, object=name, schema=copy.deepcopy(schema)
     )
     auto_schema.registry.register_on_missing(component)
     return component.ref

@@ -160,6 +160,16 @@ def test_every_write_documents_its_refusals(schema):
     }
 
 
+def test_the_statuses_are_described_in_english_too(api_client):
+    from django.conf import settings
+
+    api_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = api_client.get(reverse("api:api-schema"), {"format": "json"}).json()
+    responses = english["paths"]["/api/v1/companies/{id}/"]["put"]["responses"]
+    assert responses["412"]["description"].startswith("Stale version")
+    assert responses["429"]["description"].startswith("Too many requests")
+
+
 def test_authentication_throttling_and_bodies(schema):
     national = ("/api/v1/qualifications/", "/api/v1/referential-versions/", "/api/v1/criteria/")
     for path, method, operation in operations(schema):
