@@ -82,9 +82,16 @@ class CentreAutoSchema(AutoSchema):
 
     def _map_basic_serializer(self, serializer, direction):
         """A serializer's ``schema_optional`` fields (left out for some readers, e.g. by a
-        subclass a view picks for them) are not required in its responses."""
+        subclass a view picks for them), and the fields DRF leaves out when a relation on
+        their way is null, are not required in its responses."""
         schema = super()._map_basic_serializer(serializer, direction)
         optional = set(getattr(serializer, "schema_optional", ()))
+        if direction == "response":
+            optional |= {
+                name
+                for name, field in serializer.fields.items()
+                if _may_be_blank_or_null(field).absent
+            }
         if optional and "required" in schema:
             schema["required"] = [f for f in schema["required"] if f not in optional]
             if not schema["required"]:
@@ -95,7 +102,7 @@ class CentreAutoSchema(AutoSchema):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
         if direction != "response" or not isinstance(schema, dict):
             return schema
-        blank, null = _may_be_blank_or_null(field)
+        blank, null, _absent = _may_be_blank_or_null(field)
         if "enum" in schema:
             if blank and "" not in schema["enum"]:
                 schema["enum"].append("")
@@ -106,10 +113,19 @@ class CentreAutoSchema(AutoSchema):
         return schema
 
 
-def _may_be_blank_or_null(field) -> tuple[bool, bool]:
-    """Whether the value this response field shows can be ``""`` / ``None``: what its model
-    field allows (following ``source`` across relations: a null relation on the way gives
-    None), or a method field's return annotation."""
+class Shown(typing.NamedTuple):
+    """What a response field may show besides its type: ``""``, None, or nothing at all."""
+
+    blank: bool = False
+    null: bool = False
+    absent: bool = False
+
+
+def _may_be_blank_or_null(field) -> Shown:
+    """What this response field can show, from its model field (following ``source``
+    across relations) or a method field's return annotation. On the way, a missing reverse
+    one-to-one gives None; a null foreign key makes DRF leave a read-only field out (unless
+    the field has a default or allows None)."""
     if isinstance(field, serializers.SerializerMethodField):
         method = getattr(field.parent, field.method_name, None)
         try:
@@ -118,29 +134,41 @@ def _may_be_blank_or_null(field) -> tuple[bool, bool]:
             returned = None
         origin = typing.get_origin(returned)
         null = origin in (typing.Union, types.UnionType) and type(None) in typing.get_args(returned)
-        return False, null
+        return Shown(null=null)
     model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
     source = getattr(field, "source", None)
     if model is None or not source or source == "*":
-        return False, False
+        return Shown()
     names = source.split(".")
-    null_on_the_way = False
+    none_on_the_way = gap_on_the_way = False
     for position, name in enumerate(names):
         try:
             model_field = model._meta.get_field(name)
         except FieldDoesNotExist:
-            return False, False
+            return Shown()
         if position == len(names) - 1:
             break
         if not model_field.is_relation or model_field.related_model is None:
-            return False, False
-        null_on_the_way = null_on_the_way or bool(getattr(model_field, "null", False))
+            return Shown()
+        if model_field.one_to_one and not model_field.concrete:
+            none_on_the_way = True  # RelatedObjectDoesNotExist: DRF shows None
+        elif getattr(model_field, "null", False):
+            gap_on_the_way = True  # getattr(None, …): DRF's default, None or no key
         model = model_field.related_model
     if model_field.many_to_many or model_field.one_to_many:
-        return False, False
-    blank = bool(model_field.blank and getattr(model_field, "choices", None))
-    null = bool(getattr(model_field, "null", False)) or (null_on_the_way and field.default is empty)
-    return blank, null
+        return Shown()
+    null = bool(getattr(model_field, "null", False)) or none_on_the_way
+    absent = False
+    if gap_on_the_way and field.default is empty:
+        if field.allow_null:
+            null = True
+        elif not field.required:
+            absent = True
+    return Shown(
+        blank=bool(model_field.blank and getattr(model_field, "choices", None)),
+        null=null,
+        absent=absent,
+    )
 
 
 _NOT_NAME = re.compile(r"[^A-Za-z0-9_-]+")

@@ -290,13 +290,50 @@ def test_every_null_model_field_shown_is_nullable(schema, endpoints):
             prop = component["properties"].get(field_name)
             if prop is None or field.write_only:
                 continue
-            blank, null = _may_be_blank_or_null(field)
+            blank, null, _absent = _may_be_blank_or_null(field)
             if null:
                 assert prop.get("nullable") is True, (name, field_name)
                 checked += 1
             if blank and "oneOf" in prop:
                 assert "BlankEnum" in _refs(prop), (name, field_name)
     assert checked > 20
+
+
+def test_what_drf_shows_across_a_null_relation(world):
+    """The premises of ``_may_be_blank_or_null``, on DRF's own serialisation: a read-only
+    field across a null foreign key is left out (or shows its default, or None when it
+    allows it); across a missing reverse one-to-one it shows None."""
+    from rest_framework import serializers
+
+    from candidates.models import Dossier
+    from core.api.schema import Shown, _may_be_blank_or_null
+    from tests.candidates.factories import DossierFactory
+
+    class Probe(serializers.ModelSerializer):
+        company_name = serializers.CharField(source="company.name", read_only=True)
+        company_city = serializers.CharField(source="company.city", read_only=True, default="")
+        company_siret = serializers.CharField(
+            source="company.siret", read_only=True, allow_null=True
+        )
+        nir = serializers.CharField(source="candidate.identity.nir", read_only=True)
+
+        class Meta:
+            model = Dossier
+            fields = ["company", "company_name", "company_city", "company_siret", "nir"]
+
+    dossier = DossierFactory(centre=world.centre_a, company=None)
+    shown = Probe(dossier).data
+    fields = Probe().fields
+    assert "company_name" not in shown
+    assert _may_be_blank_or_null(fields["company_name"]) == Shown(absent=True)
+    assert shown["company_city"] == ""
+    assert _may_be_blank_or_null(fields["company_city"]) == Shown()
+    assert shown["company_siret"] is None
+    assert _may_be_blank_or_null(fields["company_siret"]) == Shown(null=True)
+    assert shown["nir"] is None
+    assert _may_be_blank_or_null(fields["nir"]) == Shown(null=True)
+    assert shown["company"] is None
+    assert _may_be_blank_or_null(fields["company"]) == Shown(null=True)
 
 
 # --- ids, names, downloads ----------------------------------------------------------
