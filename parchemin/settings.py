@@ -383,7 +383,7 @@ REST_FRAMEWORK = {
     # Bodies are JSON; the upload endpoints alone add multipart (their parser_classes), so
     # the schema declares one body per operation and generated clients send it as such.
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
-    "TEST_REQUEST_DEFAULT_FORMAT": "json",
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",  # APIClient in the tests: JSON, as clients send
     # + the X-Centre header, and every status an operation answers (core.api.schema)
     "DEFAULT_SCHEMA_CLASS": "core.api.schema.CentreAutoSchema",
     # Rates are read on every request (core.api.throttling): env-driven, high enough that a test
