@@ -381,7 +381,12 @@ REST_FRAMEWORK = {
         "core.api.filtering.FilterBackend",
         "core.api.filtering.OrderingBackend",
     ],
-    "DEFAULT_SCHEMA_CLASS": "core.api.schema.CentreAutoSchema",  # + the X-Centre header
+    # Bodies are JSON; the upload endpoints alone add multipart (their parser_classes), so
+    # the schema declares one body per operation and generated clients send it as such.
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "TEST_REQUEST_DEFAULT_FORMAT": "json",  # APIClient in the tests: JSON, as clients send
+    # + the X-Centre header, and every status an operation answers (core.api.schema)
+    "DEFAULT_SCHEMA_CLASS": "core.api.schema.CentreAutoSchema",
     # Rates are read on every request (core.api.throttling): env-driven, high enough that a test
     # suite never meets them, low enough to stop a runaway client or a scraper.
     "DEFAULT_THROTTLE_CLASSES": [
@@ -407,6 +412,12 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",
+    # enums keep their blank/null choice; tags and operation ids ASCII (core.api.schema)
+    "ENUM_ADD_EXPLICIT_BLANK_NULL_CHOICE": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "core.api.schema.ascii_names",
+    ],
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {

@@ -232,6 +232,12 @@ class CompanyDossierSerializer(DossierSerializer):
         ]
 
 
+# the schema documents DossierSerializer: what the company's view leaves out is optional there
+DossierSerializer.schema_optional = frozenset(DossierSerializer.Meta.fields) - frozenset(
+    CompanyDossierSerializer.Meta.fields
+)
+
+
 class ModalityAssignmentSerializer(serializers.Serializer):
     competence = serializers.IntegerField()
     modality = serializers.PrimaryKeyRelatedField(

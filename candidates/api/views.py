@@ -11,7 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from candidates import services
@@ -149,7 +149,6 @@ class DossierViewSet(
     permission_classes = [ActorCan]
     filterset_class = DossierFilter
     sort_columns = DOSSIER_SORT
-    parser_classes = [JSONParser, FormParser, MultiPartParser]
 
     def required_capabilities(self):
         if self.action == "list":
@@ -340,7 +339,7 @@ class DossierDocumentViewSet(
     serializer_class = DossierDocumentSerializer
     permission_classes = [ActorCan]
     filterset_class = DocumentFilter
-    parser_classes = [MultiPartParser, FormParser, JSONParser]
+    parser_classes = [MultiPartParser]  # the one upload: a file and its fields
 
     def required_capabilities(self):
         if self.action == "list":

@@ -43,6 +43,7 @@ class VersionSummarySerializer(serializers.ModelSerializer):
 
 
 _QUALIFICATION_FIELDS = [
+    "id",  # what requests refer to (a dossier's qualification, a jury session's)
     "slug",
     "code",
     "title",
@@ -91,7 +92,7 @@ class QualificationDetailSerializer(QualificationSerializer):
 class ModalitySerializer(serializers.ModelSerializer):
     class Meta:
         model = EvaluationModality
-        fields = ["code", "label", "description", "requires_report"]
+        fields = ["id", "code", "label", "description", "requires_report"]
         read_only_fields = fields
 
 

@@ -147,7 +147,7 @@ class EvaluationSessionViewSet(
     @extend_schema(
         methods=["POST"],
         request=AddDossierSerializer,
-        responses=SessionDossierSerializer(many=True),
+        responses={201: SessionDossierSerializer(many=True)},
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def dossiers(self, request, pk=None):
@@ -163,7 +163,7 @@ class EvaluationSessionViewSet(
 
     @extend_schema(methods=["GET"], request=None, responses=CommissionMemberSerializer(many=True))
     @extend_schema(
-        methods=["POST"], request=AddMemberSerializer, responses=CommissionMemberSerializer
+        methods=["POST"], request=AddMemberSerializer, responses={201: CommissionMemberSerializer}
     )
     @action(detail=True, methods=["get", "post"], pagination_class=None)
     def members(self, request, pk=None):

@@ -168,7 +168,12 @@ class DecisionViewSet(viewsets.ReadOnlyModelViewSet):
         )
         return Response(self.get_serializer(self.get_queryset().get(pk=decision.pk)).data)
 
-    @_verb(_("Ouvrir un nouveau passage après une validation partielle"), None, ResitSerializer)
+    @_verb(
+        _("Ouvrir un nouveau passage après une validation partielle"),
+        None,
+        ResitSerializer,
+        success=201,
+    )
     @action(detail=True, methods=["post"])
     def resit(self, request, pk=None):
         dossier = services.open_resit(self.get_object(), actor=request.actor)

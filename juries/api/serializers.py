@@ -216,7 +216,7 @@ class AgendaItemSerializer(serializers.ModelSerializer):
         return {"regular": check.regular, "comment": check.comment, "checked_at": check.checked_at}
 
     @extend_schema_field(OpenApiTypes.INT)
-    def get_decision(self, obj):
+    def get_decision(self, obj) -> int | None:
         decision = getattr(obj, "decision", None)
         return decision.pk if decision is not None else None
 

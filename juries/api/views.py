@@ -79,13 +79,14 @@ SESSION_COLUMNS = (
 STAFF = (Capability.CONVENE_JURIES,)
 
 
-def _verb(summary, request=None, response=None):
+def _verb(summary, request=None, response=None, *, success=200):
+    """A verb's schema; If-Match, 412 and the other error statuses are added where they
+    apply by ``core.api.schema`` (from the handler: does it read the version?)."""
     return extend_schema(
         tags=[TAG],
         summary=summary,
         request=request,
-        parameters=[IF_MATCH],
-        responses={200: response, 400: ERROR, 404: ERROR, 412: ERROR},
+        responses={success: response, 400: ERROR, 404: ERROR},
     )
 
 

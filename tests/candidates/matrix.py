@@ -384,7 +384,7 @@ API = [
         "api:dossier-document-list",
         allowed=STAFF_ROLES,
         method="post",
-        status=400,
+        status=415,  # the matrix posts JSON; an upload is multipart (its only parser)
         label="sans fichier",
     ),
     Entry(

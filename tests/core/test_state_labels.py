@@ -96,7 +96,9 @@ def test_closed_sessions_read_cloturee_in_lists_filters_and_errors(client, world
     with pytest.raises(jury_services.JuryError) as refused:
         jury_services.open_session(jury, actor=build_actor(staff))
     assert "« Clôturée »" in str(refused.value.message)
-    response = client.post(f"/api/v1/jury-sessions/{jury.pk}/open/")
+    response = client.post(
+        f"/api/v1/jury-sessions/{jury.pk}/open/", content_type="application/json"
+    )
     assert response.status_code == 400
     assert "« Clôturée »" in str(response.json())
 
