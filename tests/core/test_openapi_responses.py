@@ -85,7 +85,7 @@ def objects(world):
     version = evaluation_referential()
     dossier = agreed_dossier(world.centre_a, version, company=world.company_a)
     session = seated_session(world, [dossier])  # grids open, no proposal yet
-    give_opinion(dossier, acting_user=build_actor(world.user("company_rep")))  # a draft
+    give_opinion(dossier, actor=build_actor(world.user("company_rep")))  # a draft
     DossierDocumentFactory(dossier=dossier)
     jury_version = jury_referential()
     voted = ready_dossier(world.centre_a, jury_version, company=world.company_a)
@@ -227,7 +227,7 @@ def test_a_resit_answers_the_documented_201(api_client, world, schema):
     dossier = ready_dossier(world.centre_a, version)
     session, members, (item,) = deliberating_session(world, version, [dossier])
     vote_all(item, members, {c: (NA if c == "C7" else A) for c in all_codes(item)})
-    juries.close_session(session, acting_user=build_actor(world.user("staff")))
+    juries.close_session(session, actor=build_actor(world.user("staff")))
     decision = Decision.objects.get(item=item)
     api_client.force_login(world.user("staff"))
     response = api_client.post(reverse("api:jury-decision-resit", args=[decision.pk]))
