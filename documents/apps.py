@@ -11,6 +11,7 @@ class DocumentsConfig(AppConfig):
         from core.home import register_home_section
         from core.navigation import register_nav_item
         from core.privacy import register_anonymiser
+        from documents import tasks  # noqa: F401  (registers the render task by its name)
         from documents.builders import CERTIFICATE_KINDS, build_certificate
         from documents.home import failed_documents_section
         from documents.privacy import anonymise_documents
