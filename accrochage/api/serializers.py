@@ -20,7 +20,7 @@ class HolderSerializer(serializers.Serializer):
 
 
 class FluxSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", default=None)
+    created_by = serializers.CharField(source="created_by.username", default=None, allow_null=True)
 
     class Meta:
         model = Flux
@@ -62,7 +62,7 @@ class FluxCreateSerializer(serializers.Serializer):
 
 
 class ReportUploadSerializer(serializers.Serializer):
-    """The report as a file (multipart ``report``) or as text (JSON ``content``)."""
+    """The report (a multipart body) as a file ``report`` or as the text field ``content``."""
 
     report = serializers.FileField(
         required=False, help_text=_("le compte rendu XML rendu par le portail")

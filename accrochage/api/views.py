@@ -9,7 +9,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
@@ -76,7 +76,6 @@ class FluxViewSet(
 ):
     serializer_class = FluxSerializer
     permission_classes = [IsAuthenticated, Declarer]
-    parser_classes = [JSONParser, MultiPartParser, FormParser]
     sort_columns = selectors.FLUX_SORT
 
     def get_queryset(self):
@@ -140,13 +139,10 @@ class FluxViewSet(
     @extend_schema(
         tags=[TAG],
         summary=_("Importer le compte rendu de traitement du portail"),
-        request={
-            "multipart/form-data": ReportUploadSerializer,
-            "application/json": ReportUploadSerializer,
-        },
+        request={"multipart/form-data": ReportUploadSerializer},
         responses={200: FluxSerializer, 400: ERROR},
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
     def report(self, request, pk=None):
         flux = self.get_object()
         body = ReportUploadSerializer(data=request.data)

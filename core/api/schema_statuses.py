@@ -81,7 +81,11 @@ def handler_source(view, method) -> str:
     """The source of what answers this operation: the action (or the method handler of an
     ``APIView``) and the hooks DRF's generic action calls."""
     action = getattr(view, "action", None)
-    names = [action, *_HOOKS.get(action, ())] if action else [method.lower()]
+    if action:
+        names = [action, *_HOOKS.get(action, ())]
+    else:  # an APIView: its put/patch may hand over to a mixin's ``update``
+        implied = {"put": "update", "patch": "partial_update"}.get(method.lower(), "")
+        names = [method.lower(), *_HOOKS.get(implied, ())]
     sources = []
     for name in dict.fromkeys(names):
         handler = getattr(view, name, None)

@@ -177,12 +177,12 @@ API = [
     Entry("api:accrochage-flux-detail", allowed=STAFF_ROLES, kwargs=_flux_pk()),
     Entry("api:accrochage-flux-download", allowed=STAFF_ROLES, kwargs=_flux_pk()),
     Entry("api:accrochage-flux-passages", allowed=STAFF_ROLES, kwargs=_flux_pk()),
-    Entry(
+    Entry(  # the matrix posts JSON; the report is a multipart upload (test_api.py)
         "api:accrochage-flux-report",
         allowed=STAFF_ROLES,
         method="post",
+        status=415,
         kwargs=_flux_pk(),
-        data=_report_text,
     ),
     Entry(
         "api:accrochage-flux-resend",

@@ -92,14 +92,15 @@ def test_report_as_file_or_text_and_resend(api_client, world, lyon):
     assert response.status_code == 200, response.content
     assert (response.json()["accepted_count"], response.json()["rejected_count"]) == (1, 1)
     # the same report again, as text: nothing changes
-    assert client.post(url, {"content": body}, format="json").status_code == 200
+    assert client.post(url, {"content": body}, format="multipart").status_code == 200
     passages = client.get(reverse("api:accrochage-flux-passages", args=[created["id"]])).json()
     by_id = {p["id_technique"]: p for p in passages["results"]}
     assert by_id[id_technique(second)]["status"] == PassageStatus.REJECTED
     assert by_id[id_technique(second)]["error_message"] == "Date de naissance incohérente"
     again = client.post(reverse("api:accrochage-flux-resend", args=[created["id"]]))
     assert again.status_code == 201 and again.json()["passage_count"] == 1
-    assert client.post(url, {}, format="json").status_code == 400
+    assert client.post(url, {}, format="multipart").status_code == 400
+    assert client.post(url, {"content": body}, format="json").status_code == 415
 
 
 def test_another_centres_flux_is_404_and_the_national_admin_403(api_client, world, lyon):

@@ -10,6 +10,7 @@ import jsonschema
 import pytest
 from django.urls import reverse
 
+from accrochage.models import Flux
 from centres.access import build_actor
 from documents.models import DocumentStatus
 from evaluations.services import give_opinion
@@ -94,6 +95,7 @@ def objects(world):
     vote_all(item, members, dict.fromkeys(all_codes(item), A))
     batch = make_batch(world.centre_a, count=2)
     make_document(world.centre_a, kind="certificate", status=DocumentStatus.PENDING)
+    Flux.objects.create(centre=world.centre_a, flux_id="PARCH-TEST-1")  # pending: no file yet
     grid = session.grids.first()
     return {
         "/api/v1/document-batches/": batch.pk,

@@ -17,7 +17,10 @@ from core.api.schema_statuses import handler_source
 pytestmark = pytest.mark.django_db
 
 NAME = re.compile(r"^[A-Za-z0-9_-]+$")
-UPLOADS = {("/api/v1/dossier-documents/", "post")}
+UPLOADS = {
+    ("/api/v1/dossier-documents/", "post"),
+    ("/api/v1/accrochage/flux/{id}/report/", "post"),
+}
 WRITES = {"post", "put", "patch", "delete"}
 
 
