@@ -99,9 +99,7 @@ def test_a_juror_reads_through_the_api_what_their_page_shows(client, world, full
     assert [(c["label"], c["ok"], c["detail"]) for c in data["checks"]] == [
         (str(c.label), c.ok, str(c.detail)) for c in page.checks
     ]
-    assert [c["code"] for c in data["competences"]] == [
-        c.competence.code for c in page.competences
-    ]
+    assert [c["code"] for c in data["competences"]] == [c.competence.code for c in page.competences]
     for got, shown in zip(data["competences"], page.competences, strict=True):
         assert got["status"] == shown.status
         assert got["proposal"] == shown.proposal
