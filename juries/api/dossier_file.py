@@ -13,13 +13,16 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
+from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from candidates.models import DossierDocument
 from centres.access import get_object_or_404_scoped
+from centres.roles import Capability
+from core.api.permissions import ActorCan
 from core.disposition import name_download
+from juries.access import items_for
 from juries.api.common import ERROR, TAG
 from juries.dossier_file import build_dossier_file
 
@@ -99,11 +102,7 @@ class FileDocumentSerializer(serializers.Serializer):
     download_url = serializers.SerializerMethodField()
 
     def get_download_url(self, document) -> str:
-        item = self.context["item"]
-        return reverse(
-            "api:jury-agenda-item-document",
-            kwargs={"pk": item.pk, "document_pk": document.pk},
-        )
+        return reverse("api:jury-document-download", kwargs={"pk": document.pk})
 
 
 class FileDossierSerializer(serializers.Serializer):
@@ -161,8 +160,8 @@ class DossierFileSerializer(serializers.Serializer):
 
 
 class DossierFileMixin:
-    """The two read endpoints of an agenda item's dossier file (on ``AgendaItemViewSet``,
-    whose ``get_object`` resolves the item through ``juries.access``)."""
+    """The dossier file of an agenda item (on ``AgendaItemViewSet``, whose ``get_object``
+    resolves the item through ``juries.access``)."""
 
     @extend_schema(
         tags=[TAG],
@@ -180,6 +179,22 @@ class DossierFileMixin:
         )
         return Response(DossierFileSerializer(file, context={"item": item}).data)
 
+
+class JuryDocumentViewSet(viewsets.GenericViewSet):
+    """The download of a document the dossier file lists: the documents of the dossiers on
+    the agenda of the actor's sessions (``juries.access.items_for``), and no other."""
+
+    permission_classes = [ActorCan]
+
+    def required_capabilities(self):
+        return (Capability.CONVENE_JURIES, Capability.DELIBERATE)
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return DossierDocument.objects.none()
+        dossiers = items_for(self.request.actor).values("dossier_id")
+        return DossierDocument.objects.filter(dossier_id__in=dossiers)
+
     @extend_schema(
         tags=[TAG],
         summary=_("Télécharger un document du dossier (ceux que liste le dossier du jury)"),
@@ -188,17 +203,9 @@ class DossierFileMixin:
             404: ERROR,
         },
     )
-    @action(
-        detail=True,
-        methods=["get"],
-        url_path=r"documents/(?P<document_pk>[0-9]+)",
-        url_name="document",
-    )
-    def document(self, request, pk=None, document_pk=None):
-        item = self.get_object()
-        document = get_object_or_404_scoped(
-            DossierDocument.objects.filter(dossier_id=item.dossier_id), pk=document_pk
-        )
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        document = get_object_or_404_scoped(self.get_queryset(), pk=pk)
         try:
             handle = document.file.open("rb")
         except FileNotFoundError:

@@ -510,9 +510,9 @@ API = [
     ),
     Entry("api:jury-agenda-item-dossier-file", allowed=READERS, kwargs=lambda w: _item_pk(w)),
     Entry(
-        "api:jury-agenda-item-document",
+        "api:jury-document-download",
         allowed=READERS,
-        kwargs=lambda w: {"pk": (d := _document(w))["item_pk"], "document_pk": d["document_pk"]},
+        kwargs=lambda w: {"pk": _document(w)["document_pk"]},
     ),
     Entry(
         "api:jury-agenda-item-detail",

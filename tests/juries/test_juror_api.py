@@ -145,7 +145,7 @@ def test_a_juror_downloads_only_the_documents_of_the_file(world, version, full_f
     _session, _members, item, _report = full_file
     other = ready_dossier(world.centre_a, version)
     foreign = DossierDocumentFactory(dossier=other)
-    url = reverse("api:jury-agenda-item-document", args=[item.pk, foreign.pk])
+    url = reverse("api:jury-document-download", args=[foreign.pk])
     assert token_client(world.user("juror")).get(url).status_code == 404
 
 
@@ -154,8 +154,7 @@ def test_a_juror_of_another_session_gets_404(world, version, full_file):
     stranger = juror(world.centre_a, "juror_stranger")
     client = token_client(stranger)
     assert client.get(_file_url(item)).status_code == 404
-    url = reverse("api:jury-agenda-item-document", args=[item.pk, report.pk])
-    assert client.get(url).status_code == 404
+    assert client.get(reverse("api:jury-document-download", args=[report.pk])).status_code == 404
 
 
 def test_a_juror_who_lost_their_seat_gets_404(world, version):
@@ -163,11 +162,16 @@ def test_a_juror_who_lost_their_seat_gets_404(world, version):
     session = new_session(world, version)
     members = convene(world, session, jurors(world))
     item = services.add_to_agenda(session, ready_dossier(world.centre_a, version), actor=staff)
+    report = DossierDocumentFactory(dossier=item.dossier)
+    report.file.save("rapport.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"))
+    download = reverse("api:jury-document-download", args=[report.pk])
     leaving = members[-1]
     client = token_client(leaving.user)
     assert client.get(_file_url(item)).status_code == 200
+    assert client.get(download).status_code == 200
     services.remove_member(leaving, actor=staff)
     assert client.get(_file_url(item)).status_code == 404
+    assert client.get(download).status_code == 404
 
 
 def test_a_juror_who_declared_a_link_still_reads_the_file_as_the_page_does(
@@ -195,8 +199,7 @@ def test_a_company_representative_is_refused(world, full_file):
     _session, _members, item, report = full_file
     client = token_client(world.user("company_rep"))
     assert client.get(_file_url(item)).status_code == 403
-    url = reverse("api:jury-agenda-item-document", args=[item.pk, report.pk])
-    assert client.get(url).status_code == 403
+    assert client.get(reverse("api:jury-document-download", args=[report.pk])).status_code == 403
 
 
 def test_the_file_costs_a_fixed_number_of_queries(world, version, django_assert_max_num_queries):
@@ -224,4 +227,5 @@ def test_the_schema_documents_the_dossier_file(api_client, world):
     name = ok["schema"]["$ref"].rsplit("/", 1)[-1]
     properties = schema["components"]["schemas"][name]["properties"]
     assert {"checks", "late", "documents", "company_opinion", "competences"} <= set(properties)
-    assert any(p.endswith("/jury-agenda/{id}/documents/{document_pk}/") for p in schema["paths"])
+    download = schema["paths"]["/api/v1/jury-documents/{id}/download/"]["get"]
+    assert "application/octet-stream" in download["responses"]["200"]["content"]
