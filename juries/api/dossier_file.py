@@ -1,12 +1,14 @@
 """Issue 18: the juror's dossier file through the API — what the deliberation page
 (``juries.views.deliberation.item_detail``) shows of one dossier on the agenda: the
 regularity checks, the signed grids and their detail, the company's avis with the
-disagreements flagged, the documents (downloadable through the item only), the credits,
-the accommodation to apply and the grids and avis signed late. Built by the page's own
-selector (``juries.dossier_file.build_dossier_file``) and reached through the page's own
-access helper (``juries.access.items_for``): a juror reads it only for a session they sit
-on; the centre-wide ``/grids/``, ``/company-opinions/``, ``/dossier-documents/`` and
-``/dossiers/`` stay for the centre's staff."""
+disagreements flagged, the documents (each downloadable at ``jury-documents/{id}/download/``,
+as the page's ``juries:item_document``), the credits, the accommodation to apply and the
+grids and avis signed late. Built by the page's own selector
+(``juries.dossier_file.build_dossier_file``) and reached through the page's own access
+helper (``juries.access.items_for``): a juror reads it only for a session they sit on
+(losing the seat revokes the grant: 404); the centre-wide ``/grids/``,
+``/company-opinions/``, ``/dossier-documents/`` and ``/dossiers/`` stay for the centre's
+staff (evaluations and candidates sit below juries and cannot ask it who sits where)."""
 
 from django.http import FileResponse, Http404
 from django.urls import reverse
