@@ -30,6 +30,7 @@ from juries.access import (
     sessions_for,
 )
 from juries.api.common import ERROR, TAG
+from juries.api.dossier_file import DossierFileMixin
 from juries.api.serializers import (
     AbsentSerializer,
     AgendaItemSerializer,
@@ -373,6 +374,7 @@ class AgendaFilter(filters.FilterSet):
     destroy=extend_schema(tags=[TAG], summary=_("Retirer un dossier de l'ordre du jour")),
 )
 class AgendaItemViewSet(
+    DossierFileMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,

@@ -45,6 +45,11 @@ from tests.matrix import STAFF_ROLES, Entry
 
 from .factories import juror, ready_dossier, referential
 
+
+def _item_pk(w):
+    return {"pk": _with_item(w)[1].pk}
+
+
 HTML = [
     Entry("juries:session_list", allowed=READERS, marker=_marker(JURY), setup=_setup(_planned)),
     Entry(
@@ -502,6 +507,12 @@ API = [
     ),
     Entry(
         "api:jury-agenda-item-detail", allowed=READERS, kwargs=lambda w: {"pk": _with_item(w)[1].pk}
+    ),
+    Entry("api:jury-agenda-item-dossier-file", allowed=READERS, kwargs=lambda w: _item_pk(w)),
+    Entry(
+        "api:jury-document-download",
+        allowed=READERS,
+        kwargs=lambda w: {"pk": _document(w)["document_pk"]},
     ),
     Entry(
         "api:jury-agenda-item-detail",
